@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian machine.
+#
+#   cmake/build.sh run [ARGS...]  install missing Debian packages, build (Release),
+#                                 run `consensus-sim run scenarios/quickstart.yaml`
+#                                 (or `consensus-sim ARGS...` when ARGS are given)
+#   cmake/build.sh test           install missing packages, build, run every test (ctest)
+#   cmake/build.sh build          install missing packages and build only
+#
+# Environment: BUILD_DIR (default: build), JOBS (default: nproc),
+#              BUILD_TYPE (default: Release), CMAKE_ARGS (extra configure flags).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+mode=${1:-run}
+[ $# -gt 0 ] && shift
+
+packages=(
+  build-essential cmake pkg-config
+  libcaf-dev libboost-program-options-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libicu-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
+)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing missing Debian packages: ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -ne 0 ] && sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
+}
+
+build() {
+  local dir=${BUILD_DIR:-build}
+  echo "==> configuring and building in $dir"
+  # shellcheck disable=SC2086
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" ${CMAKE_ARGS:-} >/dev/null
+  cmake --build "$dir" -j "${JOBS:-$(nproc)}"
+}
+
+case "$mode" in
+  run)
+    install_missing
+    build
+    dir=${BUILD_DIR:-build}
+    if [ $# -eq 0 ]; then
+      set -- run scenarios/quickstart.yaml
+    fi
+    echo "==> $dir/sim/consensus-sim $*"
+    exec "$dir/sim/consensus-sim" "$@"
+    ;;
+  test)
+    install_missing
+    build
+    dir=${BUILD_DIR:-build}
+    echo "==> running the test suite"
+    cd "$dir" && exec ctest --output-on-failure -j "${JOBS:-$(nproc)}"
+    ;;
+  build)
+    install_missing
+    build
+    ;;
+  *)
+    echo "usage: cmake/build.sh run [consensus-sim args] | test | build" >&2
+    exit 2
+    ;;
+esac

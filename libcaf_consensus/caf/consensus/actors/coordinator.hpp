@@ -1,0 +1,31 @@
+// caf-consensus: the coordinator actor that drives the rounds.
+
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+
+#include "caf/consensus/actors/messages.hpp"
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/params.hpp"
+
+namespace caf::consensus::actors {
+
+/// Spawns a coordinator over `participants` (ids aligned with `handles`).
+///
+/// Per round it sends one `execute` request to every participant (fan-out),
+/// arms one deadline of `params::timeout_ms` for the whole round, and files
+/// the replies in participant order whatever order they arrive in (fan-in).
+/// A participant that has not answered at the deadline gets a timed-out
+/// result; one that terminates (monitored) fails at once, in this and every
+/// later round; an error reply becomes a failed result. The round driver is
+/// the same `engine` the inline mode uses. The coordinator runs one consensus
+/// at a time; a `run` while busy fails with `errc::busy`.
+coordinator_actor spawn_coordinator(actor_system& sys,
+                                    std::vector<std::string> participants,
+                                    std::vector<participant_actor> handles,
+                                    params ps, engine_options opts = {});
+
+} // namespace caf::consensus::actors

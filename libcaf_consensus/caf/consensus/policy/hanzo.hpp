@@ -1,0 +1,51 @@
+// caf-consensus: policy `hanzo`, the exact behaviour of hanzo-consensus 0.1.0.
+
+#pragma once
+
+#include <optional>
+
+#include "caf/consensus/policy/policy.hpp"
+#include "caf/consensus/rng/python_random.hpp"
+
+namespace caf::consensus::policy {
+
+/// Reproduces hanzo-consensus 0.1.0 bit for bit, its random draws included.
+///
+/// - Luminance starts at 1; after round 0 only, an ok result with ms > 0 sets
+///   `lum = 1 / (1 + ms/1000)`.
+/// - `k' = min(k, n)`; one sample per round shared by all participants:
+///   `random.choices(participants, [l / sum(l)], k=k')` on a generator seeded
+///   like `random.seed(seed)` (with replacement, self allowed).
+/// - Every participant gets the same prompt built from the latest responses.
+/// - Results are scored in participant order, each after its own output was
+///   appended: agreement = mean over the sample (repeats counted) of
+///   Jaccard(output, peer's latest response); `c = c/2 + a/2` for ok results.
+/// - Stop when max confidence >= beta_1. Score = c * lum; winner = first
+///   maximum; finalized = score >= beta_2; synthesis = winner's latest
+///   response verbatim. alpha is ignored.
+class hanzo : public policy_base {
+public:
+  std::string name() const override;
+
+  error validate(const params& ps, size_t n) const override;
+
+  void start(state& st, const params& ps,
+             std::shared_ptr<const text::similarity> sim) override;
+
+  std::vector<request> plan(state& st, int32_t round) override;
+
+  void absorb(state& st, int32_t round,
+              const std::vector<result>& results) override;
+
+  stop_reason stop(const state& st) const override;
+
+  void finish(state& st) override;
+
+private:
+  std::optional<rng::python_random> gen_;
+  std::vector<uint32_t> sample_;
+  double beta_1_ = 0;
+  double beta_2_ = 0;
+};
+
+} // namespace caf::consensus::policy

@@ -1,0 +1,55 @@
+// caf-consensus: policy `metastable` (the default).
+
+#pragma once
+
+#include "caf/consensus/detail/luminance.hpp"
+#include "caf/consensus/policy/policy.hpp"
+
+namespace caf::consensus::policy {
+
+/// The documented two-phase design of hanzo-consensus, with the defects of
+/// its code repaired. See docs/protocol.md for the derivations.
+///
+/// - Luminance: EWMA of call latencies (weight 1/2 on the newest; failures
+///   count as the timeout), `l = 1/(1 + ms/1000)`, relative
+///   `L_i = l_i / max_j l_j` over participants with an ok call (else 0).
+/// - Sampling: participant i draws min(k, m-1) distinct peers, never itself,
+///   among the m participants with an ok response, with probability ∝ L
+///   (Efraimidis–Spirakis), each from its own stream
+///   `derive(seed, {round, i, sample})`. Its prompt lists its own sample.
+/// - Agreement: after the barrier, peer j agrees with i when both answered ok
+///   this round and similarity(out_i, out_j) >= alpha; a_i = agreeing/|S_i|.
+/// - Confidence: first poll `c = a`; afterwards `c = c/2 + a/2`.
+/// - Stop when max confidence >= beta_1.
+/// - Score `s = c * L`; winner = highest score, ties by higher confidence
+///   then list order, among participants with an ok response; finalized =
+///   s >= beta_2; synthesis = winner's latest ok response.
+class metastable : public policy_base {
+public:
+  std::string name() const override;
+
+  error validate(const params& ps, size_t n) const override;
+
+  void start(state& st, const params& ps,
+             std::shared_ptr<const text::similarity> sim) override;
+
+  std::vector<request> plan(state& st, int32_t round) override;
+
+  void absorb(state& st, int32_t round,
+              const std::vector<result>& results) override;
+
+  stop_reason stop(const state& st) const override;
+
+  void finish(state& st) override;
+
+private:
+  params ps_;
+  std::shared_ptr<const text::similarity> sim_;
+  const text::token_similarity* token_sim_ = nullptr;
+  std::unique_ptr<detail::luminance_tracker> lum_;
+  std::vector<std::vector<uint32_t>> samples_;
+  std::vector<uint8_t> polled_;
+  std::vector<text::token_set> tokens_;
+};
+
+} // namespace caf::consensus::policy

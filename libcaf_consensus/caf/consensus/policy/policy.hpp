@@ -1,0 +1,84 @@
+// caf-consensus: the policy interface and the policy registry.
+
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/error.hpp"
+#include "caf/expected.hpp"
+
+#include "caf/consensus/params.hpp"
+#include "caf/consensus/request.hpp"
+#include "caf/consensus/result.hpp"
+#include "caf/consensus/state.hpp"
+#include "caf/consensus/text/similarity.hpp"
+
+namespace caf::consensus::policy {
+
+/// A consensus policy: a pure function of the state and the round results.
+/// The engine owns the round flow; a policy decides whom each participant
+/// sees, how confidence changes, when to stop and who wins. One instance
+/// serves one run (it may keep per-run data in members).
+///
+/// Call order: `validate` (before any call), `start`, `absorb(round 0)`, then
+/// for r = 1..rounds: `plan(r)`, `absorb(r)`, `stop()`; finally `finish`.
+/// The engine appends every result to `st.responses` and updates the call
+/// counters before `absorb`, and it pushes `st.trace.back()` for the round
+/// before `plan`/`absorb` so that policies can record samples and agreements.
+class policy_base {
+public:
+  virtual ~policy_base();
+
+  /// Returns the policy's name.
+  virtual std::string name() const = 0;
+
+  /// Checks the parameters for `n` participants. Returns a default-constructed
+  /// error when they are acceptable.
+  virtual error validate(const params& ps, size_t n) const = 0;
+
+  /// Returns whether the policy reads choice keys (labels). The engine then
+  /// extracts a label from every ok result that carries none.
+  virtual bool needs_labels() const;
+
+  /// Initializes per-participant data (vectors of `st` are already sized).
+  virtual void start(state& st, const params& ps,
+                     std::shared_ptr<const text::similarity> sim)
+    = 0;
+
+  /// Builds the requests of refinement round `round` (>= 1), one per
+  /// participant in participant order.
+  virtual std::vector<request> plan(state& st, int32_t round) = 0;
+
+  /// Absorbs the results of `round` (participant order; round 0 included).
+  virtual void absorb(state& st, int32_t round,
+                      const std::vector<result>& results)
+    = 0;
+
+  /// Returns why sampling should stop after the latest round, or
+  /// `stop_reason::none` to go on.
+  virtual stop_reason stop(const state& st) const = 0;
+
+  /// Phase II: scores, winner, finalized, synthesis.
+  virtual void finish(state& st) = 0;
+};
+
+/// Creates a fresh policy instance.
+using policy_factory = std::function<std::unique_ptr<policy_base>()>;
+
+/// Returns a new instance of the policy called `name`.
+expected<std::unique_ptr<policy_base>> make(const std::string& name);
+
+/// Registers a user policy (replaces one of the same name).
+void register_policy(const std::string& name, policy_factory factory);
+
+/// Returns the names of all known policies, built-in ones first.
+std::vector<std::string> names();
+
+/// Checks the parameters every policy except `hanzo` shares: rounds >= 0,
+/// timeout > 0, alpha in [0, 1], beta_1 >= 0, beta_2 in [0, 1], no NaN.
+error validate_common(const params& ps);
+
+} // namespace caf::consensus::policy

@@ -1,0 +1,53 @@
+// caf-consensus: what one call of `execute` returns.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "caf/meta/type_name.hpp"
+
+namespace caf::consensus {
+
+/// Outcome of one `execute` call (Python: `Result`).
+struct result {
+  /// Participant id. The engine files a result under the participant that was
+  /// called; a differing id is flagged in `mismatched_id`.
+  std::string id;
+  /// Text answer.
+  std::string output;
+  /// Whether the call succeeded.
+  bool ok = false;
+  /// Error text of a failed call (empty when ok).
+  std::string error;
+  /// Latency in (real or simulated) milliseconds.
+  int64_t ms = 0;
+  /// Round of the call (0 = initial proposal).
+  int32_t round = 0;
+  /// Optional choice key (answer label) for choice-based policies. Empty means
+  /// "derive it from `output` with the configured extractor".
+  std::string label;
+  /// Set when the call ran out of time (no answer before the deadline).
+  bool timed_out = false;
+  /// Set when `execute` returned a result carrying another participant's id.
+  bool mismatched_id = false;
+};
+
+/// @relates result
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, result& x) {
+  return f(meta::type_name("caf::consensus::result"), x.id, x.output, x.ok,
+           x.error, x.ms, x.round, x.label, x.timed_out, x.mismatched_id);
+}
+
+/// Returns a failed result for participant `id` in `round`.
+result make_failure(std::string id, int32_t round, std::string error,
+                    int64_t ms = 0);
+
+/// Returns a successful result.
+result make_ok(std::string id, std::string output, int64_t ms = 0,
+               int32_t round = 0);
+
+bool operator==(const result& x, const result& y);
+
+} // namespace caf::consensus

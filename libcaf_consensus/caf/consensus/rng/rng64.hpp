@@ -1,0 +1,55 @@
+// caf-consensus: seed derivation and the generator used by every policy and
+// model except `hanzo`'s reference sampling.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+
+namespace caf::consensus::rng {
+
+/// SplitMix64 finalizer (Steele, Lea, Flood 2014): a bijective 64-bit mix.
+uint64_t mix64(uint64_t x);
+
+/// Derives a stream seed from a base seed and a path of stable keys, e.g.
+/// `derive(seed, {cell, replicate, agent, purpose})`:
+/// h = mix64(base); for each key x: h = mix64(h ^ mix64(x + 0x9e3779b97f4a7c15)).
+uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path);
+
+/// Stable 64-bit hash of a byte string (FNV-1a folded through mix64); used to
+/// turn names (purposes, participant ids) into path keys.
+uint64_t hash_name(const char* data, size_t size);
+
+/// xoshiro256** (Blackman, Vigna 2018), state filled by SplitMix64 from a
+/// 64-bit seed. Results are identical on every platform.
+class rng64 {
+public:
+  explicit rng64(uint64_t seed = 0);
+
+  /// Returns the next 64-bit output.
+  uint64_t next();
+
+  /// Returns a double uniform in [0, 1) with 53 random bits.
+  double uniform();
+
+  /// Returns a double uniform in (0, 1] (safe for logarithms).
+  double uniform_pos();
+
+  /// Returns an integer uniform in [0, n) without modulo bias; 0 when n == 0.
+  uint64_t below(uint64_t n);
+
+  /// Returns true with probability p.
+  bool bernoulli(double p);
+
+  /// Standard normal deviate (Box-Muller, one value per call, deterministic).
+  double normal();
+
+  /// Exponential deviate with the given mean.
+  double exponential(double mean);
+
+private:
+  uint64_t s_[4];
+};
+
+} // namespace caf::consensus::rng

@@ -1,0 +1,151 @@
+#include "caf/consensus/policy/hanzo.hpp"
+
+#include <algorithm>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/python_random.hpp"
+#include "caf/consensus/text/similarity.hpp"
+
+namespace caf::consensus::policy {
+
+std::string hanzo::name() const {
+  return "hanzo";
+}
+
+error hanzo::validate(const params&, size_t) const {
+  // The reference accepts any value; so does this policy (it must reproduce
+  // the reference, including k <= 0 and rounds <= 0).
+  return {};
+}
+
+void hanzo::start(state& st, const params& ps,
+                  std::shared_ptr<const text::similarity>) {
+  auto n = st.participants.size();
+  st.k = std::min<int64_t>(ps.k, static_cast<int64_t>(n));
+  st.luminance.assign(n, 1.0);
+  st.confidence.assign(n, 0.0);
+  gen_.emplace(ps.seed);
+  beta_1_ = ps.beta_1;
+  beta_2_ = ps.beta_2;
+}
+
+std::vector<request> hanzo::plan(state& st, int32_t round) {
+  auto n = st.participants.size();
+  auto& tr = st.trace.back();
+  // weights = [lum[p] for p in participants]; total = sum(weights)
+  auto total = rng::python_fsum(st.luminance);
+  tr.weights.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    tr.weights[i] = st.luminance[i] / total;
+  sample_.clear();
+  if (auto xs = gen_->choices(tr.weights, st.k)) {
+    for (auto x : *xs)
+      sample_.push_back(static_cast<uint32_t>(x));
+  }
+  // else: the reference raises; luminance is always positive, so this
+  // cannot happen for valid input.
+  tr.samples.assign(1, sample_);
+  // Build context from the sampled peers' latest responses.
+  std::vector<peer_view> peers;
+  for (auto j : sample_)
+    if (auto r = st.latest(j))
+      peers.push_back(peer_view{st.participants[j], r->text, r->label});
+  auto prompt = render_prompt(st.prompt, peers);
+  std::vector<request> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& req = out[i];
+    req.participant = st.participants[i];
+    req.index = static_cast<uint32_t>(i);
+    req.round = round;
+    req.prompt = prompt;
+    req.query = st.prompt;
+    req.peers = peers;
+    if (auto r = st.latest(i)) {
+      req.own_text = r->text;
+      req.own_label = r->label;
+    }
+  }
+  return out;
+}
+
+void hanzo::absorb(state& st, int32_t round,
+                   const std::vector<result>& results) {
+  auto n = st.participants.size();
+  if (round == 0) {
+    for (size_t i = 0; i < n; ++i) {
+      auto& r = results[i];
+      if (r.ok && r.ms > 0)
+        st.luminance[i] = 1.0 / (1.0 + static_cast<double>(r.ms) / 1000.0);
+    }
+    return;
+  }
+  // The engine appended every result already. The reference appends and
+  // scores one result at a time, so while scoring participant i a peer j > i
+  // still shows its response from before this round.
+  auto& tr = st.trace.back();
+  std::vector<text::token_set> now(n);
+  std::vector<text::token_set> before(n);
+  std::vector<uint8_t> have_now(n, 0);
+  std::vector<uint8_t> have_before(n, 0);
+  auto peer_tokens = [&](uint32_t j, size_t i) -> const text::token_set& {
+    auto& rs = st.responses[j];
+    if (j <= i) {
+      if (!have_now[j]) {
+        now[j] = text::tokenize(rs.back().text);
+        have_now[j] = 1;
+      }
+      return now[j];
+    }
+    if (!have_before[j]) {
+      before[j] = text::tokenize(rs[rs.size() - 2].text);
+      have_before[j] = 1;
+    }
+    return before[j];
+  };
+  for (size_t i = 0; i < n; ++i) {
+    auto& r = results[i];
+    if (!r.ok)
+      continue;
+    double agreement = 0.0;
+    if (!sample_.empty()) {
+      if (!have_now[i]) {
+        now[i] = text::tokenize(st.responses[i].back().text);
+        have_now[i] = 1;
+      }
+      auto& mine = now[i];
+      double total = 0.0;
+      for (auto j : sample_)
+        total += text::jaccard(mine, peer_tokens(j, i));
+      agreement = total / static_cast<double>(sample_.size());
+    }
+    st.confidence[i] = st.confidence[i] * 0.5 + agreement * 0.5;
+    tr.agreements.push_back(
+      agreement_record{static_cast<uint32_t>(i), sample_, agreement});
+  }
+}
+
+stop_reason hanzo::stop(const state& st) const {
+  auto i = std::max_element(st.confidence.begin(), st.confidence.end());
+  if (i != st.confidence.end() && *i >= beta_1_)
+    return stop_reason::beta_1;
+  return stop_reason::none;
+}
+
+void hanzo::finish(state& st) {
+  auto n = st.participants.size();
+  st.scores.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    st.scores[i] = st.confidence[i] * st.luminance[i];
+  size_t best = 0;
+  for (size_t i = 1; i < n; ++i)
+    if (st.scores[i] > st.scores[best])
+      best = i;
+  st.winner = st.participants[best];
+  st.finalized = st.scores[best] >= beta_2_;
+  if (auto r = st.latest(best)) {
+    st.synthesis = r->text;
+    st.winner_label = r->label;
+  }
+}
+
+} // namespace caf::consensus::policy

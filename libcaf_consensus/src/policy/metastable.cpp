@@ -1,0 +1,149 @@
+#include "caf/consensus/policy/metastable.hpp"
+
+#include <algorithm>
+
+#include "caf/consensus/detail/sampling.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/rng64.hpp"
+
+namespace caf::consensus::policy {
+
+std::string metastable::name() const {
+  return "metastable";
+}
+
+error metastable::validate(const params& ps, size_t) const {
+  if (auto err = validate_common(ps))
+    return err;
+  if (ps.k < 1)
+    return make_error(errc::invalid_params,
+                      "k must be >= 1 for policy metastable, got "
+                        + std::to_string(ps.k));
+  return {};
+}
+
+void metastable::start(state& st, const params& ps,
+                       std::shared_ptr<const text::similarity> sim) {
+  auto n = st.participants.size();
+  ps_ = ps;
+  sim_ = sim ? std::move(sim) : text::default_similarity();
+  token_sim_ = dynamic_cast<const text::token_similarity*>(sim_.get());
+  lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
+  samples_.assign(n, {});
+  polled_.assign(n, 0);
+  st.confidence.assign(n, 0.0);
+  st.luminance.assign(n, 0.0);
+}
+
+std::vector<request> metastable::plan(state& st, int32_t round) {
+  auto n = st.participants.size();
+  auto& tr = st.trace.back();
+  tr.weights = st.luminance;
+  std::vector<uint32_t> live;
+  for (uint32_t j = 0; j < n; ++j)
+    if (lum_->has_ok(j))
+      live.push_back(j);
+  std::vector<request> out(n);
+  tr.samples.resize(n);
+  std::vector<uint32_t> pool;
+  for (size_t i = 0; i < n; ++i) {
+    pool.clear();
+    for (auto j : live)
+      if (j != i)
+        pool.push_back(j);
+    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), pool.size());
+    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
+                               {static_cast<uint64_t>(round), i,
+                                static_cast<uint64_t>(
+                                  detail::stream::sample)})};
+    samples_[i] = detail::weighted_sample(pool, st.luminance, m, gen);
+    tr.samples[i] = samples_[i];
+    auto& req = out[i];
+    req.participant = st.participants[i];
+    req.index = static_cast<uint32_t>(i);
+    req.round = round;
+    req.query = st.prompt;
+    for (auto j : samples_[i])
+      if (auto r = st.latest_ok(j))
+        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+    req.prompt = render_prompt(st.prompt, req.peers);
+    if (auto r = st.latest_ok(i)) {
+      req.own_text = r->text;
+      req.own_label = r->label;
+    }
+  }
+  return out;
+}
+
+void metastable::absorb(state& st, int32_t round,
+                        const std::vector<result>& results) {
+  auto n = st.participants.size();
+  if (round > 0) {
+    auto& tr = st.trace.back();
+    if (token_sim_) {
+      tokens_.assign(n, {});
+      for (size_t j = 0; j < n; ++j)
+        if (results[j].ok)
+          tokens_[j] = text::tokenize(results[j].output);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      auto& r = results[i];
+      auto& sample = samples_[i];
+      if (!r.ok || sample.empty())
+        continue;
+      size_t agreeing = 0;
+      for (auto j : sample) {
+        if (!results[j].ok)
+          continue;
+        auto s = token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
+                            : (*sim_)(r.output, results[j].output);
+        if (s >= ps_.alpha)
+          ++agreeing;
+      }
+      auto a = static_cast<double>(agreeing)
+               / static_cast<double>(sample.size());
+      if (polled_[i])
+        st.confidence[i] = st.confidence[i] / 2 + a / 2;
+      else
+        st.confidence[i] = a;
+      polled_[i] = 1;
+      tr.agreements.push_back(
+        agreement_record{static_cast<uint32_t>(i), sample, a});
+    }
+  }
+  lum_->update(results);
+  lum_->relative(st.luminance);
+}
+
+stop_reason metastable::stop(const state& st) const {
+  auto i = std::max_element(st.confidence.begin(), st.confidence.end());
+  if (i != st.confidence.end() && *i >= ps_.beta_1)
+    return stop_reason::beta_1;
+  return stop_reason::none;
+}
+
+void metastable::finish(state& st) {
+  auto n = st.participants.size();
+  st.scores.resize(n);
+  for (size_t i = 0; i < n; ++i)
+    st.scores[i] = st.confidence[i] * st.luminance[i];
+  size_t best = n;
+  for (size_t i = 0; i < n; ++i) {
+    if (!lum_->has_ok(i))
+      continue;
+    if (best == n || st.scores[i] > st.scores[best]
+        || (st.scores[i] == st.scores[best]
+            && st.confidence[i] > st.confidence[best]))
+      best = i;
+  }
+  if (best == n)
+    return; // nobody ever answered ok: no winner, not finalized
+  st.winner = st.participants[best];
+  st.finalized = st.scores[best] >= ps_.beta_2;
+  if (auto r = st.latest_ok(best)) {
+    st.synthesis = r->text;
+    st.winner_label = r->label;
+  }
+}
+
+} // namespace caf::consensus::policy

@@ -1,0 +1,228 @@
+#include "caf/consensus/policy/snowball.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "caf/consensus/detail/sampling.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/rng64.hpp"
+
+namespace caf::consensus::policy {
+
+std::string snowball::name() const {
+  return "snowball";
+}
+
+bool snowball::needs_labels() const {
+  return true;
+}
+
+error snowball::validate(const params& ps, size_t) const {
+  if (auto err = validate_common(ps))
+    return err;
+  auto bad = [](std::string what) {
+    return make_error(errc::invalid_params, std::move(what));
+  };
+  if (ps.k < 1)
+    return bad("k must be >= 1 for policy snowball, got "
+               + std::to_string(ps.k));
+  if (ps.beta < 1)
+    return bad("beta (consecutive successful polls) must be >= 1, got "
+               + std::to_string(ps.beta));
+  auto pref = ps.alpha_preference > 0 ? ps.alpha_preference
+                                      : default_quorum(ps.alpha, ps.k);
+  auto conf = ps.alpha_confidence > 0 ? ps.alpha_confidence
+                                      : default_quorum(ps.alpha, ps.k);
+  if (ps.alpha_preference < 0 || pref > ps.k)
+    return bad("alpha_preference must be in [1, k=" + std::to_string(ps.k)
+               + "], got " + std::to_string(ps.alpha_preference));
+  if (ps.alpha_confidence < 0 || conf > ps.k)
+    return bad("alpha_confidence must be in [1, k=" + std::to_string(ps.k)
+               + "], got " + std::to_string(ps.alpha_confidence));
+  if (conf < pref)
+    return bad("alpha_confidence (" + std::to_string(conf)
+               + ") must be >= alpha_preference (" + std::to_string(pref)
+               + ")");
+  return {};
+}
+
+void snowball::start(state& st, const params& ps,
+                     std::shared_ptr<const text::similarity>) {
+  auto n = st.participants.size();
+  ps_ = ps;
+  alpha_pref_ = ps.alpha_preference > 0 ? ps.alpha_preference
+                                        : default_quorum(ps.alpha, ps.k);
+  alpha_conf_ = ps.alpha_confidence > 0 ? ps.alpha_confidence
+                                        : default_quorum(ps.alpha, ps.k);
+  lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
+  samples_.assign(n, {});
+  streak_.assign(n, 0);
+  live_.assign(n, 0);
+  st.confidence.assign(n, 0.0);
+  st.luminance.assign(n, 0.0);
+  st.preference.assign(n, std::string{});
+  st.decided_round.assign(n, -1);
+}
+
+std::vector<request> snowball::plan(state& st, int32_t round) {
+  auto n = st.participants.size();
+  auto& tr = st.trace.back();
+  tr.weights = st.luminance;
+  tr.samples.resize(n);
+  std::vector<request> out(n);
+  std::vector<uint32_t> pool;
+  for (size_t i = 0; i < n; ++i) {
+    pool.clear();
+    for (uint32_t j = 0; j < n; ++j)
+      if (j != i)
+        pool.push_back(j);
+    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), pool.size());
+    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
+                               {static_cast<uint64_t>(round), i,
+                                static_cast<uint64_t>(
+                                  detail::stream::sample)})};
+    samples_[i] = ps_.luminance_weighted
+                    ? detail::weighted_sample(pool, st.luminance, m, gen)
+                    : detail::uniform_sample(pool, m, gen);
+    tr.samples[i] = samples_[i];
+    auto& req = out[i];
+    req.participant = st.participants[i];
+    req.index = static_cast<uint32_t>(i);
+    req.round = round;
+    req.query = st.prompt;
+    for (auto j : samples_[i])
+      if (auto r = st.latest_ok(j))
+        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+    req.prompt = render_prompt(st.prompt, req.peers);
+    if (auto r = st.latest_ok(i)) {
+      req.own_text = r->text;
+      req.own_label = r->label;
+    }
+  }
+  return out;
+}
+
+void snowball::absorb(state& st, int32_t round,
+                      const std::vector<result>& results) {
+  auto n = st.participants.size();
+  for (size_t i = 0; i < n; ++i)
+    live_[i] = results[i].ok ? 1 : 0;
+  if (round == 0) {
+    for (size_t i = 0; i < n; ++i)
+      if (results[i].ok)
+        st.preference[i] = results[i].label;
+  } else {
+    auto& tr = st.trace.back();
+    std::vector<std::pair<std::string, int32_t>> votes;
+    for (size_t i = 0; i < n; ++i) {
+      if (!results[i].ok)
+        continue;
+      if (st.preference[i].empty())
+        st.preference[i] = results[i].label; // first ok answer
+      auto& sample = samples_[i];
+      votes.clear();
+      int32_t yes = 0;
+      for (auto j : sample) {
+        auto& r = results[j];
+        if (!r.ok || r.label.empty())
+          continue; // nil vote
+        ++yes;
+        auto k = std::find_if(votes.begin(), votes.end(),
+                              [&](auto& v) { return v.first == r.label; });
+        if (k == votes.end())
+          votes.emplace_back(r.label, 1);
+        else
+          ++k->second;
+      }
+      tr.agreements.push_back(agreement_record{
+        static_cast<uint32_t>(i), sample,
+        sample.empty() ? 0.0
+                       : static_cast<double>(yes)
+                           / static_cast<double>(sample.size())});
+      if (st.decided_round[i] >= 0)
+        continue; // decided: preference frozen
+      const std::pair<std::string, int32_t>* best = nullptr;
+      for (auto& v : votes)
+        if (best == nullptr || v.second > best->second)
+          best = &v;
+      if (best != nullptr && best->second >= alpha_pref_
+          && best->first != st.preference[i]) {
+        st.preference[i] = best->first;
+        streak_[i] = 0;
+      }
+      int32_t for_pref = 0;
+      for (auto& v : votes)
+        if (v.first == st.preference[i])
+          for_pref = v.second;
+      if (for_pref >= alpha_conf_)
+        ++streak_[i];
+      else
+        streak_[i] = 0;
+      if (streak_[i] >= ps_.beta)
+        st.decided_round[i] = round;
+    }
+  }
+  for (size_t i = 0; i < n; ++i)
+    st.confidence[i] = st.decided_round[i] >= 0
+                         ? 1.0
+                         : std::min(1.0, static_cast<double>(streak_[i])
+                                           / static_cast<double>(ps_.beta));
+  lum_->update(results);
+  lum_->relative(st.luminance);
+}
+
+stop_reason snowball::stop(const state& st) const {
+  size_t live = 0;
+  for (size_t i = 0; i < live_.size(); ++i) {
+    if (!live_[i])
+      continue;
+    ++live;
+    if (st.decided_round[i] < 0)
+      return stop_reason::none;
+  }
+  return live > 0 ? stop_reason::all_decided : stop_reason::none;
+}
+
+void snowball::finish(state& st) {
+  auto n = st.participants.size();
+  st.scores = st.confidence;
+  // Winning choice: most decided, else plurality of preferences.
+  std::vector<std::pair<std::string, size_t>> tally; // choice -> count
+  auto count = [&](const std::string& c) {
+    auto k = std::find_if(tally.begin(), tally.end(),
+                          [&](auto& v) { return v.first == c; });
+    if (k == tally.end())
+      tally.emplace_back(c, 1);
+    else
+      ++k->second;
+  };
+  size_t decided = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (st.decided_round[i] >= 0) {
+      ++decided;
+      count(st.preference[i]);
+    }
+  if (decided == 0)
+    for (size_t i = 0; i < n; ++i)
+      if (!st.preference[i].empty())
+        count(st.preference[i]);
+  if (tally.empty())
+    return; // no ok answer with a choice key: no winner
+  auto best = tally.begin();
+  for (auto k = tally.begin(); k != tally.end(); ++k)
+    if (k->second > best->second)
+      best = k;
+  st.finalized = decided > 0 && tally.size() == 1;
+  st.winner_label = best->first;
+  for (size_t i = 0; i < n; ++i) {
+    if (st.preference[i] != best->first
+        || (decided > 0 && st.decided_round[i] < 0))
+      continue;
+    st.winner = st.participants[i];
+    if (auto r = st.latest_ok(i))
+      st.synthesis = r->text;
+    break;
+  }
+}
+
+} // namespace caf::consensus::policy

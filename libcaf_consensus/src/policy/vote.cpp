@@ -1,0 +1,132 @@
+#include "caf/consensus/policy/vote.hpp"
+
+#include <algorithm>
+
+#include "caf/consensus/detail/sampling.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/rng64.hpp"
+
+namespace caf::consensus::policy {
+
+std::string vote::name() const {
+  return "vote";
+}
+
+bool vote::needs_labels() const {
+  return true;
+}
+
+error vote::validate(const params& ps, size_t) const {
+  if (auto err = validate_common(ps))
+    return err;
+  if (ps.rounds > 0 && ps.k < 1)
+    return make_error(errc::invalid_params,
+                      "k must be >= 1 for policy vote with rounds > 0, got "
+                        + std::to_string(ps.k));
+  return {};
+}
+
+void vote::start(state& st, const params& ps,
+                 std::shared_ptr<const text::similarity>) {
+  auto n = st.participants.size();
+  ps_ = ps;
+  lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
+  st.confidence.assign(n, 0.0);
+  st.luminance.assign(n, 0.0);
+}
+
+std::vector<request> vote::plan(state& st, int32_t round) {
+  auto n = st.participants.size();
+  auto& tr = st.trace.back();
+  tr.samples.resize(n);
+  std::vector<request> out(n);
+  std::vector<uint32_t> pool;
+  for (size_t i = 0; i < n; ++i) {
+    pool.clear();
+    for (uint32_t j = 0; j < n; ++j)
+      if (j != i && lum_->has_ok(j))
+        pool.push_back(j);
+    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
+                               {static_cast<uint64_t>(round), i,
+                                static_cast<uint64_t>(
+                                  detail::stream::sample)})};
+    tr.samples[i] = detail::uniform_sample(
+      std::move(pool), static_cast<size_t>(std::max(ps_.k, 0)), gen);
+    pool = {};
+    auto& req = out[i];
+    req.participant = st.participants[i];
+    req.index = static_cast<uint32_t>(i);
+    req.round = round;
+    req.query = st.prompt;
+    for (auto j : tr.samples[i])
+      if (auto r = st.latest_ok(j))
+        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+    req.prompt = render_prompt(st.prompt, req.peers);
+    if (auto r = st.latest_ok(i)) {
+      req.own_text = r->text;
+      req.own_label = r->label;
+    }
+  }
+  return out;
+}
+
+void vote::absorb(state& st, int32_t, const std::vector<result>& results) {
+  lum_->update(results);
+  lum_->relative(st.luminance);
+  // Confidence: share of current votes equal to one's own vote.
+  auto n = st.participants.size();
+  size_t voters = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (auto r = st.latest_ok(i); r && !r->label.empty())
+      ++voters;
+  for (size_t i = 0; i < n; ++i) {
+    auto mine = st.latest_ok(i);
+    if (!mine || mine->label.empty() || voters == 0) {
+      st.confidence[i] = 0;
+      continue;
+    }
+    size_t same = 0;
+    for (size_t j = 0; j < n; ++j)
+      if (auto r = st.latest_ok(j); r && r->label == mine->label)
+        ++same;
+    st.confidence[i] = static_cast<double>(same)
+                       / static_cast<double>(voters);
+  }
+}
+
+stop_reason vote::stop(const state&) const {
+  return stop_reason::none;
+}
+
+void vote::finish(state& st) {
+  auto n = st.participants.size();
+  st.scores = st.confidence;
+  std::vector<std::pair<std::string, size_t>> tally; // in first-holder order
+  for (size_t i = 0; i < n; ++i) {
+    auto r = st.latest_ok(i);
+    if (!r || r->label.empty())
+      continue;
+    auto k = std::find_if(tally.begin(), tally.end(),
+                          [&](auto& v) { return v.first == r->label; });
+    if (k == tally.end())
+      tally.emplace_back(r->label, 1);
+    else
+      ++k->second;
+  }
+  if (tally.empty())
+    return;
+  auto best = tally.begin();
+  for (auto k = tally.begin(); k != tally.end(); ++k)
+    if (k->second > best->second)
+      best = k;
+  st.winner_label = best->first;
+  st.finalized = 2 * best->second > n;
+  for (size_t i = 0; i < n; ++i)
+    if (auto r = st.latest_ok(i); r && r->label == best->first) {
+      st.winner = st.participants[i];
+      st.synthesis = r->text;
+      break;
+    }
+}
+
+} // namespace caf::consensus::policy

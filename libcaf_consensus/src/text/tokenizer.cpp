@@ -1,0 +1,423 @@
+// caf-consensus: Python's `str.lower()` and `str.split()` on UTF-8 text.
+//
+// Implementation notes:
+// - Every code path decodes UTF-8 with ICU's U8_NEXT family, which replaces
+//   each maximal ill-formed subpart by one U+FFFD exactly like Python's
+//   `bytes.decode("utf-8", errors="replace")`.
+// - No ill-formed subpart can swallow a whitespace byte (neither ASCII bytes
+//   nor lead bytes are trail bytes), so word boundaries do not depend on
+//   whether invalid input has been replaced yet.
+// - Lower-casing never creates or removes whitespace, and the only contextual
+//   mapping of the root locale (final sigma) never looks across whitespace
+//   (none of the 29 code points is cased or case-ignorable). Hence lowering
+//   word by word equals lowering the whole text, which lets mostly-ASCII text
+//   bypass ICU for all of its ASCII words.
+
+#include "caf/consensus/text/tokenizer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <unicode/uchar.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utypes.h>
+
+namespace caf::consensus::text {
+
+namespace {
+
+// -- character classes --------------------------------------------------------
+
+/// Python whitespace among the ASCII range: U+0009..U+000D, U+001C..U+0020.
+constexpr bool is_ascii_space(uint8_t c) {
+  return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20);
+}
+
+constexpr std::array<uint8_t, 128> make_ascii_space_table() {
+  std::array<uint8_t, 128> result{};
+  for (size_t i = 0; i < result.size(); ++i)
+    result[i] = is_ascii_space(static_cast<uint8_t>(i)) ? 1 : 0;
+  return result;
+}
+
+constexpr auto ascii_space_table = make_ascii_space_table();
+
+inline char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+inline const uint8_t* bytes(std::string_view str) {
+  return reinterpret_cast<const uint8_t*>(str.data());
+}
+
+bool is_ascii(std::string_view text) {
+  // Checks eight bytes at a time; the compiler turns memcpy into one load.
+  auto* s = bytes(text);
+  auto n = text.size();
+  size_t i = 0;
+  uint64_t acc = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s + i, sizeof(word));
+    acc |= word;
+  }
+  for (; i < n; ++i)
+    acc |= s[i];
+  return (acc & 0x8080808080808080ULL) == 0;
+}
+
+// -- word scanning ------------------------------------------------------------
+
+/// Classifies a word for the lowering and splitting paths.
+enum class word_kind {
+  /// Only ASCII bytes.
+  ascii,
+  /// Non-ASCII, well-formed UTF-8.
+  utf8,
+  /// Contains at least one ill-formed subsequence.
+  invalid,
+};
+
+/// Calls `f(first, last, kind)` for each maximal run of non-whitespace code
+/// points in `text` and `g(first, last)` for each run of whitespace.
+template <class WordFn, class SpaceFn>
+void scan(std::string_view text, WordFn&& f, SpaceFn&& g) {
+  auto* s = bytes(text);
+  auto n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    // Whitespace run.
+    auto space_begin = i;
+    while (i < n) {
+      if (s[i] < 0x80) {
+        if (ascii_space_table[s[i]] == 0)
+          break;
+        ++i;
+      } else {
+        auto j = i;
+        UChar32 c;
+        U8_NEXT(s, j, n, c);
+        if (c < 0 || !is_python_space(static_cast<char32_t>(c)))
+          break;
+        i = j;
+      }
+    }
+    if (i != space_begin)
+      g(space_begin, i);
+    if (i == n)
+      break;
+    // Word run.
+    auto word_begin = i;
+    auto kind = word_kind::ascii;
+    while (i < n) {
+      if (s[i] < 0x80) {
+        if (ascii_space_table[s[i]] != 0)
+          break;
+        ++i;
+      } else {
+        auto j = i;
+        UChar32 c;
+        U8_NEXT(s, j, n, c);
+        if (c < 0) {
+          kind = word_kind::invalid;
+        } else {
+          if (is_python_space(static_cast<char32_t>(c)))
+            break;
+          if (kind == word_kind::ascii)
+            kind = word_kind::utf8;
+        }
+        i = j;
+      }
+    }
+    f(word_begin, i, kind);
+  }
+}
+
+// -- conversions --------------------------------------------------------------
+
+/// Per-thread scratch buffers for the ICU path.
+struct scratch {
+  std::vector<UChar> src;
+  std::vector<UChar> dst;
+};
+
+scratch& thread_scratch() {
+  thread_local scratch result;
+  return result;
+}
+
+[[noreturn]] void icu_failure(const char* what, UErrorCode status) {
+  std::string msg = "caf::consensus::text: ";
+  msg += what;
+  msg += " failed: ";
+  msg += u_errorName(status);
+  throw std::runtime_error(msg);
+}
+
+/// Decodes `text` (replacing ill-formed subparts) into UTF-16 `out`.
+void decode_utf16(std::string_view text, std::vector<UChar>& out) {
+  // Each code point needs at most as many UTF-16 units as UTF-8 bytes.
+  if (text.size() > static_cast<size_t>(INT32_MAX))
+    throw std::length_error("caf::consensus::text: word too long for ICU");
+  out.resize(text.size());
+  auto* s = bytes(text);
+  auto n = text.size();
+  size_t i = 0;
+  size_t len = 0;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT_OR_FFFD(s, i, n, c);
+    U16_APPEND_UNSAFE(out.data(), len, c);
+  }
+  out.resize(len);
+}
+
+/// Appends the UTF-8 encoding of well-formed UTF-16 `str` to `out`.
+void append_utf8(const UChar* str, size_t len, std::string& out) {
+  // One UTF-16 unit needs at most three UTF-8 bytes.
+  auto old_size = out.size();
+  out.resize(old_size + 3 * len);
+  auto* dst = reinterpret_cast<uint8_t*>(out.data()) + old_size;
+  size_t j = 0;
+  size_t i = 0;
+  while (i < len) {
+    UChar32 c;
+    U16_NEXT(str, i, len, c);
+    U8_APPEND_UNSAFE(dst, j, c);
+  }
+  out.resize(old_size + j);
+}
+
+/// Appends `text` with ill-formed subparts replaced by U+FFFD to `out`.
+void append_sanitized(std::string_view text, std::string& out) {
+  auto old_size = out.size();
+  // A replaced subpart takes at least one byte and yields three.
+  out.resize(old_size + 3 * text.size());
+  auto* dst = reinterpret_cast<uint8_t*>(out.data()) + old_size;
+  auto* s = bytes(text);
+  auto n = text.size();
+  size_t i = 0;
+  size_t j = 0;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT_OR_FFFD(s, i, n, c);
+    U8_APPEND_UNSAFE(dst, j, c);
+  }
+  out.resize(old_size + j);
+}
+
+/// Appends the ASCII lower-case of ASCII `text` to `out`.
+void append_ascii_lower(std::string_view text, std::string& out) {
+  auto old_size = out.size();
+  out.append(text);
+  auto* first = out.data() + old_size;
+  auto* last = out.data() + out.size();
+  for (auto* i = first; i != last; ++i)
+    *i = ascii_lower(*i);
+}
+
+/// Appends ICU's root-locale full lower-case of UTF-8 `text` to `out`.
+void append_icu_lower(std::string_view text, std::string& out) {
+  auto& buf = thread_scratch();
+  decode_utf16(text, buf.src);
+  auto src_len = static_cast<int32_t>(buf.src.size());
+  // Lower-casing rarely grows the text (U+0130 is the prominent exception).
+  auto cap = std::min(buf.src.size() + 16, static_cast<size_t>(INT32_MAX));
+  if (buf.dst.size() < cap)
+    buf.dst.resize(cap);
+  auto status = U_ZERO_ERROR;
+  auto len = u_strToLower(buf.dst.data(), static_cast<int32_t>(buf.dst.size()),
+                          buf.src.data(), src_len, "", &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) {
+    buf.dst.resize(static_cast<size_t>(len));
+    status = U_ZERO_ERROR;
+    len = u_strToLower(buf.dst.data(), static_cast<int32_t>(buf.dst.size()),
+                       buf.src.data(), src_len, "", &status);
+  }
+  if (U_FAILURE(status))
+    icu_failure("u_strToLower", status);
+  append_utf8(buf.dst.data(), static_cast<size_t>(len), out);
+}
+
+/// Appends the lower-case of a single word to `out`.
+void append_lower_word(std::string_view word, word_kind kind,
+                       std::string& out) {
+  if (kind == word_kind::ascii)
+    append_ascii_lower(word, out);
+  else
+    append_icu_lower(word, out);
+}
+
+// -- sorting words ------------------------------------------------------------
+
+/// A word in the lower-cased buffer of `tokenize`.
+struct word_span {
+  /// The first (up to) eight bytes, big-endian, zero-padded.
+  uint64_t key;
+  size_t offset;
+  size_t size;
+};
+
+word_span make_span(const std::string& buf, size_t offset) {
+  auto size = buf.size() - offset;
+  auto* p = reinterpret_cast<const uint8_t*>(buf.data()) + offset;
+  uint64_t key = 0;
+  auto n = std::min(size, size_t{8});
+  for (size_t i = 0; i < n; ++i)
+    key |= uint64_t{p[i]} << (56 - 8 * i);
+  return {key, offset, size};
+}
+
+/// Byte-wise lexicographic order. Different keys order their words; equal
+/// keys mean equal first bytes, so a word of at most eight bytes is a prefix
+/// of the other (padding equals the other's zero bytes).
+bool span_less(const char* base, const word_span& x, const word_span& y) {
+  if (x.key != y.key)
+    return x.key < y.key;
+  if (x.size <= 8 || y.size <= 8)
+    return x.size < y.size;
+  return std::string_view{base + x.offset + 8, x.size - 8}
+         < std::string_view{base + y.offset + 8, y.size - 8};
+}
+
+bool span_equal(const char* base, const word_span& x, const word_span& y) {
+  return x.key == y.key && x.size == y.size
+         && (x.size <= 8
+             || std::memcmp(base + x.offset + 8, base + y.offset + 8,
+                            x.size - 8)
+                  == 0);
+}
+
+/// Releases oversized per-thread buffers after processing huge inputs.
+template <class T>
+void trim(T& buf) {
+  constexpr size_t max_retained = 1 << 20;
+  if (buf.capacity() > max_retained) {
+    buf.clear();
+    buf.shrink_to_fit();
+  }
+}
+
+} // namespace
+
+// -- public API ---------------------------------------------------------------
+
+bool is_python_space(char32_t cp) {
+  switch (cp) {
+    case 0x0009:
+    case 0x000a:
+    case 0x000b:
+    case 0x000c:
+    case 0x000d:
+    case 0x001c:
+    case 0x001d:
+    case 0x001e:
+    case 0x001f:
+    case 0x0020:
+    case 0x0085:
+    case 0x00a0:
+    case 0x1680:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200a:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string python_lower(std::string_view text) {
+  std::string result;
+  if (is_ascii(text)) {
+    append_ascii_lower(text, result);
+    return result;
+  }
+  result.reserve(text.size());
+  auto* s = text.data();
+  scan(
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      append_lower_word({s + first, last - first}, kind, result);
+    },
+    [&](size_t first, size_t last) { result.append(s + first, last - first); });
+  return result;
+}
+
+std::vector<std::string> python_split(std::string_view text) {
+  std::vector<std::string> result;
+  auto* s = text.data();
+  scan(
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      if (kind == word_kind::invalid) {
+        std::string word;
+        append_sanitized({s + first, last - first}, word);
+        result.push_back(std::move(word));
+      } else {
+        result.emplace_back(s + first, last - first);
+      }
+    },
+    [](size_t, size_t) {});
+  return result;
+}
+
+token_set tokenize(std::string_view text) {
+  // Lower-case all words into one per-thread buffer, sort and deduplicate
+  // spans into it and only then materialize the strings. Each span carries
+  // its first eight bytes as a big-endian integer, which decides most
+  // comparisons without calling memcmp.
+  thread_local std::string buf;
+  thread_local std::vector<word_span> spans;
+  buf.clear();
+  spans.clear();
+  buf.reserve(text.size());
+  auto* s = text.data();
+  scan(
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      auto offset = buf.size();
+      append_lower_word({s + first, last - first}, kind, buf);
+      spans.push_back(make_span(buf, offset));
+    },
+    [](size_t, size_t) {});
+  const auto* base = buf.data();
+  std::sort(spans.begin(), spans.end(),
+            [base](const word_span& x, const word_span& y) {
+              return span_less(base, x, y);
+            });
+  auto last = std::unique(spans.begin(), spans.end(),
+                          [base](const word_span& x, const word_span& y) {
+                            return span_equal(base, x, y);
+                          });
+  token_set result;
+  result.reserve(static_cast<size_t>(last - spans.begin()));
+  for (auto i = spans.begin(); i != last; ++i)
+    result.emplace_back(base + i->offset, i->size);
+  trim(buf);
+  trim(spans);
+  return result;
+}
+
+} // namespace caf::consensus::text

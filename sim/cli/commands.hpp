@@ -1,0 +1,16 @@
+// consensus-sim: the subcommands. Each takes the arguments after its name
+// and returns the process exit status.
+
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace caf::consensus::cli {
+
+using args = std::vector<std::string>;
+
+int conform(const args& xs);
+int replay(const args& xs);
+
+} // namespace caf::consensus::cli

@@ -1,0 +1,41 @@
+// consensus-sim: shared command-line parsing helpers.
+
+#pragma once
+
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.hpp"
+
+namespace caf::consensus::cli {
+
+namespace po = boost::program_options;
+
+/// Parses `xs` against `desc` (+ positionals). Prints help and returns 0, or
+/// prints the error and returns 2; returns nullopt to go on.
+inline std::optional<int> parse(const std::string& cmd, const args& xs,
+                                const po::options_description& desc,
+                                const po::positional_options_description& pos,
+                                po::variables_map& vm, const char* synopsis) {
+  try {
+    po::store(po::command_line_parser(xs).options(desc).positional(pos).run(),
+              vm);
+    if (vm.count("help")) {
+      std::cout << "usage: consensus-sim " << cmd << ' ' << synopsis
+                << "\n\n"
+                << desc << '\n';
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "consensus-sim " << cmd << ": " << e.what() << "\n"
+              << "Try 'consensus-sim " << cmd << " --help'.\n";
+    return 2;
+  }
+  return std::nullopt;
+}
+
+} // namespace caf::consensus::cli

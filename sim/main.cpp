@@ -1,0 +1,61 @@
+// consensus-sim: the command-line front end of caf-consensus.
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+struct command {
+  const char* name;
+  int (*fn)(const caf::consensus::cli::args&);
+  const char* summary;
+};
+
+const command commands[] = {
+  {"conform", caf::consensus::cli::conform,
+   "replay a conformance file through the actors and compare every field"},
+  {"replay", caf::consensus::cli::replay,
+   "replay a conformance file's scripts under any policy, print JSON lines"},
+};
+
+void usage(std::ostream& out) {
+  out << "usage: consensus-sim <command> [options]\n\n"
+         "Metastable consensus among agents: simulator and tools.\n\n"
+         "commands:\n";
+  for (auto& c : commands)
+    out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ')
+        << c.summary << '\n';
+  out << "\nRun 'consensus-sim <command> --help' for a command's options.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    usage(std::cout);
+    return 0;
+  }
+  for (auto& c : commands) {
+    if (name != c.name)
+      continue;
+    caf::consensus::cli::args xs(argv + 2, argv + argc);
+    try {
+      return c.fn(xs);
+    } catch (const std::exception& e) {
+      std::cerr << "consensus-sim " << name << ": error: " << e.what() << '\n';
+      return 1;
+    }
+  }
+  std::cerr << "consensus-sim: unknown command '" << name << "'\n\n";
+  usage(std::cerr);
+  return 2;
+}
