@@ -1,18 +1,16 @@
 // caf-consensus: tests for the CPython `random` port and rng64.
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "caf/sec.hpp"
 
@@ -97,7 +95,8 @@ TEST(python_random, choices_matches_reference) {
   for (auto& [key, val] : ref.items()) {
     SCOPED_TRACE("seed " + key);
     python_random gen{std::stoll(key)};
-    auto expected = val.at("choices_abc_w532_k10").get<std::vector<std::string>>();
+    auto expected = val.at("choices_abc_w532_k10")
+                        .get<std::vector<std::string>>();
     auto got = unwrap(gen.choices({5.0, 3.0, 2.0}, 10));
     ASSERT_EQ(got.size(), expected.size());
     const char* names[] = {"a", "b", "c"};
@@ -190,8 +189,7 @@ TEST(python_random, choices_draws_one_random_per_pick) {
   // random.seed(2024); random.choices('abc', [5, 3, 2], k=3) == a b a, and
   // the next random() is the fourth one of the stream.
   python_random gen{2024};
-  EXPECT_EQ(unwrap(gen.choices({5, 3, 2}, 3)),
-            (std::vector<size_t>{0, 1, 0}));
+  EXPECT_EQ(unwrap(gen.choices({5, 3, 2}, 3)), (std::vector<size_t>{0, 1, 0}));
   EXPECT_EQ(bits_of(gen.random()),
             bits_of(parse_hex_double("0x1.c64bf56e4e114p-1")));
 }
@@ -218,8 +216,7 @@ TEST(python_random, choices_negative_weight_follows_bisect) {
   // Cumulative weights [1, 0, 1] are not sorted; CPython's bisect still
   // returns 2 every time (random.seed(99); choices(range(3), [1, -1, 1])).
   python_random gen{99};
-  EXPECT_EQ(unwrap(gen.choices({1, -1, 1}, 20)),
-            std::vector<size_t>(20, 2));
+  EXPECT_EQ(unwrap(gen.choices({1, -1, 1}, 20)), std::vector<size_t>(20, 2));
 }
 
 TEST(python_random, choices_single_element_still_draws) {
@@ -244,8 +241,8 @@ TEST(python_random, choices_rejects_bad_weights) {
   auto inf = std::numeric_limits<double>::infinity();
   auto nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<double>> bad{
-    {},         {0.0, 0.0},     {1.0, -1.0},  {-2.0}, {1.0, inf},
-    {inf, -inf}, {1.0, nan, 1.0}, {1e308, 1e308},
+      {},         {0.0, 0.0},  {1.0, -1.0},     {-2.0},
+      {1.0, inf}, {inf, -inf}, {1.0, nan, 1.0}, {1e308, 1e308},
   };
   for (auto& weights : bad) {
     python_random gen{1};
@@ -351,8 +348,8 @@ TEST(rng64, below_range_and_coverage) {
   rng64 gen{2024};
   EXPECT_EQ(gen.below(0), 0u);
   EXPECT_EQ(gen.below(1), 0u);
-  for (uint64_t n : {2ULL, 3ULL, 7ULL, 10ULL, 1000ULL, (1ULL << 63) + 1,
-                     ~0ULL}) {
+  for (uint64_t n :
+       {2ULL, 3ULL, 7ULL, 10ULL, 1000ULL, (1ULL << 63) + 1, ~0ULL}) {
     for (int i = 0; i < 2000; ++i)
       EXPECT_LT(gen.below(n), n);
   }

@@ -1,9 +1,8 @@
 // caf-consensus: tests for the tokenizer (Python's `str.lower().split()`)
 // and the similarity measures. Expected values were computed with CPython.
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <gtest/gtest.h>
 #include <string>
 #include <vector>
 
@@ -42,10 +41,10 @@ std::string utf8(char32_t cp) {
 const std::string replacement = "\xef\xbf\xbd"; // U+FFFD
 
 const std::vector<char32_t> python_spaces = {
-  0x0009, 0x000a, 0x000b, 0x000c, 0x000d, 0x001c, 0x001d, 0x001e,
-  0x001f, 0x0020, 0x0085, 0x00a0, 0x1680, 0x2000, 0x2001, 0x2002,
-  0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
-  0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+    0x0009, 0x000a, 0x000b, 0x000c, 0x000d, 0x001c, 0x001d, 0x001e,
+    0x001f, 0x0020, 0x0085, 0x00a0, 0x1680, 0x2000, 0x2001, 0x2002,
+    0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a,
+    0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 };
 
 token_set sorted_unique(strings xs) {
@@ -74,7 +73,9 @@ TEST(python_split, ascii) {
   EXPECT_EQ(python_split("  leading and trailing  "),
             (strings{"leading", "and", "trailing"}));
   EXPECT_EQ(python_split("one"), (strings{"one"}));
-  EXPECT_EQ(python_split("a\r\nb\x0b" "c\x0c" "d"),
+  EXPECT_EQ(python_split("a\r\nb\x0b"
+                         "c\x0c"
+                         "d"),
             (strings{"a", "b", "c", "d"}));
 }
 
@@ -96,7 +97,11 @@ TEST(python_split, every_python_whitespace_splits) {
 }
 
 TEST(python_split, information_separators_split) {
-  EXPECT_EQ(python_split("a\x1c" "b\x1d" "c\x1e" "d\x1f" "e"),
+  EXPECT_EQ(python_split("a\x1c"
+                         "b\x1d"
+                         "c\x1e"
+                         "d\x1f"
+                         "e"),
             (strings{"a", "b", "c", "d", "e"}));
 }
 
@@ -120,10 +125,14 @@ TEST(python_lower, ascii) {
 
 TEST(python_lower, latin_and_other_scripts) {
   // 'Ünïcödé ÀÉÎ ǅ ῼ Ω'.lower()
-  EXPECT_EQ(python_lower("\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 "
+  EXPECT_EQ(python_lower("\xc3\x9cn\xc3\xaf"
+                         "c\xc3\xb6"
+                         "d\xc3\xa9 "
                          "\xc3\x80\xc3\x89\xc3\x8e \xc7\x85 \xe1\xbf\xbc "
                          "\xe2\x84\xa6"),
-            "\xc3\xbcn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9 "
+            "\xc3\xbcn\xc3\xaf"
+            "c\xc3\xb6"
+            "d\xc3\xa9 "
             "\xc3\xa0\xc3\xa9\xc3\xae \xc7\x86 \xe1\xbf\xb3 \xcf\x89");
   // Deseret: U+10400 -> U+10428 (outside the BMP).
   EXPECT_EQ(python_lower(utf8(0x10400)), utf8(0x10428));
@@ -181,7 +190,10 @@ TEST(python_lower, dotted_capital_i_expands) {
 
 TEST(python_lower, no_language_specific_rules) {
   // German sharp s is already lower case and stays a single character.
-  EXPECT_EQ(python_lower("Stra\xc3\x9f" "e"), "stra\xc3\x9f" "e");
+  EXPECT_EQ(python_lower("Stra\xc3\x9f"
+                         "e"),
+            "stra\xc3\x9f"
+            "e");
   // Turkish dotless i stays, and 'I' maps to 'i' (root locale, not tr).
   EXPECT_EQ(python_lower("\xc4\xb1I"), "\xc4\xb1i");
 }
@@ -189,7 +201,9 @@ TEST(python_lower, no_language_specific_rules) {
 TEST(python_lower, invalid_utf8_becomes_replacement_character) {
   // bytes.decode('utf-8', 'replace') semantics: one U+FFFD per maximal
   // ill-formed subpart.
-  EXPECT_EQ(python_lower("A\xff" "B"), "a" + replacement + "b");
+  EXPECT_EQ(python_lower("A\xff"
+                         "B"),
+            "a" + replacement + "b");
   EXPECT_EQ(python_lower("\xe2\x80"), replacement);
   EXPECT_EQ(python_lower("\xf0\x90\x80X"), replacement + "x");
   EXPECT_EQ(python_lower("\xed\xa0\x80"),
@@ -202,14 +216,18 @@ TEST(python_lower, invalid_utf8_becomes_replacement_character) {
 // -- splitting invalid input --------------------------------------------------
 
 TEST(python_split, invalid_utf8_is_replaced_and_never_hides_a_space) {
-  EXPECT_EQ(python_split("a\xff" "b"), (strings{"a" + replacement + "b"}));
+  EXPECT_EQ(python_split("a\xff"
+                         "b"),
+            (strings{"a" + replacement + "b"}));
   // A truncated sequence followed by a space: the space still splits.
   EXPECT_EQ(python_split("x\xe2\x80 y"), (strings{"x" + replacement, "y"}));
   // A truncated sequence followed by a multi-byte space (U+3000).
   EXPECT_EQ(python_split("x\xe2\xe3\x80\x80y"),
             (strings{"x" + replacement, "y"}));
   // The complete sequence E2 80 A8 is U+2028 and splits.
-  EXPECT_EQ(python_split("a\xe2\x80\xa8" "b"), (strings{"a", "b"}));
+  EXPECT_EQ(python_split("a\xe2\x80\xa8"
+                         "b"),
+            (strings{"a", "b"}));
   EXPECT_EQ(python_split("\xc2"), (strings{replacement}));
 }
 
@@ -235,7 +253,8 @@ TEST(tokenize, punctuation_is_not_stripped) {
 TEST(tokenize, invalid_utf8) {
   // sorted(set(b'A\xffB caf\xc3\x89 \xe2\x80'.decode('utf-8', 'replace')
   //            .lower().split()))
-  EXPECT_EQ(tokenize("A\xff" "B caf\xc3\x89 \xe2\x80"),
+  EXPECT_EQ(tokenize("A\xff"
+                     "B caf\xc3\x89 \xe2\x80"),
             (token_set{"a" + replacement + "b", "caf\xc3\xa9", replacement}));
 }
 
@@ -247,17 +266,20 @@ TEST(tokenize, byte_wise_order) {
 
 TEST(tokenize, equals_sorted_split_of_lower) {
   std::vector<std::string> inputs{
-    "Hello World hello",
-    "Mixed \xc3\x9c" "BER \xc3\xbc" "ber caf\xc3\xa9 CAF\xc3\x89",
-    "\xce\x9f\xce\x94\xce\x9f\xce\xa3\xe2\x80\x83\xce\xa3\xce\x91\xce\xa3",
-    "\xc4\xb0I\xc4\xb1i \xc4\xb0I\xc4\xb1i",
-    "bad\xff\xfe bytes \xed\xa0\x80 here",
-    "tabs\tand\x0bvertical\x1ctabs\xc2\x85next\xc2\xa0nbsp",
-    std::string(40, 'A') + " " + std::string(40, 'a'),
+      "Hello World hello",
+      "Mixed \xc3\x9c"
+      "BER \xc3\xbc"
+      "ber caf\xc3\xa9 CAF\xc3\x89",
+      "\xce\x9f\xce\x94\xce\x9f\xce\xa3\xe2\x80\x83\xce\xa3\xce\x91\xce\xa3",
+      "\xc4\xb0I\xc4\xb1i \xc4\xb0I\xc4\xb1i",
+      "bad\xff\xfe bytes \xed\xa0\x80 here",
+      "tabs\tand\x0bvertical\x1ctabs\xc2\x85next\xc2\xa0nbsp",
+      std::string(40, 'A') + " " + std::string(40, 'a'),
   };
   for (auto& input : inputs) {
     SCOPED_TRACE(input);
-    EXPECT_EQ(tokenize(input), sorted_unique(python_split(python_lower(input))));
+    EXPECT_EQ(tokenize(input),
+              sorted_unique(python_split(python_lower(input))));
   }
 }
 
@@ -317,7 +339,7 @@ TEST(similarity, default_is_shared_jaccard) {
 
 /// Overlap coefficient, to check that token_similarity tokenizes both sides.
 class overlap_similarity : public token_similarity {
-public:
+ public:
   double on_tokens(const token_set& a, const token_set& b) const override {
     ++calls;
     if (a.empty() || b.empty())
@@ -326,7 +348,7 @@ public:
     std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
                           std::back_inserter(common));
     return static_cast<double>(common.size())
-           / static_cast<double>(std::min(a.size(), b.size()));
+        / static_cast<double>(std::min(a.size(), b.size()));
   }
 
   mutable int calls = 0;

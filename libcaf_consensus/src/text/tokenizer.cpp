@@ -22,14 +22,13 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
-#include <utility>
-#include <vector>
-
 #include <unicode/uchar.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/utypes.h>
+#include <utility>
+#include <vector>
 
 namespace caf::consensus::text {
 
@@ -257,12 +256,14 @@ void append_lower_word(std::string_view word, word_kind kind,
     append_icu_lower(word, out);
 }
 
-// -- sorting words ------------------------------------------------------------
+// -- deduplicating and sorting words -----------------------------------------
 
 /// A word in the lower-cased buffer of `tokenize`.
 struct word_span {
   /// The first (up to) eight bytes, big-endian, zero-padded.
   uint64_t key;
+  /// Hash of the whole word.
+  uint64_t hash;
   size_t offset;
   size_t size;
 };
@@ -274,7 +275,15 @@ word_span make_span(const std::string& buf, size_t offset) {
   auto n = std::min(size, size_t{8});
   for (size_t i = 0; i < n; ++i)
     key |= uint64_t{p[i]} << (56 - 8 * i);
-  return {key, offset, size};
+  // FNV-1a over the remaining bytes, seeded with key and size; the final
+  // multiply-xorshift spreads the bits for the power-of-two table.
+  auto h = key ^ (uint64_t{size} * 0x9e3779b97f4a7c15ULL);
+  for (auto i = n; i < size; ++i)
+    h = (h ^ p[i]) * 0x100000001b3ULL;
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ULL;
+  h ^= h >> 32;
+  return {key, h, offset, size};
 }
 
 /// Byte-wise lexicographic order. Different keys order their words; equal
@@ -286,26 +295,106 @@ bool span_less(const char* base, const word_span& x, const word_span& y) {
   if (x.size <= 8 || y.size <= 8)
     return x.size < y.size;
   return std::string_view{base + x.offset + 8, x.size - 8}
-         < std::string_view{base + y.offset + 8, y.size - 8};
+  < std::string_view{base + y.offset + 8, y.size - 8};
 }
 
 bool span_equal(const char* base, const word_span& x, const word_span& y) {
-  return x.key == y.key && x.size == y.size
-         && (x.size <= 8
-             || std::memcmp(base + x.offset + 8, base + y.offset + 8,
-                            x.size - 8)
-                  == 0);
+  return x.hash == y.hash && x.key == y.key && x.size == y.size
+      && (x.size <= 8
+          || std::memcmp(base + x.offset + 8, base + y.offset + 8, x.size - 8)
+              == 0);
 }
 
-/// Releases oversized per-thread buffers after processing huge inputs.
-template <class T>
-void trim(T& buf) {
-  constexpr size_t max_retained = 1 << 20;
-  if (buf.capacity() > max_retained) {
-    buf.clear();
-    buf.shrink_to_fit();
+/// Collects distinct lower-cased words: an open-addressing hash set of spans
+/// into one buffer. Duplicates are dropped as soon as they are lowered, so
+/// only distinct words get sorted.
+class word_set {
+ public:
+  /// Clears the set and sizes the table for `text_size` bytes of input.
+  void reset(size_t text_size) {
+    buf_.clear();
+    buf_.reserve(text_size);
+    spans_.clear();
+    size_t capacity = 64;
+    while (capacity < text_size / 8 && capacity < 4096)
+      capacity *= 2;
+    slots_.assign(capacity, 0);
   }
-}
+
+  /// The buffer that receives the next word.
+  std::string& buf() {
+    return buf_;
+  }
+
+  /// Adds the word from `offset` to the end of the buffer, or removes it
+  /// from the buffer again if it is a duplicate.
+  void commit(size_t offset) {
+    auto span = make_span(buf_, offset);
+    auto mask = slots_.size() - 1;
+    for (auto i = span.hash & mask;; i = (i + 1) & mask) {
+      auto slot = slots_[i];
+      if (slot == 0) {
+        spans_.push_back(span);
+        slots_[i] = spans_.size();
+        break;
+      }
+      if (span_equal(buf_.data(), spans_[slot - 1], span)) {
+        buf_.resize(offset);
+        return;
+      }
+    }
+    if (spans_.size() * 2 > slots_.size())
+      grow();
+  }
+
+  /// Returns the distinct words in byte-wise order.
+  token_set sorted() {
+    const auto* base = buf_.data();
+    std::sort(spans_.begin(), spans_.end(),
+              [base](const word_span& x, const word_span& y) {
+                return span_less(base, x, y);
+              });
+    token_set result;
+    result.reserve(spans_.size());
+    for (auto& span : spans_)
+      result.emplace_back(base + span.offset, span.size);
+    return result;
+  }
+
+  /// Releases memory after huge inputs.
+  void trim() {
+    constexpr size_t max_retained = 1 << 20;
+    if (buf_.capacity() > max_retained) {
+      buf_.clear();
+      buf_.shrink_to_fit();
+    }
+    if (spans_.capacity() * sizeof(word_span) > max_retained) {
+      spans_.clear();
+      spans_.shrink_to_fit();
+    }
+    if (slots_.capacity() * sizeof(size_t) > max_retained) {
+      slots_.clear();
+      slots_.shrink_to_fit();
+    }
+  }
+
+ private:
+  void grow() {
+    slots_.assign(slots_.size() * 2, 0);
+    auto mask = slots_.size() - 1;
+    for (size_t index = 0; index < spans_.size(); ++index) {
+      auto i = spans_[index].hash & mask;
+      while (slots_[i] != 0)
+        i = (i + 1) & mask;
+      slots_[i] = index + 1;
+    }
+  }
+
+  std::string buf_;
+  std::vector<word_span> spans_;
+  /// Index + 1 into spans_, 0 for an empty slot.
+  std::vector<size_t> slots_;
+};
 
 } // namespace
 
@@ -313,38 +402,36 @@ void trim(T& buf) {
 
 bool is_python_space(char32_t cp) {
   switch (cp) {
-    case 0x0009:
-    case 0x000a:
-    case 0x000b:
-    case 0x000c:
-    case 0x000d:
-    case 0x001c:
-    case 0x001d:
-    case 0x001e:
-    case 0x001f:
-    case 0x0020:
-    case 0x0085:
-    case 0x00a0:
-    case 0x1680:
-    case 0x2000:
-    case 0x2001:
-    case 0x2002:
-    case 0x2003:
-    case 0x2004:
-    case 0x2005:
-    case 0x2006:
-    case 0x2007:
-    case 0x2008:
-    case 0x2009:
-    case 0x200a:
-    case 0x2028:
-    case 0x2029:
-    case 0x202f:
-    case 0x205f:
-    case 0x3000:
-      return true;
-    default:
-      return false;
+  case 0x0009:
+  case 0x000a:
+  case 0x000b:
+  case 0x000c:
+  case 0x000d:
+  case 0x001c:
+  case 0x001d:
+  case 0x001e:
+  case 0x001f:
+  case 0x0020:
+  case 0x0085:
+  case 0x00a0:
+  case 0x1680:
+  case 0x2000:
+  case 0x2001:
+  case 0x2002:
+  case 0x2003:
+  case 0x2004:
+  case 0x2005:
+  case 0x2006:
+  case 0x2007:
+  case 0x2008:
+  case 0x2009:
+  case 0x200a:
+  case 0x2028:
+  case 0x2029:
+  case 0x202f:
+  case 0x205f:
+  case 0x3000: return true;
+  default: return false;
   }
 }
 
@@ -357,11 +444,13 @@ std::string python_lower(std::string_view text) {
   result.reserve(text.size());
   auto* s = text.data();
   scan(
-    text,
-    [&](size_t first, size_t last, word_kind kind) {
-      append_lower_word({s + first, last - first}, kind, result);
-    },
-    [&](size_t first, size_t last) { result.append(s + first, last - first); });
+      text,
+      [&](size_t first, size_t last, word_kind kind) {
+        append_lower_word({s + first, last - first}, kind, result);
+      },
+      [&](size_t first, size_t last) {
+        result.append(s + first, last - first);
+      });
   return result;
 }
 
@@ -369,54 +458,35 @@ std::vector<std::string> python_split(std::string_view text) {
   std::vector<std::string> result;
   auto* s = text.data();
   scan(
-    text,
-    [&](size_t first, size_t last, word_kind kind) {
-      if (kind == word_kind::invalid) {
-        std::string word;
-        append_sanitized({s + first, last - first}, word);
-        result.push_back(std::move(word));
-      } else {
-        result.emplace_back(s + first, last - first);
-      }
-    },
-    [](size_t, size_t) {});
+      text,
+      [&](size_t first, size_t last, word_kind kind) {
+        if (kind == word_kind::invalid) {
+          std::string word;
+          append_sanitized({s + first, last - first}, word);
+          result.push_back(std::move(word));
+        } else {
+          result.emplace_back(s + first, last - first);
+        }
+      },
+      [](size_t, size_t) {});
   return result;
 }
 
 token_set tokenize(std::string_view text) {
-  // Lower-case all words into one per-thread buffer, sort and deduplicate
-  // spans into it and only then materialize the strings. Each span carries
-  // its first eight bytes as a big-endian integer, which decides most
-  // comparisons without calling memcmp.
-  thread_local std::string buf;
-  thread_local std::vector<word_span> spans;
-  buf.clear();
-  spans.clear();
-  buf.reserve(text.size());
+  thread_local word_set words;
+  words.reset(text.size());
   auto* s = text.data();
   scan(
-    text,
-    [&](size_t first, size_t last, word_kind kind) {
-      auto offset = buf.size();
-      append_lower_word({s + first, last - first}, kind, buf);
-      spans.push_back(make_span(buf, offset));
-    },
-    [](size_t, size_t) {});
-  const auto* base = buf.data();
-  std::sort(spans.begin(), spans.end(),
-            [base](const word_span& x, const word_span& y) {
-              return span_less(base, x, y);
-            });
-  auto last = std::unique(spans.begin(), spans.end(),
-                          [base](const word_span& x, const word_span& y) {
-                            return span_equal(base, x, y);
-                          });
-  token_set result;
-  result.reserve(static_cast<size_t>(last - spans.begin()));
-  for (auto i = spans.begin(); i != last; ++i)
-    result.emplace_back(base + i->offset, i->size);
-  trim(buf);
-  trim(spans);
+      text,
+      [&](size_t first, size_t last, word_kind kind) {
+        auto& buf = words.buf();
+        auto offset = buf.size();
+        append_lower_word({s + first, last - first}, kind, buf);
+        words.commit(offset);
+      },
+      [](size_t, size_t) {});
+  auto result = words.sorted();
+  words.trim();
   return result;
 }
 
