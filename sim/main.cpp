@@ -16,6 +16,10 @@ struct command {
 };
 
 const command commands[] = {
+  {"run", caf::consensus::cli::run,
+   "run a scenario (a sweep if it has one) and summarize it"},
+  {"validate", caf::consensus::cli::validate,
+   "check a scenario file without running it"},
   {"conform", caf::consensus::cli::conform,
    "replay a conformance file through the actors and compare every field"},
   {"replay", caf::consensus::cli::replay,

@@ -12,5 +12,7 @@ using args = std::vector<std::string>;
 
 int conform(const args& xs);
 int replay(const args& xs);
+int validate(const args& xs);
+int run(const args& xs);
 
 } // namespace caf::consensus::cli

@@ -1,0 +1,115 @@
+// caf-consensus sim: running scenarios, one run or a whole sweep.
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/expected.hpp"
+
+#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/state.hpp"
+
+namespace caf::consensus::sim {
+
+/// Which engine executes the runs. Both give byte-identical results.
+enum class engine_kind : uint8_t {
+  /// Participants are CAF actors driven by the coordinator actor.
+  actors,
+  /// The same policy code and agent models called directly.
+  inline_calls,
+};
+
+std::string to_string(engine_kind x);
+
+/// Per-agent outcome of one run (one row of agents.csv, optional).
+struct agent_row {
+  std::string agent;
+  /// Label of the agent's latest ok response (empty: never answered ok).
+  std::string final_label;
+  double confidence = 0;
+  uint64_t calls = 0;
+  uint64_t failures = 0;
+  /// Snowball: round in which it decided (-1: never), its decided label, and
+  /// the polls (rounds it answered ok in) until then.
+  int32_t decided_round = -1;
+  std::string decided_label;
+  int32_t decided_polls = -1;
+};
+
+/// The metrics of one run (one row of runs.csv / runs.jsonl).
+struct run_metrics {
+  uint64_t cell = 0;
+  uint64_t replicate = 0;
+  uint64_t seed = 0;
+  std::string policy;
+  int32_t rounds = 0;
+  int32_t k = 0;
+  double alpha = 0;
+  double beta_1 = 0;
+  double beta_2 = 0;
+  int32_t rounds_executed = 0;
+  std::string stop_reason;
+  bool finalized = false;
+  std::string winner;
+  std::string winner_label;
+  bool winner_correct = false;
+  double winner_confidence = 0;
+  double winner_score = 0;
+  /// Fraction of agents whose final label equals the winner's label.
+  double agreement = 0;
+  int32_t unanimity_round = -1;
+  std::string unanimity_label;
+  uint64_t calls = 0;
+  uint64_t failures = 0;
+  uint64_t timeouts = 0;
+  int64_t latency_ms = 0;
+  /// Snowball: refinement rounds until every participant decided (-1: not
+  /// all decided).
+  int32_t polls_to_decide = -1;
+  /// Per-agent rows (filled when `sweep_options::agent_rows` is set).
+  std::vector<agent_row> agents;
+};
+
+/// Returns the run seed of (cell, replicate): `seeds[replicate]` when the
+/// scenario lists seeds, else `rng::derive(seed, {cell, replicate})`.
+uint64_t run_seed(const scenario& s, uint64_t cell, uint64_t replicate);
+
+/// Runs one replicate of a resolved cell and returns the final state. The
+/// run's `params::seed` is the run seed; the agents draw from
+/// `rng::derive(run_seed, {hash_name("agents")})`. `sys` is required for
+/// `engine_kind::actors`.
+expected<state> run_state(const scenario& cell, uint64_t cell_index,
+                          uint64_t replicate, engine_kind engine,
+                          actor_system* sys);
+
+/// Computes the metrics of a finished run.
+run_metrics measure(const scenario& cell, uint64_t cell_index,
+                    uint64_t replicate, uint64_t seed, const state& st,
+                    bool agent_rows = false);
+
+/// Options of a sweep.
+struct sweep_options {
+  engine_kind engine = engine_kind::actors;
+  /// Worker threads (>= 1).
+  size_t threads = 1;
+  /// Called for every run in canonical order (cell, replicate).
+  std::function<void(const run_metrics&)> on_run;
+  /// Called now and then with (runs done, runs total).
+  std::function<void(uint64_t, uint64_t)> on_progress;
+  /// Fill `run_metrics::agents`.
+  bool agent_rows = false;
+  /// Runs to skip (already stored): called with (cell, replicate).
+  std::function<bool(uint64_t, uint64_t)> skip;
+};
+
+/// Runs every replicate of every cell. Results reach `on_run` in canonical
+/// order whatever the number of threads; memory stays bounded (a reorder
+/// window, not the whole sweep). Returns the first error (e.g. a cell whose
+/// sweep values are invalid) before running anything.
+error run_sweep(const scenario& s, const sweep_options& opts);
+
+} // namespace caf::consensus::sim
