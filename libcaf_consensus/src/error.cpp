@@ -1,5 +1,6 @@
 #include "caf/consensus/error.hpp"
 
+#include "caf/exit_reason.hpp"
 #include "caf/sec.hpp"
 
 namespace caf::consensus {
@@ -36,6 +37,8 @@ std::string render(const error& x) {
     result = to_string(static_cast<errc>(x.code()));
   else if (x.category() == atom("system"))
     result = to_string(static_cast<sec>(x.code()));
+  else if (x.category() == atom("exit"))
+    result = to_string(static_cast<exit_reason>(x.code()));
   else
     result = "error " + std::to_string(x.code()) + " ("
              + to_string(x.category()) + ")";
