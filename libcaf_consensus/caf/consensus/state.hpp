@@ -38,13 +38,15 @@ struct response {
   bool ok = false;
   std::string label;
   int64_t ms = 0;
+  /// Error text of a failed call (empty when ok).
+  std::string error;
 };
 
 /// @relates response
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, response& x) {
   return f(meta::type_name("caf::consensus::response"), x.round, x.text, x.ok,
-           x.label, x.ms);
+           x.label, x.ms, x.error);
 }
 
 /// One scored result: who, against which sample, with what agreement.

@@ -17,7 +17,17 @@ bool snowball::needs_labels() const {
   return true;
 }
 
-error snowball::validate(const params& ps, size_t) const {
+namespace {
+
+/// Sample size actually drawn: k distinct peers among the n - 1 others.
+int32_t effective_k(int32_t k, size_t n) {
+  return static_cast<int32_t>(
+    std::min<int64_t>(k, std::max<int64_t>(static_cast<int64_t>(n) - 1, 1)));
+}
+
+} // namespace
+
+error snowball::validate(const params& ps, size_t n) const {
   if (auto err = validate_common(ps))
     return err;
   auto bad = [](std::string what) {
@@ -29,16 +39,19 @@ error snowball::validate(const params& ps, size_t) const {
   if (ps.beta < 1)
     return bad("beta (consecutive successful polls) must be >= 1, got "
                + std::to_string(ps.beta));
+  // Quorums refer to the sample actually drawn: min(k, n - 1) peers.
+  auto k = n > 0 ? effective_k(ps.k, n) : ps.k;
   auto pref = ps.alpha_preference > 0 ? ps.alpha_preference
-                                      : default_quorum(ps.alpha, ps.k);
+                                      : default_quorum(ps.alpha, k);
   auto conf = ps.alpha_confidence > 0 ? ps.alpha_confidence
-                                      : default_quorum(ps.alpha, ps.k);
-  if (ps.alpha_preference < 0 || pref > ps.k)
-    return bad("alpha_preference must be in [1, k=" + std::to_string(ps.k)
-               + "], got " + std::to_string(ps.alpha_preference));
-  if (ps.alpha_confidence < 0 || conf > ps.k)
-    return bad("alpha_confidence must be in [1, k=" + std::to_string(ps.k)
-               + "], got " + std::to_string(ps.alpha_confidence));
+                                      : default_quorum(ps.alpha, k);
+  auto ks = std::to_string(k) + (k < ps.k ? " (k capped at n - 1)" : "");
+  if (ps.alpha_preference < 0 || pref > k)
+    return bad("alpha_preference must be in [1, k=" + ks + "], got "
+               + std::to_string(pref));
+  if (ps.alpha_confidence < 0 || conf > k)
+    return bad("alpha_confidence must be in [1, k=" + ks + "], got "
+               + std::to_string(conf));
   if (conf < pref)
     return bad("alpha_confidence (" + std::to_string(conf)
                + ") must be >= alpha_preference (" + std::to_string(pref)
@@ -50,10 +63,11 @@ void snowball::start(state& st, const params& ps,
                      std::shared_ptr<const text::similarity>) {
   auto n = st.participants.size();
   ps_ = ps;
+  auto k = effective_k(ps.k, n);
   alpha_pref_ = ps.alpha_preference > 0 ? ps.alpha_preference
-                                        : default_quorum(ps.alpha, ps.k);
+                                        : default_quorum(ps.alpha, k);
   alpha_conf_ = ps.alpha_confidence > 0 ? ps.alpha_confidence
-                                        : default_quorum(ps.alpha, ps.k);
+                                        : default_quorum(ps.alpha, k);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   samples_.assign(n, {});
   streak_.assign(n, 0);
@@ -219,10 +233,26 @@ void snowball::finish(state& st) {
         || (decided > 0 && st.decided_round[i] < 0))
       continue;
     st.winner = st.participants[i];
-    if (auto r = st.latest_ok(i))
-      st.synthesis = r->text;
     break;
   }
+  // Synthesis: the winner's latest ok response carrying the winning key,
+  // else the latest ok response with that key of anyone (list order), else
+  // the winner's latest ok response.
+  auto w = st.index_of(st.winner);
+  auto with_key = [&](size_t i) -> const response* {
+    auto& xs = st.responses[i];
+    for (auto j = xs.rbegin(); j != xs.rend(); ++j)
+      if (j->ok && j->label == best->first)
+        return &*j;
+    return nullptr;
+  };
+  const response* r = w < n ? with_key(w) : nullptr;
+  for (size_t i = 0; r == nullptr && i < n; ++i)
+    r = with_key(i);
+  if (r == nullptr && w < n)
+    r = st.latest_ok(w);
+  if (r != nullptr)
+    st.synthesis = r->text;
 }
 
 } // namespace caf::consensus::policy

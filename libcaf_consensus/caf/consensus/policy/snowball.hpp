@@ -15,7 +15,7 @@ namespace caf::consensus::policy {
 ///   with `luminance_weighted`). A peer that fails or times out in that round
 ///   is a nil vote: it counts in the sample but for no choice.
 /// - Quorums `alpha_preference` and `alpha_confidence` (default both
-///   ceil(alpha * k)): the choice with the most votes (ties: first in sample
+///   ceil(alpha * k'), k' = min(k, n-1) the sample actually drawn): the choice with the most votes (ties: first in sample
 ///   order) becomes the preference when it has >= alpha_preference votes
 ///   (a change resets the streak); then >= alpha_confidence votes for the
 ///   preference extend the streak, otherwise the streak resets to 0.
@@ -26,7 +26,9 @@ namespace caf::consensus::policy {
 ///   Finalized = at least one participant decided and all decided the same
 ///   choice. The winning choice is the most decided one (ties: earliest
 ///   decider in list order), or the plurality of preferences if none
-///   decided; the winner is the first participant preferring it.
+///   decided; the winner is the first participant preferring it (a decider,
+///   if any decided); synthesis = the winner's latest ok response with the
+///   winning key (else anyone's, else the winner's latest ok response).
 class snowball : public policy_base {
 public:
   std::string name() const override;
