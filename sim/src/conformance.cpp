@@ -82,6 +82,9 @@ bool get_bool(const json& x, const std::string& path) {
   return x.get<bool>();
 }
 
+constexpr int32_t max_replay_rounds = 10000;
+constexpr size_t max_replay_participants = 10000;
+
 conformance_case parse_case(const json& x, size_t index) {
   conformance_case c;
   c.name = "#" + std::to_string(index + 1);
@@ -100,6 +103,16 @@ conformance_case parse_case(const json& x, size_t index) {
       get_string(ps[i], "input.participants[" + std::to_string(i) + "]"));
   c.ps.policy = "hanzo";
   c.ps.rounds = get_int32(field(in, "rounds", "input"), "input.rounds");
+  // Replay calls every participant once per round: bound the work a file
+  // can ask for.
+  if (c.ps.rounds > max_replay_rounds)
+    throw bad_field{"field 'input.rounds' is too large: "
+                    + std::to_string(c.ps.rounds) + " (at most "
+                    + std::to_string(max_replay_rounds) + ")"};
+  if (c.participants.size() > max_replay_participants)
+    throw bad_field{"field 'input.participants' has too many entries: "
+                    + std::to_string(c.participants.size()) + " (at most "
+                    + std::to_string(max_replay_participants) + ")"};
   c.ps.k = get_int32(field(in, "k", "input"), "input.k");
   c.ps.alpha = get_double(field(in, "alpha", "input"), "input.alpha");
   c.ps.beta_1 = get_double(field(in, "beta_1", "input"), "input.beta_1");

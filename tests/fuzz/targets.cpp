@@ -1,0 +1,88 @@
+#include "fuzz/targets.hpp"
+
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "caf/consensus/sim/conformance.hpp"
+#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/text/similarity.hpp"
+#include "caf/consensus/text/tokenizer.hpp"
+
+namespace caf::consensus::fuzz {
+
+namespace {
+
+void check(bool ok) {
+  if (!ok)
+    std::abort();
+}
+
+bool valid_utf8(std::string_view x) {
+  size_t i = 0;
+  while (i < x.size()) {
+    auto c = static_cast<unsigned char>(x[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                 : (c >> 3) == 30                              ? 4
+                                                               : 0;
+    if (len == 0 || i + len > x.size())
+      return false;
+    for (size_t j = 1; j < len; ++j)
+      if ((static_cast<unsigned char>(x[i + j]) & 0xC0) != 0x80)
+        return false;
+    i += len;
+  }
+  return true;
+}
+
+} // namespace
+
+int scenario(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  auto sc = sim::parse_scenario(text, "fuzz.yaml");
+  if (!sc)
+    return 0;
+  auto cells = sim::cell_count(*sc);
+  check(cells >= 1);
+  auto first = sim::resolve_cell(*sc, 0);
+  auto last = sim::resolve_cell(*sc, cells - 1);
+  (void) first;
+  (void) last;
+  check(!sim::participant_ids(*sc).empty());
+  return 0;
+}
+
+int conformance(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  auto cases = sim::parse_conformance(text, "fuzz.json");
+  if (!cases)
+    return 0;
+  for (auto& c : *cases) {
+    auto work = static_cast<int64_t>(c.participants.size())
+                * (static_cast<int64_t>(std::max(c.ps.rounds, 0)) + 1);
+    if (work > 2000)
+      continue;
+    for (auto* policy : {"hanzo", "metastable", "snowball", "vote"}) {
+      auto run = sim::replay_inline(c, policy);
+      if (run)
+        (void) sim::compare(c, *run);
+    }
+  }
+  return 0;
+}
+
+int tokenizer(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto lower = text::python_lower(text);
+  check(valid_utf8(lower));
+  auto words = text::python_split(text);
+  for (auto& w : words)
+    check(!w.empty() && valid_utf8(w));
+  auto toks = text::tokenize(text);
+  for (size_t i = 1; i < toks.size(); ++i)
+    check(toks[i - 1] < toks[i]);
+  check(text::jaccard(toks, toks) == (toks.empty() ? 0.0 : 1.0));
+  return 0;
+}
+
+} // namespace caf::consensus::fuzz

@@ -1,0 +1,22 @@
+// caf-consensus: fuzz targets. Each takes arbitrary bytes and must never
+// crash, hang or leak; violated invariants abort. The libFuzzer drivers
+// (fuzz_*.cpp, built with -DCAF_CONSENSUS_FUZZ=ON and clang) and the
+// regression test (tests/fuzz_regression_test.cpp, every build) call them.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace caf::consensus::fuzz {
+
+/// Scenario files: parse, validate, resolve the first and last sweep cell.
+int scenario(const uint8_t* data, size_t size);
+
+/// Conformance/replay files: parse and, when small, replay inline.
+int conformance(const uint8_t* data, size_t size);
+
+/// The tokenizer on arbitrary bytes (invalid UTF-8 included).
+int tokenizer(const uint8_t* data, size_t size);
+
+} // namespace caf::consensus::fuzz
