@@ -298,8 +298,11 @@ protected:
                                  std::string prompt = "the question") {
     auto out = std::make_shared<outcome>();
     auto* sched_ptr = &sched;
-    sys.spawn([=](caf::event_based_actor* self) {
-      self->request(coord, caf::infinite, actors::run_atom::value, prompt)
+    // The prompt travels as a spawn argument: CAF 0.17 dereferences a null
+    // shared_ptr<tuple<>> when spawning a function without arguments (UB
+    // that UBSan reports in the sanitizer build).
+    sys.spawn([=](caf::event_based_actor* self, const std::string& q) {
+      self->request(coord, caf::infinite, actors::run_atom::value, q)
         .then(
           [=](state& st) {
             out->st = std::move(st);
@@ -309,7 +312,7 @@ protected:
             out->err = std::move(err);
             out->at = sched_ptr->clock().now().time_since_epoch();
           });
-    });
+    }, prompt);
     return out;
   }
 

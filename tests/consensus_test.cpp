@@ -518,10 +518,11 @@ TEST(consensus, spawn_serves_callers_that_are_actors) {
   std::promise<state> result;
   auto fut = result.get_future();
   auto coord = c.spawn(sys);
-  sys.spawn([coord, &result](caf::event_based_actor* self) {
-    self
-      ->request(coord, caf::infinite, cc::actors::run_atom::value,
-                std::string{"from an actor"})
+  // The prompt travels as a spawn argument: CAF 0.17 dereferences a null
+  // shared_ptr<tuple<>> when spawning a function without arguments.
+  sys.spawn(
+    [coord, &result](caf::event_based_actor* self, const std::string& q) {
+    self->request(coord, caf::infinite, cc::actors::run_atom::value, q)
       .then(
         [=, &result](state& st) {
           result.set_value(std::move(st));
@@ -533,7 +534,7 @@ TEST(consensus, spawn_serves_callers_that_are_actors) {
             std::make_exception_ptr(std::runtime_error(cc::render(err))));
           self->send_exit(coord, caf::exit_reason::user_shutdown);
         });
-  });
+  }, std::string{"from an actor"});
   ASSERT_EQ(fut.wait_for(std::chrono::seconds{5}), std::future_status::ready);
   auto st = fut.get();
   EXPECT_EQ(st.prompt, "from an actor");
