@@ -205,7 +205,7 @@ parse_conformance(const std::string& text, const std::string& origin) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) { // parse_error, out_of_range (1e400)
     return make_error(errc::malformed_input,
                       origin + ": not valid JSON: " + e.what());
   }
