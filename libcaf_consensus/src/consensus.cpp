@@ -109,8 +109,11 @@ actors::coordinator_actor consensus::spawn(actor_system& sys) const {
 }
 
 expected<state> consensus::run(const std::string& prompt) {
-  if (auto err = validate())
-    return err;
+  // The coordinator checks participants and parameters (engine::make) before
+  // it calls anyone and replies with the same error `validate` would give;
+  // building a second engine here only to throw it away doubled that cost.
+  if (!impl_->sync && !impl_->async)
+    return make_error(errc::invalid_params, "no execute function given");
   auto& sys = impl_->sys();
   auto coord = spawn(sys);
   expected<state> out{make_error(errc::execute_failed, "no reply")};

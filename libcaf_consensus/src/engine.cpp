@@ -70,6 +70,11 @@ expected<engine> engine::make(std::string prompt,
   st.beta_2 = ps.beta_2;
   st.policy = pol->name();
   st.responses.resize(n);
+  // One response per round: reserve for the usual round counts.
+  auto expected = static_cast<size_t>(
+    std::clamp<int64_t>(int64_t{ps.rounds} + 1, 1, 16));
+  for (auto& xs : st.responses)
+    xs.reserve(expected);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
   st.scores.assign(n, 0.0);
@@ -142,6 +147,9 @@ void engine::record(const std::vector<result>& results) {
 void engine::complete(std::vector<result> results) {
   if (done_)
     return;
+  // The round's requests are no longer needed: free them before the policy
+  // plans the next round (halves the peak memory of large rounds).
+  std::vector<request>{}.swap(pending_);
   normalize(results);
   record(results);
   policy_->absorb(st_, round_, results);

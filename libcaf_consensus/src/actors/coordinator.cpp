@@ -3,6 +3,7 @@
 #include <chrono>
 #include <optional>
 
+#include "caf/actor_clock.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
@@ -25,8 +26,16 @@ struct coordinator_state {
   engine_options opts;
   std::optional<engine> eng;
   typed_response_promise<state> promise;
-  /// Guards against replies and deadlines of earlier rounds.
+  /// Guards against replies of earlier rounds.
   uint64_t epoch = 0;
+  /// Deadline of the current round.
+  actor_clock::time_point deadline;
+  /// Whether a deadline message is in flight. At most one is: a round that
+  /// ends early leaves it armed, and when it fires before the current
+  /// round's deadline it re-arms itself for the rest. (CAF 0.17 cannot
+  /// cancel a delayed message; one timer per round would pile up stale
+  /// timers, each a clock-thread wake-up.)
+  bool timer_armed = false;
   std::vector<std::optional<consensus::result>> slots;
   size_t missing = 0;
   static inline const char* name = "consensus.coordinator";
@@ -70,9 +79,13 @@ void fan_out(self_ptr self) {
   st.slots.assign(n, std::nullopt);
   st.missing = n;
   auto round = st.eng->round();
-  // Arm the round's deadline first: fills below may finish the round.
-  self->delayed_send(self, std::chrono::milliseconds{st.ps.timeout_ms},
-                     deadline_atom::value, epoch);
+  // Set the round's deadline first: fills below may finish the round.
+  auto timeout = std::chrono::milliseconds{st.ps.timeout_ms};
+  st.deadline = self->clock().now() + timeout;
+  if (!st.timer_armed) {
+    st.timer_armed = true;
+    self->delayed_send(self, timeout, deadline_atom::value, epoch);
+  }
   for (size_t i = 0; i < n; ++i) {
     if (!st.down[i].empty()) {
       fill(self, i,
@@ -138,10 +151,19 @@ coordinator(self_ptr self, std::vector<std::string> ids,
       fan_out(self);
       return st.promise;
     },
-    [self](deadline_atom, uint64_t epoch) {
+    [self](deadline_atom, uint64_t) {
       auto& st = self->state;
-      if (epoch != st.epoch || !st.eng)
+      st.timer_armed = false;
+      if (!st.eng)
         return;
+      if (auto now = self->clock().now(); now < st.deadline) {
+        // Armed by an earlier round: wait for the rest of this one.
+        st.timer_armed = true;
+        self->delayed_send(self, st.deadline - now, deadline_atom::value,
+                           st.epoch);
+        return;
+      }
+      auto epoch = st.epoch;
       auto round = st.eng->round();
       for (size_t i = 0; i < st.slots.size(); ++i) {
         if (st.slots[i])

@@ -4,7 +4,6 @@
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/rng/python_random.hpp"
-#include "caf/consensus/text/similarity.hpp"
 
 namespace caf::consensus::policy {
 
@@ -83,24 +82,24 @@ void hanzo::absorb(state& st, int32_t round,
   // scores one result at a time, so while scoring participant i a peer j > i
   // still shows its response from before this round.
   auto& tr = st.trace.back();
-  std::vector<text::token_set> now(n);
-  std::vector<text::token_set> before(n);
+  now_.resize(n);
+  before_.resize(n);
   std::vector<uint8_t> have_now(n, 0);
   std::vector<uint8_t> have_before(n, 0);
-  auto peer_tokens = [&](uint32_t j, size_t i) -> const text::token_set& {
+  auto peer_tokens = [&](uint32_t j, size_t i) -> const auto& {
     auto& rs = st.responses[j];
     if (j <= i) {
       if (!have_now[j]) {
-        now[j] = text::tokenize(rs.back().text);
+        tokens_.tokenize(rs.back().text, now_[j]);
         have_now[j] = 1;
       }
-      return now[j];
+      return now_[j];
     }
     if (!have_before[j]) {
-      before[j] = text::tokenize(rs[rs.size() - 2].text);
+      tokens_.tokenize(rs[rs.size() - 2].text, before_[j]);
       have_before[j] = 1;
     }
-    return before[j];
+    return before_[j];
   };
   for (size_t i = 0; i < n; ++i) {
     auto& r = results[i];
@@ -109,13 +108,13 @@ void hanzo::absorb(state& st, int32_t round,
     double agreement = 0.0;
     if (!sample_.empty()) {
       if (!have_now[i]) {
-        now[i] = text::tokenize(st.responses[i].back().text);
+        tokens_.tokenize(st.responses[i].back().text, now_[i]);
         have_now[i] = 1;
       }
-      auto& mine = now[i];
+      tokens_.mark(now_[i]);
       double total = 0.0;
       for (auto j : sample_)
-        total += text::jaccard(mine, peer_tokens(j, i));
+        total += tokens_.jaccard_with_marked(peer_tokens(j, i));
       agreement = total / static_cast<double>(sample_.size());
     }
     st.confidence[i] = st.confidence[i] * 0.5 + agreement * 0.5;

@@ -1,6 +1,7 @@
 #include "caf/consensus/policy/metastable.hpp"
 
 #include <algorithm>
+#include <typeinfo>
 
 #include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/error.hpp"
@@ -28,6 +29,9 @@ void metastable::start(state& st, const params& ps,
   ps_ = ps;
   sim_ = sim ? std::move(sim) : text::default_similarity();
   token_sim_ = dynamic_cast<const text::token_similarity*>(sim_.get());
+  // Exactly the default measure (not a subclass): interned ids give the same
+  // values faster.
+  jaccard_ = typeid(*sim_) == typeid(text::jaccard_similarity);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   samples_.assign(n, {});
   polled_.assign(n, 0);
@@ -40,29 +44,29 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   auto& tr = st.trace.back();
   tr.weights = st.luminance;
   std::vector<uint32_t> live;
+  live.reserve(n);
   for (uint32_t j = 0; j < n; ++j)
     if (lum_->has_ok(j))
       live.push_back(j);
+  // One sampler per round: participant i draws among the live participants
+  // other than itself.
+  detail::weighted_sampler sampler{std::move(live), st.luminance};
   std::vector<request> out(n);
   tr.samples.resize(n);
-  std::vector<uint32_t> pool;
   for (size_t i = 0; i < n; ++i) {
-    pool.clear();
-    for (auto j : live)
-      if (j != i)
-        pool.push_back(j);
-    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), pool.size());
     rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
                                {static_cast<uint64_t>(round), i,
                                 static_cast<uint64_t>(
                                   detail::stream::sample)})};
-    samples_[i] = detail::weighted_sample(pool, st.luminance, m, gen);
+    sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
+                 samples_[i]);
     tr.samples[i] = samples_[i];
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.query = st.prompt;
+    req.peers.reserve(samples_[i].size());
     for (auto j : samples_[i])
       if (auto r = st.latest_ok(j))
         req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
@@ -80,7 +84,14 @@ void metastable::absorb(state& st, int32_t round,
   auto n = st.participants.size();
   if (round > 0) {
     auto& tr = st.trace.back();
-    if (token_sim_) {
+    if (jaccard_) {
+      ids_.resize(n);
+      for (size_t j = 0; j < n; ++j) {
+        ids_[j].clear();
+        if (results[j].ok)
+          index_.tokenize(results[j].output, ids_[j]);
+      }
+    } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
         if (results[j].ok)
@@ -92,11 +103,14 @@ void metastable::absorb(state& st, int32_t round,
       if (!r.ok || sample.empty())
         continue;
       size_t agreeing = 0;
+      if (jaccard_)
+        index_.mark(ids_[i]);
       for (auto j : sample) {
         if (!results[j].ok)
           continue;
-        auto s = token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
-                            : (*sim_)(r.output, results[j].output);
+        auto s = jaccard_     ? index_.jaccard_with_marked(ids_[j])
+                 : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
+                              : (*sim_)(r.output, results[j].output);
         if (s >= ps_.alpha)
           ++agreeing;
       }

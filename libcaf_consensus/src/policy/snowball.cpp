@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/error.hpp"
@@ -84,20 +87,26 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
   tr.weights = st.luminance;
   tr.samples.resize(n);
   std::vector<request> out(n);
-  std::vector<uint32_t> pool;
+  // Participant i draws among all others, live or not.
+  std::vector<uint32_t> everyone(n);
+  for (uint32_t j = 0; j < n; ++j)
+    everyone[j] = j;
+  std::optional<detail::weighted_sampler> weighted;
+  std::optional<detail::uniform_sampler> uniform;
+  if (ps_.luminance_weighted)
+    weighted.emplace(std::move(everyone), st.luminance);
+  else
+    uniform.emplace(std::move(everyone));
   for (size_t i = 0; i < n; ++i) {
-    pool.clear();
-    for (uint32_t j = 0; j < n; ++j)
-      if (j != i)
-        pool.push_back(j);
-    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), pool.size());
+    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), n - 1);
     rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
                                {static_cast<uint64_t>(round), i,
                                 static_cast<uint64_t>(
                                   detail::stream::sample)})};
-    samples_[i] = ps_.luminance_weighted
-                    ? detail::weighted_sample(pool, st.luminance, m, gen)
-                    : detail::uniform_sample(pool, m, gen);
+    if (weighted)
+      weighted->draw(static_cast<uint32_t>(i), m, gen, samples_[i]);
+    else
+      uniform->draw(static_cast<uint32_t>(i), m, gen, samples_[i]);
     tr.samples[i] = samples_[i];
     auto& req = out[i];
     req.participant = st.participants[i];
@@ -202,13 +211,14 @@ void snowball::finish(state& st) {
   st.scores = st.confidence;
   // Winning choice: most decided, else plurality of preferences.
   std::vector<std::pair<std::string, size_t>> tally; // choice -> count
+  std::unordered_map<std::string_view, size_t> where; // choice -> index
   auto count = [&](const std::string& c) {
-    auto k = std::find_if(tally.begin(), tally.end(),
-                          [&](auto& v) { return v.first == c; });
-    if (k == tally.end())
+    // Keys are views into st.preference, which does not change here.
+    auto [k, added] = where.emplace(c, tally.size());
+    if (added)
       tally.emplace_back(c, 1);
     else
-      ++k->second;
+      ++tally[k->second].second;
   };
   size_t decided = 0;
   for (size_t i = 0; i < n; ++i)

@@ -1,6 +1,8 @@
 #include "caf/consensus/policy/vote.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/error.hpp"
@@ -40,19 +42,19 @@ std::vector<request> vote::plan(state& st, int32_t round) {
   auto& tr = st.trace.back();
   tr.samples.resize(n);
   std::vector<request> out(n);
-  std::vector<uint32_t> pool;
+  // Participant i draws among the live participants other than itself.
+  std::vector<uint32_t> live;
+  for (uint32_t j = 0; j < n; ++j)
+    if (lum_->has_ok(j))
+      live.push_back(j);
+  detail::uniform_sampler sampler{std::move(live)};
   for (size_t i = 0; i < n; ++i) {
-    pool.clear();
-    for (uint32_t j = 0; j < n; ++j)
-      if (j != i && lum_->has_ok(j))
-        pool.push_back(j);
     rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
                                {static_cast<uint64_t>(round), i,
                                 static_cast<uint64_t>(
                                   detail::stream::sample)})};
-    tr.samples[i] = detail::uniform_sample(
-      std::move(pool), static_cast<size_t>(std::max(ps_.k, 0)), gen);
-    pool = {};
+    sampler.draw(static_cast<uint32_t>(i),
+                 static_cast<size_t>(std::max(ps_.k, 0)), gen, tr.samples[i]);
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
@@ -73,23 +75,23 @@ std::vector<request> vote::plan(state& st, int32_t round) {
 void vote::absorb(state& st, int32_t, const std::vector<result>& results) {
   lum_->update(results);
   lum_->relative(st.luminance);
-  // Confidence: share of current votes equal to one's own vote.
+  // Confidence: share of current votes equal to one's own vote. One pass
+  // counts the votes per key (the keys live in st.responses).
   auto n = st.participants.size();
+  std::unordered_map<std::string_view, size_t> votes;
   size_t voters = 0;
   for (size_t i = 0; i < n; ++i)
-    if (auto r = st.latest_ok(i); r && !r->label.empty())
+    if (auto r = st.latest_ok(i); r && !r->label.empty()) {
       ++voters;
+      ++votes[r->label];
+    }
   for (size_t i = 0; i < n; ++i) {
     auto mine = st.latest_ok(i);
     if (!mine || mine->label.empty() || voters == 0) {
       st.confidence[i] = 0;
       continue;
     }
-    size_t same = 0;
-    for (size_t j = 0; j < n; ++j)
-      if (auto r = st.latest_ok(j); r && r->label == mine->label)
-        ++same;
-    st.confidence[i] = static_cast<double>(same)
+    st.confidence[i] = static_cast<double>(votes[mine->label])
                        / static_cast<double>(voters);
   }
 }
@@ -102,16 +104,16 @@ void vote::finish(state& st) {
   auto n = st.participants.size();
   st.scores = st.confidence;
   std::vector<std::pair<std::string, size_t>> tally; // in first-holder order
+  std::unordered_map<std::string_view, size_t> where; // key -> tally index
   for (size_t i = 0; i < n; ++i) {
     auto r = st.latest_ok(i);
     if (!r || r->label.empty())
       continue;
-    auto k = std::find_if(tally.begin(), tally.end(),
-                          [&](auto& v) { return v.first == r->label; });
-    if (k == tally.end())
+    auto [k, added] = where.emplace(r->label, tally.size());
+    if (added)
       tally.emplace_back(r->label, 1);
     else
-      ++k->second;
+      ++tally[k->second].second;
   }
   if (tally.empty())
     return;

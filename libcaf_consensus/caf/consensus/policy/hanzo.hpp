@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/policy/policy.hpp"
 #include "caf/consensus/rng/python_random.hpp"
 
@@ -46,6 +47,10 @@ private:
   std::vector<uint32_t> sample_;
   double beta_1_ = 0;
   double beta_2_ = 0;
+  /// Token sets of this run's responses (Jaccard on interned ids).
+  detail::token_index tokens_;
+  std::vector<detail::token_index::id_set> now_;
+  std::vector<detail::token_index::id_set> before_;
 };
 
 } // namespace caf::consensus::policy

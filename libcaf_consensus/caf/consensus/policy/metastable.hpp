@@ -3,6 +3,7 @@
 #pragma once
 
 #include "caf/consensus/detail/luminance.hpp"
+#include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/policy/policy.hpp"
 
 namespace caf::consensus::policy {
@@ -15,8 +16,9 @@ namespace caf::consensus::policy {
 ///   `L_i = l_i / max_j l_j` over participants with an ok call (else 0).
 /// - Sampling: participant i draws min(k, m-1) distinct peers, never itself,
 ///   among the m participants with an ok response, with probability ∝ L
-///   (Efraimidis–Spirakis), each from its own stream
-///   `derive(seed, {round, i, sample})`. Its prompt lists its own sample.
+///   (successive sampling, `detail::weighted_sampler`), each from its own
+///   stream `derive(seed, {round, i, sample})`. Its prompt lists its own
+///   sample.
 /// - Agreement: after the barrier, peer j agrees with i when both answered ok
 ///   this round and similarity(out_i, out_j) >= alpha; a_i = agreeing/|S_i|.
 /// - Confidence: first poll `c = a`; afterwards `c = c/2 + a/2`.
@@ -50,6 +52,10 @@ private:
   std::vector<std::vector<uint32_t>> samples_;
   std::vector<uint8_t> polled_;
   std::vector<text::token_set> tokens_;
+  /// The default similarity (Jaccard) runs on interned token ids.
+  bool jaccard_ = false;
+  detail::token_index index_;
+  std::vector<detail::token_index::id_set> ids_;
 };
 
 } // namespace caf::consensus::policy

@@ -1,0 +1,303 @@
+// caf-consensus benchmarks, part 1: the floors every run stands on.
+//
+// - floor/tokenize/<shape>/w<words>: tokenizing every output of one run once
+//   (n * (rounds + 1) outputs) with `text::tokenize` (sorted string sets,
+//   the public function).
+// - floor/tokenize_ids/<shape>/w<words>: the same with the interned token ids
+//   the policies use (`detail::token_index`, a fresh index per run as in a
+//   run). This is the floor the targets refer to.
+// - floor/api_copies/<shape>/w<words>: the data a run must move because of
+//   the request/result API alone: per call a result with a fresh output
+//   string and its copy into the state; per refinement call a request with
+//   the query, k = 3 peer texts, the own text and the rendered prompt.
+//   No protocol logic, no tokenization.
+// - floor/round_trip/<sched>: one CAF request/response between two
+//   event-based actors (what the coordinator pays per execute call).
+// - floor/round_trip_blocking/<sched>: the same from a blocking caller
+//   (`scoped_actor`; what `consensus::run` pays once per run).
+// - floor/fan_out/<sched>/N=<n>: one coordinator sends one request to each
+//   of N actors and waits for all replies (one round without any protocol).
+//
+// Names ending in a rate: items are runs (tokenize) or round trips.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "caf/consensus/detail/token_index.hpp"
+#include "caf/consensus/request.hpp"
+#include "caf/consensus/result.hpp"
+#include "caf/consensus/state.hpp"
+#include "caf/consensus/text/tokenizer.hpp"
+
+#include "actor_config.hpp"
+#include "workload.hpp"
+
+using namespace caf::consensus;
+
+namespace {
+
+// -- tokenization floor -------------------------------------------------------
+
+void tokenize_floor(benchmark::State& st, size_t n, int32_t rounds,
+                    size_t words) {
+  bench::workload w{n, rounds, words};
+  for (auto _ : st) {
+    for (auto& out : w.outputs()) {
+      auto toks = text::tokenize(out);
+      benchmark::DoNotOptimize(toks);
+    }
+  }
+  st.SetItemsProcessed(st.iterations()); // runs
+  st.counters["outputs"] = static_cast<double>(w.calls());
+}
+
+void tokenize_ids_floor(benchmark::State& st, size_t n, int32_t rounds,
+                        size_t words) {
+  bench::workload w{n, rounds, words};
+  detail::token_index::id_set ids;
+  for (auto _ : st) {
+    detail::token_index index;
+    for (auto& out : w.outputs()) {
+      index.tokenize(out, ids);
+      benchmark::DoNotOptimize(ids.data());
+    }
+  }
+  st.SetItemsProcessed(st.iterations()); // runs
+  st.counters["outputs"] = static_cast<double>(w.calls());
+}
+
+void api_copies_floor(benchmark::State& st, size_t n, int32_t rounds,
+                      size_t words) {
+  bench::workload w{n, rounds, words};
+  auto& outs = w.outputs();
+  std::string query = bench::prompt;
+  for (auto _ : st) {
+    std::vector<std::vector<response>> responses(n);
+    for (int32_t r = 0; r <= rounds; ++r) {
+      std::vector<request> reqs(n);
+      std::vector<result> results;
+      results.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        auto& req = reqs[i];
+        req.participant = w.ids()[i];
+        req.index = static_cast<uint32_t>(i);
+        req.round = r;
+        req.query = query;
+        if (r > 0) {
+          for (size_t s = 1; s <= 3; ++s) {
+            auto j = (i + s) % n;
+            auto& peer = responses[j].back();
+            req.peers.push_back(peer_view{w.ids()[j], peer.text, peer.label});
+          }
+          req.prompt = render_prompt(query, req.peers);
+          req.own_text = responses[i].back().text;
+        } else {
+          req.prompt = query;
+        }
+        results.push_back(w.answer(req));
+      }
+      for (size_t i = 0; i < n; ++i) {
+        auto& x = results[i];
+        responses[i].push_back(
+          response{x.round, x.output, x.ok, x.label, x.ms, x.error});
+      }
+      benchmark::DoNotOptimize(reqs.data());
+    }
+    benchmark::DoNotOptimize(responses.data());
+  }
+  st.SetItemsProcessed(st.iterations()); // runs
+  st.counters["outputs"] = static_cast<double>(outs.size());
+}
+
+// -- CAF round trip -----------------------------------------------------------
+
+caf::behavior pong_actor() {
+  return {
+    [](int32_t x) { return x; },
+  };
+}
+
+/// Sends `left` sequential requests to `buddy`, then delivers `rp`.
+void ping_loop(caf::event_based_actor* self, caf::actor buddy, int32_t left,
+               caf::typed_response_promise<int32_t> rp) {
+  if (left == 0) {
+    rp.deliver(int32_t{0});
+    return;
+  }
+  self->request(buddy, caf::infinite, left)
+    .then([self, buddy, left, rp](int32_t) mutable {
+      ping_loop(self, buddy, left - 1, std::move(rp));
+    });
+}
+
+caf::behavior ping_actor(caf::event_based_actor* self, caf::actor buddy) {
+  return {
+    [self, buddy](int32_t n) -> caf::result<int32_t> {
+      auto rp = self->make_response_promise<int32_t>();
+      ping_loop(self, buddy, n, rp);
+      return rp;
+    },
+  };
+}
+
+constexpr int32_t round_trips_per_iteration = 1000;
+
+void round_trip(benchmark::State& st, const char* sched) {
+  bench::actor_env env{sched, 1};
+  auto& sys = *env.sys;
+  auto pong = sys.spawn(pong_actor);
+  auto ping = sys.spawn(ping_actor, pong);
+  {
+    caf::scoped_actor self{sys};
+    for (auto _ : st)
+      self->request(ping, caf::infinite, round_trips_per_iteration)
+        .receive([](int32_t) {},
+                 [&](caf::error& err) {
+                   st.SkipWithError(sys.render(err).c_str());
+                 });
+  }
+  st.SetItemsProcessed(st.iterations() * round_trips_per_iteration);
+  caf::anon_send_exit(ping, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(pong, caf::exit_reason::user_shutdown);
+}
+
+void round_trip_blocking(benchmark::State& st, const char* sched) {
+  bench::actor_env env{sched, 1};
+  auto& sys = *env.sys;
+  auto pong = sys.spawn(pong_actor);
+  {
+    caf::scoped_actor self{sys};
+    for (auto _ : st)
+      self->request(pong, caf::infinite, int32_t{1})
+        .receive([](int32_t) {},
+                 [&](caf::error& err) {
+                   st.SkipWithError(sys.render(err).c_str());
+                 });
+  }
+  st.SetItemsProcessed(st.iterations());
+  caf::anon_send_exit(pong, caf::exit_reason::user_shutdown);
+}
+
+// -- fan-out / fan-in ---------------------------------------------------------
+
+struct fan_state {
+  std::vector<caf::actor> workers;
+  size_t missing = 0;
+  int32_t rounds_left = 0;
+  caf::typed_response_promise<int32_t> rp;
+};
+
+using fan_ptr = caf::stateful_actor<fan_state>*;
+
+void fan_round(fan_ptr self) {
+  auto& s = self->state;
+  if (s.rounds_left == 0) {
+    s.rp.deliver(int32_t{0});
+    return;
+  }
+  --s.rounds_left;
+  s.missing = s.workers.size();
+  for (size_t i = 0; i < s.workers.size(); ++i)
+    self->request(s.workers[i], caf::infinite, static_cast<int32_t>(i))
+      .then([self](int32_t) {
+        if (--self->state.missing == 0)
+          fan_round(self);
+      });
+}
+
+caf::behavior fan_coordinator(fan_ptr self, std::vector<caf::actor> workers) {
+  self->state.workers = std::move(workers);
+  return {
+    [self](int32_t rounds) -> caf::result<int32_t> {
+      self->state.rounds_left = rounds;
+      self->state.rp = self->make_response_promise<int32_t>();
+      fan_round(self);
+      return self->state.rp;
+    },
+  };
+}
+
+void fan_out(benchmark::State& st, const char* sched, size_t n) {
+  bench::actor_env env{sched, 1};
+  auto& sys = *env.sys;
+  std::vector<caf::actor> workers;
+  for (size_t i = 0; i < n; ++i)
+    workers.push_back(sys.spawn(pong_actor));
+  auto coord = sys.spawn(fan_coordinator, workers);
+  // Enough rounds per iteration that the blocking hand-off is noise.
+  auto rounds = static_cast<int32_t>(std::max<size_t>(1, 2000 / n));
+  {
+    caf::scoped_actor self{sys};
+    for (auto _ : st)
+      self->request(coord, caf::infinite, rounds)
+        .receive([](int32_t) {},
+                 [&](caf::error& err) {
+                   st.SkipWithError(sys.render(err).c_str());
+                 });
+  }
+  // Items: request/reply pairs.
+  st.SetItemsProcessed(st.iterations() * rounds * static_cast<int64_t>(n));
+  st.counters["rounds_per_iteration"] = rounds;
+  caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
+  for (auto& w : workers)
+    caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+}
+
+// -- registration -------------------------------------------------------------
+
+int register_floors() {
+  struct shape {
+    const char* name;
+    size_t n;
+    int32_t rounds;
+  };
+  for (auto sh : {shape{"S", 5, 3}, shape{"M", 50, 5}})
+    for (size_t words : {50, 300}) {
+      auto name = std::string{"floor/tokenize/"} + sh.name + "/w"
+                  + std::to_string(words);
+      benchmark::RegisterBenchmark(name.c_str(), tokenize_floor, sh.n,
+                                   sh.rounds, words)
+        ->UseRealTime();
+      name = std::string{"floor/tokenize_ids/"} + sh.name + "/w"
+             + std::to_string(words);
+      benchmark::RegisterBenchmark(name.c_str(), tokenize_ids_floor, sh.n,
+                                   sh.rounds, words)
+        ->UseRealTime();
+      name = std::string{"floor/api_copies/"} + sh.name + "/w"
+             + std::to_string(words);
+      benchmark::RegisterBenchmark(name.c_str(), api_copies_floor, sh.n,
+                                   sh.rounds, words)
+        ->UseRealTime();
+    }
+  for (auto sched : {"sharing", "stealing"}) {
+    benchmark::RegisterBenchmark(
+      (std::string{"floor/round_trip/"} + sched).c_str(), round_trip, sched)
+      ->UseRealTime();
+    benchmark::RegisterBenchmark(
+      (std::string{"floor/round_trip_blocking/"} + sched).c_str(),
+      round_trip_blocking, sched)
+      ->UseRealTime();
+  }
+  for (size_t n : {5, 50, 1000})
+    benchmark::RegisterBenchmark(
+      ("floor/fan_out/sharing/N=" + std::to_string(n)).c_str(), fan_out,
+      "sharing", n)
+      ->UseRealTime();
+  return 0;
+}
+
+[[maybe_unused]] const int floors_registered = register_floors();
+
+} // namespace

@@ -1,0 +1,153 @@
+// caf-consensus benchmarks, part 2: whole runs per second.
+//
+// - run/<shape>/w<words>/<policy>/inline: `engine::make` + `run_inline`.
+// - run/<shape>/w<words>/<policy>/actors: `consensus::run` (the public API:
+//   one participant actor per participant, a coordinator actor, a blocking
+//   caller) in an actor system like `consensus-sim run --threads 1`'s.
+// - run/<shape>/w50/<policy>/actors_reused: the same coordinator and
+//   participant actors for every run (spawned once), to separate the cost of
+//   spawning and stopping actors per run from the message traffic.
+//
+// Shapes: S = 5 participants x 3 rounds, M = 50 x 5; k = 3, beta_1 = 2 (so
+// every round runs). Items are runs.
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "caf/deep_to_string.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+
+#include "caf/consensus/actors/coordinator.hpp"
+#include "caf/consensus/actors/participant.hpp"
+#include "caf/consensus/consensus.hpp"
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/error.hpp"
+
+#include "actor_config.hpp"
+#include "workload.hpp"
+
+using namespace caf::consensus;
+
+namespace {
+
+state inline_run(const bench::workload& w, const params& ps) {
+  auto eng = engine::make(bench::prompt, w.ids(), ps);
+  if (!eng)
+    return {};
+  return run_inline(*eng, [&w](const request& req) { return w.answer(req); });
+}
+
+void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,
+                      size_t words, std::string policy) {
+  bench::workload w{n, rounds, words};
+  auto ps = w.parameters(policy);
+  if (auto eng = engine::make(bench::prompt, w.ids(), ps); !eng) {
+    st.SkipWithError(render(eng.error()).c_str());
+    return;
+  }
+  for (auto _ : st) {
+    auto out = inline_run(w, ps);
+    benchmark::DoNotOptimize(out);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["calls"] = static_cast<double>(w.calls());
+}
+
+void run_actors_bench(benchmark::State& st, size_t n, int32_t rounds,
+                      size_t words, std::string policy) {
+  bench::workload w{n, rounds, words};
+  auto ps = w.parameters(policy);
+  bench::actor_env env{"sharing", 1};
+  consensus c{
+    w.ids(),
+    [&w](const std::string&, const request& req) { return w.answer(req); }, ps};
+  c.system(*env.sys).blocking(false);
+  // Not timed: both engines must give the same state.
+  auto first = c.run(bench::prompt);
+  if (!first) {
+    st.SkipWithError(render(first.error()).c_str());
+    return;
+  }
+  if (caf::deep_to_string(*first) != caf::deep_to_string(inline_run(w, ps))) {
+    st.SkipWithError("actor and inline engines disagree");
+    return;
+  }
+  for (auto _ : st) {
+    auto out = c.run(bench::prompt);
+    benchmark::DoNotOptimize(out);
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["calls"] = static_cast<double>(w.calls());
+}
+
+void run_actors_reused_bench(benchmark::State& st, size_t n, int32_t rounds,
+                             size_t words, std::string policy) {
+  bench::workload w{n, rounds, words};
+  auto ps = w.parameters(policy);
+  bench::actor_env env{"sharing", 1};
+  auto& sys = *env.sys;
+  std::vector<actors::participant_actor> handles;
+  for (auto& id : w.ids())
+    handles.push_back(actors::spawn_participant(
+      sys, id,
+      [&w](const std::string&, const request& req) { return w.answer(req); },
+      false));
+  auto coord = actors::spawn_coordinator(sys, w.ids(), handles, ps);
+  {
+    caf::scoped_actor self{sys};
+    auto expected = caf::deep_to_string(inline_run(w, ps));
+    bool first = true;
+    for (auto _ : st) {
+      self
+        ->request(coord, caf::infinite, actors::run_atom::value,
+                  std::string{bench::prompt})
+        .receive(
+          [&](state& out) {
+            if (first && caf::deep_to_string(out) != expected)
+              st.SkipWithError("actor and inline engines disagree");
+            first = false;
+            benchmark::DoNotOptimize(out);
+          },
+          [&](caf::error& err) { st.SkipWithError(render(err).c_str()); });
+    }
+  }
+  st.SetItemsProcessed(st.iterations());
+  st.counters["calls"] = static_cast<double>(w.calls());
+  caf::anon_send_exit(coord, caf::exit_reason::user_shutdown);
+  for (auto& h : handles)
+    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+}
+
+int register_runs() {
+  struct shape {
+    const char* name;
+    size_t n;
+    int32_t rounds;
+  };
+  for (auto sh : {shape{"S", 5, 3}, shape{"M", 50, 5}})
+    for (size_t words : {50, 300})
+      for (auto policy : {"hanzo", "metastable"}) {
+        auto base = std::string{"run/"} + sh.name + "/w" + std::to_string(words)
+                    + "/" + policy + "/";
+        benchmark::RegisterBenchmark((base + "inline").c_str(),
+                                     run_inline_bench, sh.n, sh.rounds, words,
+                                     policy)
+          ->UseRealTime();
+        benchmark::RegisterBenchmark((base + "actors").c_str(),
+                                     run_actors_bench, sh.n, sh.rounds, words,
+                                     policy)
+          ->UseRealTime();
+        if (words == 50)
+          benchmark::RegisterBenchmark((base + "actors_reused").c_str(),
+                                       run_actors_reused_bench, sh.n, sh.rounds,
+                                       words, policy)
+            ->UseRealTime();
+      }
+  return 0;
+}
+
+[[maybe_unused]] const int runs_registered = register_runs();
+
+} // namespace

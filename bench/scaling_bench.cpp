@@ -1,0 +1,87 @@
+// caf-consensus benchmarks, part 3: scaling with the number of participants
+// and the peak memory of shape L.
+//
+// - scaling/<policy>/n=<n>: one inline run of n participants x 5 rounds
+//   (k = 3, 50-word outputs); items are execute calls (participant-rounds,
+//   round 0 included), so time per item must stay flat when n grows.
+// - memory/L/<policy>: one inline run of shape L (10,000 participants x 5
+//   rounds). Counters: `peak_rss_mb` (this process's peak resident set,
+//   getrusage), `fixture_mb` (the prepared answers, part of that peak).
+//   `bench/run.sh` runs these in a process of their own.
+
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/error.hpp"
+
+#include "workload.hpp"
+
+using namespace caf::consensus;
+
+namespace {
+
+constexpr int32_t scaling_rounds = 5;
+
+void scaling(benchmark::State& st, size_t n, std::string policy) {
+  bench::workload w{n, scaling_rounds, 50};
+  auto ps = w.parameters(policy);
+  for (auto _ : st) {
+    auto eng = engine::make(bench::prompt, w.ids(), ps);
+    if (!eng) {
+      st.SkipWithError(render(eng.error()).c_str());
+      return;
+    }
+    auto out = run_inline(*eng,
+                          [&w](const request& req) { return w.answer(req); });
+    benchmark::DoNotOptimize(out);
+  }
+  st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(w.calls()));
+}
+
+void memory_l(benchmark::State& st, std::string policy) {
+  constexpr size_t n = 10000;
+  bench::workload w{n, scaling_rounds, 50};
+  auto ps = w.parameters(policy);
+  for (auto _ : st) {
+    auto eng = engine::make(bench::prompt, w.ids(), ps);
+    if (!eng) {
+      st.SkipWithError(render(eng.error()).c_str());
+      return;
+    }
+    auto out = run_inline(*eng,
+                          [&w](const request& req) { return w.answer(req); });
+    if (out.rounds_executed != scaling_rounds || out.calls != w.calls()) {
+      st.SkipWithError("shape L did not run every round");
+      return;
+    }
+    benchmark::DoNotOptimize(out);
+  }
+  st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(w.calls()));
+  constexpr double mb = 1024.0 * 1024.0;
+  st.counters["peak_rss_mb"] = static_cast<double>(bench::peak_rss_bytes())
+                               / mb;
+  st.counters["fixture_mb"] = static_cast<double>(w.fixture_bytes()) / mb;
+}
+
+int register_scaling() {
+  for (auto policy : {"metastable", "hanzo"}) {
+    for (size_t n : {100, 1000, 10000})
+      benchmark::RegisterBenchmark(
+        ("scaling/" + std::string{policy} + "/n=" + std::to_string(n)).c_str(),
+        scaling, n, policy)
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("memory/L/" + std::string{policy}).c_str(),
+                                 memory_l, policy)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond)
+      ->Iterations(1);
+  }
+  return 0;
+}
+
+[[maybe_unused]] const int scaling_registered = register_scaling();
+
+} // namespace

@@ -1,0 +1,69 @@
+// caf-consensus benchmarks: the benchmark shapes.
+
+#include "workload.hpp"
+
+#include <sys/resource.h>
+
+#include "caf/consensus/rng/rng64.hpp"
+
+namespace caf::consensus::bench {
+
+const char* const vocabulary[48]
+  = {"alpha",  "beta",  "gamma", "delta", "retry", "backoff", "cache", "queue",
+     "shard",  "index", "lock",  "latch", "tree",  "graph",   "node",  "edge",
+     "fast",   "slow",  "safe",  "risky", "use",   "avoid",   "with",  "and",
+     "the",    "a",     "of",    "to",    "in",    "on",      "for",   "by",
+     "write",  "read",  "batch", "flush", "scan",  "seek",    "merge", "split",
+     "jitter", "limit", "rate",  "token", "time",  "out",     "loop",  "stop"};
+
+const char* const prompt = "Which retry strategy should the client use?";
+
+workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
+  : rounds_(rounds), words_(words) {
+  ids_.reserve(n);
+  for (size_t i = 0; i < n; ++i)
+    ids_.push_back("p" + std::to_string(i));
+  auto total = n * static_cast<size_t>(rounds + 1);
+  rng::rng64 gen{seed};
+  outputs_.resize(total);
+  ms_.resize(total);
+  for (size_t x = 0; x < total; ++x) {
+    auto& s = outputs_[x];
+    for (size_t w = 0; w < words; ++w) {
+      if (w > 0)
+        s += ' ';
+      s += vocabulary[gen.below(48)];
+    }
+    ms_[x] = 50 + static_cast<int64_t>(gen.below(2951));
+  }
+}
+
+params workload::parameters(const std::string& policy) const {
+  params ps;
+  ps.rounds = rounds_;
+  ps.k = 3;
+  ps.beta_1 = 2.0;
+  ps.policy = policy;
+  ps.seed = 42;
+  return ps;
+}
+
+result workload::answer(const request& req) const {
+  auto x = static_cast<size_t>(req.round) * ids_.size() + req.index;
+  return make_ok(req.participant, outputs_[x], ms_[x]);
+}
+
+size_t workload::fixture_bytes() const {
+  size_t total = 0;
+  for (auto& s : outputs_)
+    total += sizeof(std::string) + s.capacity();
+  return total + ms_.size() * sizeof(int64_t);
+}
+
+size_t peak_rss_bytes() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<size_t>(ru.ru_maxrss) * 1024; // Linux: KiB
+}
+
+} // namespace caf::consensus::bench

@@ -1,0 +1,81 @@
+// caf-consensus benchmarks: the benchmark shapes and their scripted
+// participants (see docs/performance.md).
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/consensus/params.hpp"
+#include "caf/consensus/request.hpp"
+#include "caf/consensus/result.hpp"
+
+namespace caf::consensus::bench {
+
+/// Words of the outputs: 48 distinct words.
+extern const char* const vocabulary[48];
+
+/// A benchmark shape with its pre-generated answers: every participant answers
+/// at once with a fixed output that differs for every participant and round
+/// (`words` words drawn uniformly from `vocabulary`) and a fixed latency drawn
+/// uniformly from 50..3000 ms. Only protocol cost is measured: an answer is a
+/// copy of a prepared string.
+class workload {
+public:
+  /// Prepares `n` participants and `rounds` refinement rounds.
+  workload(size_t n, int32_t rounds, size_t words, uint64_t seed = 7);
+
+  size_t n() const noexcept {
+    return ids_.size();
+  }
+
+  int32_t rounds() const noexcept {
+    return rounds_;
+  }
+
+  size_t words() const noexcept {
+    return words_;
+  }
+
+  /// Participant ids `p0`, `p1`, ...
+  const std::vector<std::string>& ids() const noexcept {
+    return ids_;
+  }
+
+  /// Every output of a run: `(rounds + 1) * n` strings, round-major.
+  const std::vector<std::string>& outputs() const noexcept {
+    return outputs_;
+  }
+
+  /// Execute calls of a run in which every round runs: n * (rounds + 1).
+  size_t calls() const noexcept {
+    return outputs_.size();
+  }
+
+  /// Returns the parameters of the shape: k = 3, beta_1 = 2 (every round
+  /// runs), the given policy, everything else default.
+  params parameters(const std::string& policy) const;
+
+  /// The scripted participant: answers `req` at once.
+  result answer(const request& req) const;
+
+  /// Bytes held by the prepared outputs (for memory figures).
+  size_t fixture_bytes() const;
+
+private:
+  std::vector<std::string> ids_;
+  int32_t rounds_;
+  size_t words_;
+  std::vector<std::string> outputs_;
+  std::vector<int64_t> ms_;
+};
+
+/// The prompt of every benchmark run.
+extern const char* const prompt;
+
+/// Returns the peak resident set size of this process in bytes.
+size_t peak_rss_bytes();
+
+} // namespace caf::consensus::bench

@@ -1,0 +1,101 @@
+// caf-consensus: interned token sets for fast Jaccard similarity within a
+// run (policies metastable and hanzo with the default similarity).
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace caf::consensus::detail {
+
+/// Interns the tokens of `text::tokenize` (Python's
+/// `set(text.lower().split())`) as dense ids, so that a policy tokenizes each
+/// response once and compares token sets as small integer sets. Ids are
+/// meaningful only within one index; one index serves one run (policies keep
+/// it as a member). Not thread-safe.
+///
+/// For any texts `a`, `b`: the ids of `tokenize(a)` are the tokens of
+/// `text::tokenize(a)`, each once, and `jaccard` equals `text::jaccard` on
+/// the token sets bit for bit (both divide the same two integers).
+class token_index {
+public:
+  /// A token set: distinct ids in first-appearance order.
+  using id_set = std::vector<uint32_t>;
+
+  token_index();
+
+  /// Replaces `out` with the ids of the distinct tokens of `text`.
+  void tokenize(std::string_view text, id_set& out);
+
+  /// Makes `a` the reference set of `jaccard_with_marked`.
+  void mark(const id_set& a);
+
+  /// Returns |A ∩ B| / |A ∪ B| for the marked set A, 0 when A or B is empty.
+  double jaccard_with_marked(const id_set& b) const;
+
+  /// Returns the Jaccard similarity of `a` and `b` (marks `a`).
+  double jaccard(const id_set& a, const id_set& b);
+
+  /// Returns the number of distinct tokens seen.
+  size_t size() const noexcept {
+    return entries_.size();
+  }
+
+  /// Returns the token with id `x`.
+  std::string_view token(uint32_t x) const;
+
+private:
+  struct entry {
+    uint64_t hash;
+    /// The first (up to) eight bytes, zero-padded.
+    uint64_t head;
+    size_t offset;
+    size_t size;
+  };
+
+  /// Returns the id of the lower-cased word at `p` (`size` bytes; the 8 bytes
+  /// after it must be readable), adding it if new.
+  uint32_t intern(const char* p, size_t size);
+
+  /// Returns the id of a lower-cased word of at most 8 bytes given as its
+  /// zero-padded `head`, adding it if new.
+  uint32_t intern_short(uint64_t head, size_t size);
+
+  /// Adds a new entry to the table slot `slot`.
+  uint32_t insert(size_t slot, uint64_t hash, uint64_t head, const char* p,
+                  size_t size);
+
+  /// Adds `x` to `out` unless this text had it already.
+  void add(uint32_t x, id_set& out) {
+    if (seen_[x] != seen_epoch_) {
+      seen_[x] = seen_epoch_;
+      out.push_back(x);
+    }
+  }
+
+  /// Adds an ASCII word (any length; `first` may be read up to `last`).
+  void add_ascii_word(const char* first, size_t size, const char* last,
+                      id_set& out);
+
+  void grow();
+
+  /// Bytes of all tokens.
+  std::string arena_;
+  std::vector<entry> entries_;
+  /// Open addressing: id + 1, 0 = empty; power-of-two size.
+  std::vector<uint32_t> table_;
+  /// Per id: epoch of the text being tokenized / of the marked set.
+  std::vector<uint32_t> seen_;
+  std::vector<uint32_t> marked_;
+  uint32_t seen_epoch_ = 0;
+  uint32_t mark_epoch_ = 0;
+  size_t marked_size_ = 0;
+  /// A lower-cased word with 8 bytes of padding.
+  std::vector<char> word_;
+  std::string lowered_;
+};
+
+} // namespace caf::consensus::detail

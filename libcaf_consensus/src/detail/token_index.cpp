@@ -1,0 +1,281 @@
+// caf-consensus: interned token sets (see token_index.hpp).
+//
+// All-ASCII texts (the common case) take a word-at-a-time path: word ends
+// are found eight bytes at a time (a byte below 0x21 is a candidate, checked
+// against Python's whitespace table), and a word of up to eight bytes is
+// lower-cased and looked up as one 64-bit value. Other texts go through the
+// tokenizer's scanner (`text::detail::scan`), which lowers non-ASCII words
+// with ICU exactly as `text::tokenize` does. Both paths key a token by the
+// same lower-cased bytes (`head` = first eight bytes, zero-padded, plus the
+// rest), so a token has one id whichever path saw it.
+
+#include "caf/consensus/detail/token_index.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "../text/python_text.hpp"
+
+namespace caf::consensus::detail {
+
+namespace {
+
+namespace td = text::detail;
+
+constexpr uint64_t ones = 0x0101010101010101ULL;
+
+constexpr uint64_t high = 0x8080808080808080ULL;
+
+constexpr uint64_t golden = 0x9e3779b97f4a7c15ULL;
+
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, sizeof(w));
+  return w;
+}
+
+/// Loads `size` < 8 bytes without reading past them, zero-padded.
+uint64_t load_partial(const char* p, size_t size) {
+  uint64_t w = 0;
+  std::memcpy(&w, p, size);
+  return w;
+}
+
+/// Masks that keep the first i bytes (in memory order) of a chunk.
+constexpr std::array<uint64_t, 9> make_first_bytes_masks() {
+  std::array<uint64_t, 9> result{};
+  for (size_t i = 1; i < 8; ++i)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    result[i] = ~uint64_t{0} >> (64 - 8 * i);
+#else
+    result[i] = ~uint64_t{0} << (64 - 8 * i);
+#endif
+  result[8] = ~uint64_t{0};
+  return result;
+}
+
+constexpr auto first_bytes_masks = make_first_bytes_masks();
+
+/// Keeps the first `size` bytes (in memory order) of a loaded chunk.
+uint64_t keep_first(uint64_t w, size_t size) {
+  return w & first_bytes_masks[std::min(size, size_t{8})];
+}
+
+/// ASCII lower-case of eight ASCII bytes (no byte has its high bit set, so
+/// no addition carries into the next byte; zero bytes stay zero).
+uint64_t lower8(uint64_t w) {
+  auto at_least_a = w + (0x80 - 'A') * ones;
+  auto above_z = w + (0x80 - 'Z' - 1) * ones;
+  return w | (((at_least_a & ~above_z) & high) >> 2);
+}
+
+uint64_t finish_hash(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ULL;
+  return h ^ (h >> 32);
+}
+
+/// Hash of a word of at most eight bytes.
+uint64_t short_hash(uint64_t head, size_t size) {
+  return finish_hash((head ^ (size * golden)) * golden);
+}
+
+/// Hash of any word: the same as `short_hash` for words of at most eight
+/// bytes. Reads the 8 bytes after the word (ignored).
+uint64_t word_hash(const char* p, size_t size) {
+  auto h = (keep_first(load8(p), size) ^ (size * golden)) * golden;
+  for (size_t i = 8; i < size; i += 8)
+    h = (h ^ keep_first(load8(p + i), size - i)) * golden;
+  return finish_hash(h);
+}
+
+} // namespace
+
+token_index::token_index() : table_(256, 0), word_(64, '\0') {
+  // Room for a typical run's vocabulary without regrowing.
+  entries_.reserve(64);
+  seen_.reserve(64);
+  marked_.reserve(64);
+  arena_.reserve(512);
+}
+
+std::string_view token_index::token(uint32_t x) const {
+  auto& e = entries_.at(x);
+  return {arena_.data() + e.offset, e.size};
+}
+
+void token_index::grow() {
+  table_.assign(table_.size() * 2, 0);
+  auto mask = table_.size() - 1;
+  for (size_t x = 0; x < entries_.size(); ++x) {
+    auto slot = entries_[x].hash & mask;
+    while (table_[slot] != 0)
+      slot = (slot + 1) & mask;
+    table_[slot] = static_cast<uint32_t>(x + 1);
+  }
+}
+
+uint32_t token_index::insert(size_t slot, uint64_t hash, uint64_t head,
+                             const char* p, size_t size) {
+  if (entries_.size() >= std::numeric_limits<uint32_t>::max() - 1)
+    throw std::length_error("caf::consensus: too many distinct tokens");
+  auto id = static_cast<uint32_t>(entries_.size());
+  entries_.push_back(entry{hash, head, arena_.size(), size});
+  arena_.append(p, size);
+  seen_.push_back(0);
+  marked_.push_back(0);
+  table_[slot] = id + 1;
+  if (entries_.size() * 2 > table_.size())
+    grow();
+  return id;
+}
+
+inline uint32_t token_index::intern_short(uint64_t head, size_t size) {
+  auto h = short_hash(head, size);
+  auto mask = table_.size() - 1;
+  for (auto slot = h & mask;; slot = (slot + 1) & mask) {
+    auto x = table_[slot];
+    if (x == 0) {
+      char bytes[8];
+      std::memcpy(bytes, &head, sizeof(head));
+      return insert(slot, h, head, bytes, size);
+    }
+    auto& e = entries_[x - 1];
+    if (e.head == head && e.size == size)
+      return x - 1;
+  }
+}
+
+uint32_t token_index::intern(const char* p, size_t size) {
+  if (size <= 8)
+    return intern_short(keep_first(load8(p), size), size);
+  auto h = word_hash(p, size);
+  auto head = load8(p);
+  auto mask = table_.size() - 1;
+  for (auto slot = h & mask;; slot = (slot + 1) & mask) {
+    auto x = table_[slot];
+    if (x == 0)
+      return insert(slot, h, head, p, size);
+    auto& e = entries_[x - 1];
+    if (e.hash == h && e.head == head && e.size == size
+        && std::memcmp(arena_.data() + e.offset + 8, p + 8, size - 8) == 0)
+      return x - 1;
+  }
+}
+
+void token_index::add_ascii_word(const char* first, size_t size,
+                                 const char* last, id_set& out) {
+  if (size <= 8) {
+    auto w = first + 8 <= last ? keep_first(load8(first), size)
+                               : load_partial(first, size);
+    add(intern_short(lower8(w), size), out);
+    return;
+  }
+  if (word_.size() < size + 8)
+    word_.resize(size + 8);
+  auto* dst = word_.data();
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    auto w = lower8(load8(first + i));
+    std::memcpy(dst + i, &w, sizeof(w));
+  }
+  for (; i < size; ++i)
+    dst[i] = td::ascii_lower(first[i]);
+  add(intern(dst, size), out);
+}
+
+void token_index::tokenize(std::string_view text, id_set& out) {
+  out.clear();
+  if (out.capacity() < 32)
+    out.reserve(32);
+  if (++seen_epoch_ == 0) {
+    std::fill(seen_.begin(), seen_.end(), 0);
+    seen_epoch_ = 1;
+  }
+  auto* s = text.data();
+  auto n = text.size();
+  if (!td::is_ascii(text)) {
+    td::scan(
+      text,
+      [&](size_t first, size_t last, td::word_kind kind) {
+        if (kind == td::word_kind::ascii) {
+          add_ascii_word(s + first, last - first, s + n, out);
+          return;
+        }
+        lowered_.clear();
+        td::append_lower_word({s + first, last - first}, kind, lowered_);
+        auto size = lowered_.size();
+        lowered_.append(8, '\0');
+        add(intern(lowered_.data(), size), out);
+      },
+      [](size_t, size_t) {});
+    return;
+  }
+  auto* u = reinterpret_cast<const uint8_t*>(s);
+  size_t i = 0;
+  while (i < n) {
+    if (td::ascii_space_table[u[i]] != 0) {
+      ++i;
+      continue;
+    }
+    auto begin = i;
+    for (;;) {
+      if (i + 8 > n) {
+        while (i < n && td::ascii_space_table[u[i]] == 0)
+          ++i;
+        break;
+      }
+      // Flags bytes below 0x21 (all ASCII whitespace and a few control
+      // characters); the lowest flagged byte is always a true one.
+      auto w = load8(s + i);
+      auto below = (w - 0x21 * ones) & ~w & high;
+      if (below == 0) {
+        i += 8;
+        continue;
+      }
+      auto at = i + static_cast<size_t>(__builtin_ctzll(below)) / 8;
+      if (td::ascii_space_table[u[at]] != 0) {
+        i = at;
+        break;
+      }
+      i = at + 1; // a control character that is part of the word
+    }
+    auto size = i - begin;
+    if (size <= 8 && begin + 8 <= n) {
+      // The common case: one chunk holds the whole word.
+      add(intern_short(lower8(keep_first(load8(s + begin), size)), size), out);
+      continue;
+    }
+    add_ascii_word(s + begin, size, s + n, out);
+  }
+}
+
+void token_index::mark(const id_set& a) {
+  if (++mark_epoch_ == 0) {
+    std::fill(marked_.begin(), marked_.end(), 0);
+    mark_epoch_ = 1;
+  }
+  for (auto x : a)
+    marked_[x] = mark_epoch_;
+  marked_size_ = a.size();
+}
+
+double token_index::jaccard_with_marked(const id_set& b) const {
+  if (marked_size_ == 0 || b.empty())
+    return 0.0;
+  size_t common = 0;
+  for (auto x : b)
+    common += marked_[x] == mark_epoch_ ? 1 : 0;
+  auto total = marked_size_ + b.size() - common;
+  return static_cast<double>(common) / static_cast<double>(total);
+}
+
+double token_index::jaccard(const id_set& a, const id_set& b) {
+  mark(a);
+  return jaccard_with_marked(b);
+}
+
+} // namespace caf::consensus::detail

@@ -1,0 +1,443 @@
+// caf-consensus: tests of peer sampling (detail/sampling.hpp): small pools
+// reproduce the reference algorithms draw for draw, large pools keep their
+// distribution (weighted sampling without replacement, never oneself), and
+// the policies draw valid samples for many participants.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "caf/consensus/detail/sampling.hpp"
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/rng64.hpp"
+
+using namespace caf::consensus;
+using detail::uniform_sampler;
+using detail::weighted_sampler;
+
+namespace {
+
+using ids = std::vector<uint32_t>;
+
+ids iota(uint32_t n) {
+  ids out(n);
+  for (uint32_t i = 0; i < n; ++i)
+    out[i] = i;
+  return out;
+}
+
+ids without(const ids& xs, uint32_t self) {
+  ids out;
+  for (auto x : xs)
+    if (x != self)
+      out.push_back(x);
+  return out;
+}
+
+/// Checks distinct elements, none equal to `self`, all from `population`.
+void check_valid(const ids& sample, uint32_t self, const ids& population) {
+  std::set<uint32_t> distinct(sample.begin(), sample.end());
+  EXPECT_EQ(distinct.size(), sample.size()) << "duplicates";
+  EXPECT_EQ(distinct.count(self), 0u) << "contains self";
+  for (auto x : sample)
+    EXPECT_TRUE(std::binary_search(population.begin(), population.end(), x))
+      << x << " is not in the population";
+}
+
+/// |observed - expected| within `sigmas` binomial standard deviations.
+void expect_frequency(size_t hits, size_t trials, double p, double sigmas,
+                      const std::string& what) {
+  auto expected = p * static_cast<double>(trials);
+  auto sd = std::sqrt(static_cast<double>(trials) * p * (1 - p));
+  EXPECT_NEAR(static_cast<double>(hits), expected, sigmas * sd + 1)
+    << what << ": p = " << p;
+}
+
+} // namespace
+
+// -- small pools: the reference algorithms, draw for draw ---------------------
+
+TEST(weighted_sampler, small_pools_match_efraimidis_spirakis_exactly) {
+  rng::rng64 meta{1};
+  for (int trial = 0; trial < 300; ++trial) {
+    auto n = static_cast<uint32_t>(1 + meta.below(34)); // 1..34: <= 33 others
+    std::vector<double> w(n);
+    for (auto& x : w)
+      x = meta.below(5) == 0 ? 0.0 : meta.uniform() * 3;
+    auto population = iota(n);
+    weighted_sampler sampler{population, w};
+    auto self = static_cast<uint32_t>(meta.below(n + 1)); // may be absent
+    auto m = static_cast<size_t>(meta.below(6));
+    auto seed = meta.next();
+    rng::rng64 a{seed};
+    rng::rng64 b{seed};
+    ids got;
+    sampler.draw(self, m, a, got);
+    auto pool = without(population, self);
+    if (pool.size() > detail::small_pool)
+      continue; // only the small-pool path is the reference algorithm
+    auto expected = detail::weighted_sample(pool, w, m, b);
+    EXPECT_EQ(got, expected) << "trial " << trial;
+    EXPECT_EQ(a.next(), b.next()) << "same number of draws";
+  }
+}
+
+TEST(uniform_sampler, small_pools_match_partial_fisher_yates_exactly) {
+  rng::rng64 meta{2};
+  for (int trial = 0; trial < 300; ++trial) {
+    auto n = static_cast<uint32_t>(meta.below(34));
+    auto population = iota(n);
+    uniform_sampler sampler{population};
+    auto self = static_cast<uint32_t>(meta.below(n + 1));
+    auto m = static_cast<size_t>(meta.below(6));
+    auto seed = meta.next();
+    rng::rng64 a{seed};
+    rng::rng64 b{seed};
+    auto pool = without(population, self);
+    if (pool.size() > detail::small_pool)
+      continue; // only the small-pool path is the reference algorithm
+    ids got;
+    sampler.draw(self, m, a, got);
+    auto expected = detail::uniform_sample(pool, m, b);
+    EXPECT_EQ(got, expected) << "trial " << trial;
+    EXPECT_EQ(a.next(), b.next()) << "same number of draws";
+  }
+}
+
+// -- large pools: validity ----------------------------------------------------
+
+TEST(weighted_sampler, large_pools_give_valid_samples) {
+  rng::rng64 meta{3};
+  for (int trial = 0; trial < 200; ++trial) {
+    auto n = static_cast<uint32_t>(40 + meta.below(400));
+    std::vector<double> w(n);
+    for (auto& x : w)
+      x = meta.below(4) == 0 ? 0.0 : meta.uniform();
+    // A sparse population: every second index.
+    ids population;
+    for (uint32_t i = 0; i < n; i += 2)
+      population.push_back(i);
+    weighted_sampler sampler{population, w};
+    auto eligible = std::count_if(population.begin(), population.end(),
+                                  [&](uint32_t x) { return w[x] > 0; });
+    auto self = static_cast<uint32_t>(meta.below(n));
+    auto self_eligible = self % 2 == 0 && w[self] > 0;
+    auto m = static_cast<size_t>(1 + meta.below(8));
+    rng::rng64 gen{meta.next()};
+    ids sample;
+    sampler.draw(self, m, gen, sample);
+    check_valid(sample, self, population);
+    EXPECT_EQ(sample.size(), std::min<size_t>(m, static_cast<size_t>(eligible)
+                                                   - (self_eligible ? 1 : 0)));
+    for (auto x : sample)
+      EXPECT_GT(w[x], 0.0) << "drew an element of weight 0";
+  }
+}
+
+TEST(weighted_sampler, never_draws_non_positive_or_non_finite_weights) {
+  auto population = iota(100);
+  std::vector<double> w(100, 1.0);
+  for (uint32_t i = 0; i < 100; i += 3)
+    w[i] = 0.0;
+  w[1] = -2.0;
+  w[2] = std::nan("");
+  w[4] = INFINITY;
+  weighted_sampler sampler{population, w};
+  std::set<uint32_t> seen;
+  for (uint64_t seed = 0; seed < 2000; ++seed) {
+    rng::rng64 gen{seed};
+    ids sample;
+    sampler.draw(50, 5, gen, sample);
+    ASSERT_EQ(sample.size(), 5u);
+    seen.insert(sample.begin(), sample.end());
+  }
+  for (auto x : seen) {
+    EXPECT_TRUE(w[x] > 0 && std::isfinite(w[x])) << x;
+    EXPECT_NE(x, 50u);
+  }
+  EXPECT_GT(seen.size(), 50u); // the eligible rest is reached
+}
+
+TEST(weighted_sampler, edge_cases) {
+  std::vector<double> w(64, 1.0);
+  ids sample{7};
+  rng::rng64 gen{1};
+  // Empty population.
+  weighted_sampler empty{{}, w};
+  empty.draw(0, 3, gen, sample);
+  EXPECT_TRUE(sample.empty());
+  // m = 0 on a large pool.
+  weighted_sampler all{iota(64), w};
+  all.draw(3, 0, gen, sample);
+  EXPECT_TRUE(sample.empty());
+  // Asking for more than there is: everyone else, each once.
+  all.draw(3, 1000, gen, sample);
+  EXPECT_EQ(sample.size(), 63u);
+  check_valid(sample, 3, iota(64));
+  // No eligible element at all.
+  std::vector<double> zeros(64, 0.0);
+  weighted_sampler none{iota(64), zeros};
+  none.draw(3, 3, gen, sample);
+  EXPECT_TRUE(sample.empty());
+}
+
+TEST(uniform_sampler, large_pools_give_valid_samples) {
+  rng::rng64 meta{4};
+  for (int trial = 0; trial < 200; ++trial) {
+    auto n = static_cast<uint32_t>(40 + meta.below(400));
+    ids population;
+    for (uint32_t i = 0; i < n; ++i)
+      if (meta.below(3) != 0)
+        population.push_back(i);
+    uniform_sampler sampler{population};
+    auto self = static_cast<uint32_t>(meta.below(n));
+    auto self_in = std::binary_search(population.begin(), population.end(),
+                                      self);
+    auto m = static_cast<size_t>(1 + meta.below(40));
+    rng::rng64 gen{meta.next()};
+    ids sample;
+    sampler.draw(self, m, gen, sample);
+    check_valid(sample, self, population);
+    EXPECT_EQ(sample.size(),
+              std::min(m, population.size() - (self_in ? 1 : 0)));
+  }
+}
+
+// -- large pools: distribution ------------------------------------------------
+
+TEST(weighted_sampler, first_and_second_draws_follow_the_weights) {
+  // 40 elements with weights 1, 2, 3, 4 (repeating); self = 0.
+  constexpr uint32_t n = 40;
+  std::vector<double> w(n);
+  for (uint32_t i = 0; i < n; ++i)
+    w[i] = 1.0 + i % 4;
+  weighted_sampler sampler{iota(n), w};
+  double total = 0;
+  for (uint32_t i = 1; i < n; ++i)
+    total += w[i];
+  constexpr size_t trials = 60000;
+  std::vector<size_t> first(n, 0);
+  // Second draw given that the first was 3 (weight 4).
+  std::vector<size_t> second_after_3(n, 0);
+  size_t first_was_3 = 0;
+  for (size_t t = 0; t < trials; ++t) {
+    rng::rng64 gen{rng::derive(99, {t})};
+    ids sample;
+    sampler.draw(0, 3, gen, sample);
+    ASSERT_EQ(sample.size(), 3u);
+    ++first[sample[0]];
+    if (sample[0] == 3) {
+      ++first_was_3;
+      ++second_after_3[sample[1]];
+    }
+  }
+  EXPECT_EQ(first[0], 0u);
+  for (uint32_t i = 1; i < n; ++i)
+    expect_frequency(first[i], trials, w[i] / total, 5,
+                     "first draw = " + std::to_string(i));
+  for (uint32_t i = 1; i < n; ++i)
+    if (i != 3)
+      expect_frequency(second_after_3[i], first_was_3, w[i] / (total - w[3]), 5,
+                       "second draw = " + std::to_string(i));
+  EXPECT_EQ(second_after_3[3], 0u);
+}
+
+TEST(weighted_sampler, heavy_excluded_weight_falls_back_to_exact_draws) {
+  // Element 0 holds 1000 / 1039 of the weight: for self = 0 almost every
+  // table draw is rejected, so the exact draw decides. The others must stay
+  // uniform (equal weights).
+  constexpr uint32_t n = 40;
+  std::vector<double> w(n, 1.0);
+  w[0] = 1000;
+  weighted_sampler sampler{iota(n), w};
+  constexpr size_t trials = 20000;
+  std::vector<size_t> hits(n, 0);
+  for (size_t t = 0; t < trials; ++t) {
+    rng::rng64 gen{rng::derive(7, {t})};
+    ids sample;
+    sampler.draw(0, 2, gen, sample);
+    ASSERT_EQ(sample.size(), 2u);
+    check_valid(sample, 0, iota(n));
+    ++hits[sample[0]];
+  }
+  for (uint32_t i = 1; i < n; ++i)
+    expect_frequency(hits[i], trials, 1.0 / (n - 1), 5,
+                     "first draw = " + std::to_string(i));
+  // For self = 5 the heavy element comes first almost always; the second
+  // draw then rejects it again and again: uniform over the 38 others.
+  std::vector<size_t> second(n, 0);
+  size_t heavy_first = 0;
+  for (size_t t = 0; t < trials; ++t) {
+    rng::rng64 gen{rng::derive(8, {t})};
+    ids sample;
+    sampler.draw(5, 2, gen, sample);
+    if (sample[0] != 0)
+      continue;
+    ++heavy_first;
+    ++second[sample[1]];
+  }
+  expect_frequency(heavy_first, trials, 1000.0 / 1038.0, 5, "heavy first");
+  for (uint32_t i = 1; i < n; ++i)
+    if (i != 5)
+      expect_frequency(second[i], heavy_first, 1.0 / 38, 5,
+                       "second draw = " + std::to_string(i));
+}
+
+TEST(uniform_sampler, large_pools_are_uniform) {
+  constexpr uint32_t n = 60;
+  uniform_sampler sampler{iota(n)};
+  constexpr size_t trials = 30000;
+  std::vector<size_t> hits(n, 0);
+  for (size_t t = 0; t < trials; ++t) {
+    rng::rng64 gen{rng::derive(5, {t})};
+    ids sample;
+    sampler.draw(7, 4, gen, sample);
+    ASSERT_EQ(sample.size(), 4u);
+    for (auto x : sample)
+      ++hits[x];
+  }
+  EXPECT_EQ(hits[7], 0u);
+  for (uint32_t i = 0; i < n; ++i)
+    if (i != 7)
+      expect_frequency(hits[i], trials, 4.0 / (n - 1), 5,
+                       "element " + std::to_string(i));
+}
+
+TEST(weighted_sampler, draws_depend_only_on_the_generator) {
+  std::vector<double> w(500);
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = 1.0 / (1.0 + static_cast<double>(i % 17));
+  weighted_sampler a{iota(500), w};
+  weighted_sampler b{iota(500), w};
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    rng::rng64 ga{seed};
+    rng::rng64 gb{seed};
+    ids x;
+    ids y;
+    // Interleave other draws on `a` to show that no state leaks between
+    // participants.
+    rng::rng64 other{seed + 1000};
+    a.draw(3, 3, other, x);
+    a.draw(static_cast<uint32_t>(seed), 3, ga, x);
+    b.draw(static_cast<uint32_t>(seed), 3, gb, y);
+    EXPECT_EQ(x, y);
+  }
+}
+
+// -- the policies with many participants --------------------------------------
+
+namespace {
+
+std::vector<std::string> names(size_t n) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < n; ++i)
+    out.push_back("p" + std::to_string(i));
+  return out;
+}
+
+state run_policy(const std::string& policy, size_t n, int64_t seed,
+                 bool weighted = false) {
+  params ps;
+  ps.policy = policy;
+  ps.rounds = 3;
+  ps.k = 4;
+  ps.beta_1 = 2.0;
+  ps.seed = seed;
+  ps.luminance_weighted = weighted;
+  auto eng = engine::make("q", names(n), ps);
+  if (!eng) {
+    ADD_FAILURE() << render(eng.error());
+    return {};
+  }
+  return run_inline(*eng, [](const request& req) {
+    // Every fifth participant fails in round 0 (not live in round 1).
+    if (req.index % 5 == 4 && req.round == 0)
+      return make_failure(req.participant, 0, "down");
+    auto r = make_ok(req.participant,
+                     "answer " + std::to_string(req.index % 3) + " round "
+                       + std::to_string(req.round),
+                     static_cast<int64_t>(10 + (req.index * 37) % 900));
+    r.label = std::to_string(req.index % 3);
+    return r;
+  });
+}
+
+} // namespace
+
+TEST(sampling_policies, metastable_samples_of_many_participants_are_valid) {
+  for (size_t n : {40u, 200u}) {
+    auto st = run_policy("metastable", n, 11);
+    auto& tr = st.trace.at(1);
+    ASSERT_EQ(tr.samples.size(), n);
+    ids live;
+    for (uint32_t j = 0; j < n; ++j)
+      if (j % 5 != 4)
+        live.push_back(j);
+    for (uint32_t i = 0; i < n; ++i) {
+      check_valid(tr.samples[i], i, live);
+      EXPECT_EQ(tr.samples[i].size(), 4u);
+    }
+    // Round 2: everyone is live.
+    for (uint32_t i = 0; i < n; ++i)
+      check_valid(st.trace.at(2).samples[i], i, iota(static_cast<uint32_t>(n)));
+  }
+}
+
+TEST(sampling_policies, vote_and_snowball_samples_of_many_are_valid) {
+  constexpr size_t n = 120;
+  ids live;
+  for (uint32_t j = 0; j < n; ++j)
+    if (j % 5 != 4)
+      live.push_back(j);
+  auto vt = run_policy("vote", n, 3);
+  for (uint32_t i = 0; i < n; ++i) {
+    check_valid(vt.trace.at(1).samples[i], i, live);
+    EXPECT_EQ(vt.trace.at(1).samples[i].size(), 4u);
+  }
+  for (bool weighted : {false, true}) {
+    auto sb = run_policy("snowball", n, 4, weighted);
+    auto& s1 = sb.trace.at(1).samples;
+    for (uint32_t i = 0; i < n; ++i) {
+      // Snowball polls everyone, live or not, unless weighted by luminance
+      // (then participants without an ok call have weight 0).
+      check_valid(s1[i], i, weighted ? live : iota(n));
+      EXPECT_EQ(s1[i].size(), 4u);
+    }
+  }
+}
+
+TEST(sampling_policies, vote_confidence_is_the_share_of_equal_votes) {
+  constexpr size_t n = 90;
+  auto st = run_policy("vote", n, 5);
+  // Final votes: label index % 3 for everyone (the failures of round 0 are
+  // followed by ok answers).
+  std::map<std::string, size_t> votes;
+  for (size_t i = 0; i < n; ++i)
+    ++votes[std::to_string(i % 3)];
+  for (size_t i = 0; i < n; ++i)
+    EXPECT_EQ(st.confidence[i],
+              static_cast<double>(votes[std::to_string(i % 3)]) / n);
+}
+
+TEST(sampling_policies, large_runs_are_deterministic_per_seed) {
+  auto samples = [](const state& st) {
+    std::vector<ids> out;
+    for (auto& tr : st.trace)
+      for (auto& s : tr.samples)
+        out.push_back(s);
+    return out;
+  };
+  for (auto policy : {"metastable", "vote", "snowball"}) {
+    auto a = run_policy(policy, 150, 21);
+    auto b = run_policy(policy, 150, 21);
+    auto c = run_policy(policy, 150, 22);
+    EXPECT_EQ(samples(a), samples(b)) << policy;
+    EXPECT_NE(samples(a), samples(c)) << policy;
+  }
+}

@@ -1,0 +1,245 @@
+// caf-consensus: tests of the interned token sets (detail/token_index.hpp)
+// that policies metastable and hanzo use for Jaccard similarity: same tokens
+// as text::tokenize, same Jaccard bit for bit, same run results as the
+// string-set path.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "caf/deep_to_string.hpp"
+
+#include "caf/consensus/detail/token_index.hpp"
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/rng64.hpp"
+#include "caf/consensus/text/similarity.hpp"
+#include "caf/consensus/text/tokenizer.hpp"
+
+using namespace caf::consensus;
+using detail::token_index;
+
+namespace {
+
+/// The tokens of `ids` as a sorted string set.
+text::token_set strings_of(const token_index& index,
+                           const token_index::id_set& ids) {
+  text::token_set out;
+  for (auto x : ids)
+    out.emplace_back(index.token(x));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// Checks tokenize(text) against text::tokenize(text).
+void check_text(token_index& index, const std::string& text) {
+  token_index::id_set ids;
+  index.tokenize(text, ids);
+  std::set<uint32_t> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), ids.size()) << "an id twice for: " << text;
+  EXPECT_EQ(strings_of(index, ids), text::tokenize(text)) << "text: " << text;
+}
+
+/// Random text from pieces that exercise every path of the scanner.
+std::string random_text(rng::rng64& gen, size_t pieces) {
+  static const char* words[]
+    = {"a",
+       "ab",
+       "abc",
+       "Word",
+       "WORD",
+       "wOrD",
+       "eight888",
+       "nine99999",
+       "sixteen-chars-xx",
+       "a-much-longer-word-of-more-than-thirty-two-bytes-in-total",
+       "ZZZ",
+       "mixedCASEword",
+       "x.y,z!",
+       "\x01"
+       "ctl",
+       "del\x7f",
+       "\xc3\x89t\xc3\xa9", // Été
+       "Stra\xc3\x9f"
+       "e",                        // Straße
+       "\xce\xa3\xce\x91\xce\xa3", // ΣΑΣ
+       "\xc4\xb0I",                // İI
+       "bad\xff",
+       "\xc3",
+       "\xf0\x9f\x98\x80",
+       "A\xcc\x81"};
+  static const char* spaces[]
+    = {" ",        "  ",           "\t",           "\n",          "\r\n",
+       "\x0b",     "\x0c",         "\x1c",         "\x1f",        "\xc2\x85",
+       "\xc2\xa0", "\xe2\x80\x83", "\xe3\x80\x80", "\xe2\x80\xa8"};
+  std::string out;
+  if (gen.below(4) == 0)
+    out += spaces[gen.below(std::size(spaces))];
+  for (size_t i = 0; i < pieces; ++i) {
+    if (i > 0)
+      out += spaces[gen.below(gen.below(3) == 0 ? std::size(spaces) : 3)];
+    out += words[gen.below(std::size(words))];
+  }
+  if (gen.below(4) == 0)
+    out += spaces[gen.below(std::size(spaces))];
+  return out;
+}
+
+} // namespace
+
+// -- tokens -------------------------------------------------------------------
+
+TEST(token_index, tokens_equal_text_tokenize) {
+  token_index index;
+  for (std::string text :
+       {"",
+        " ",
+        " \t\n ",
+        "one",
+        "One one ONE",
+        "a b c a b c",
+        "exactly8 exactly8",
+        "exactly8",
+        "seven77 seven77",
+        "ninechars ninechars NINECHARS",
+        "with\x01"
+        "control inside\x02words",
+        "trailing space ",
+        " leading",
+        "\x1c"
+        "separator\x1d"
+        "split",
+        "caf\xc3\xa9 CAF\xc3\x89 cafe",
+        "no\xc2\xa0"
+        "break",
+        "\xe3\x80\x80ideographic\xe3\x80\x80space",
+        "invalid \xff\xfe bytes \xed\xa0\x80",
+        "Longwordwithmanycharactersbeyondsixtyfourbytesxxxxxxxxxxxxxxxxxxxxx"
+        " LONGWORDWITHMANYCHARACTERSBEYONDSIXTYFOURBYTESXXXXXXXXXXXXXXXXXXXXX",
+        "\xce\x9f\xce\x94\xce\x9f\xce\xa3 \xce\xa3"})
+    check_text(index, text);
+}
+
+TEST(token_index, random_texts_match_text_tokenize) {
+  token_index index;
+  rng::rng64 gen{17};
+  for (int i = 0; i < 3000; ++i)
+    check_text(index, random_text(gen, gen.below(40)));
+}
+
+TEST(token_index, a_token_has_one_id_on_every_path) {
+  token_index index;
+  token_index::id_set ascii;
+  token_index::id_set mixed;
+  index.tokenize("Alpha beta GAMMA", ascii);
+  // The same words in a text with non-ASCII bytes take the scanner path.
+  index.tokenize("gamma caf\xc3\xa9 ALPHA BETA", mixed);
+  ASSERT_EQ(ascii.size(), 3u);
+  ASSERT_EQ(mixed.size(), 4u);
+  EXPECT_EQ(mixed[0], ascii[2]);
+  EXPECT_EQ(mixed[2], ascii[0]);
+  EXPECT_EQ(mixed[3], ascii[1]);
+  EXPECT_EQ(index.size(), 4u);
+  EXPECT_EQ(index.token(mixed[1]), "caf\xc3\xa9");
+}
+
+TEST(token_index, words_at_the_end_of_a_text_are_read_safely) {
+  // Short texts and words ending at the last byte: the word-at-a-time path
+  // must not read past the text (checked by sanitizers and by the result).
+  token_index index;
+  for (size_t len = 1; len <= 20; ++len) {
+    auto word = std::string(len, 'Q');
+    auto buf = std::make_unique<char[]>(len);
+    std::copy(word.begin(), word.end(), buf.get());
+    token_index::id_set ids;
+    index.tokenize(std::string_view{buf.get(), len}, ids);
+    ASSERT_EQ(ids.size(), 1u);
+    EXPECT_EQ(index.token(ids[0]), std::string(len, 'q'));
+  }
+}
+
+// -- Jaccard ------------------------------------------------------------------
+
+TEST(token_index, jaccard_equals_text_jaccard_bit_for_bit) {
+  token_index index;
+  rng::rng64 gen{23};
+  for (int i = 0; i < 2000; ++i) {
+    auto a = random_text(gen, gen.below(30));
+    auto b = random_text(gen, gen.below(30));
+    token_index::id_set x;
+    token_index::id_set y;
+    index.tokenize(a, x);
+    index.tokenize(b, y);
+    auto expected = text::jaccard(text::tokenize(a), text::tokenize(b));
+    EXPECT_EQ(index.jaccard(x, y), expected) << a << " | " << b;
+    index.mark(y);
+    EXPECT_EQ(index.jaccard_with_marked(x), expected);
+  }
+}
+
+TEST(token_index, jaccard_of_empty_sets_is_zero) {
+  token_index index;
+  token_index::id_set empty;
+  token_index::id_set some;
+  index.tokenize("a b", some);
+  EXPECT_EQ(index.jaccard(empty, some), 0.0);
+  EXPECT_EQ(index.jaccard(some, empty), 0.0);
+  EXPECT_EQ(index.jaccard(empty, empty), 0.0);
+  EXPECT_EQ(index.jaccard(some, some), 1.0);
+}
+
+// -- policy results -----------------------------------------------------------
+
+namespace {
+
+/// Jaccard through `text::tokenize` string sets: a subclass, so the policy
+/// takes its generic token-set path instead of interned ids.
+class reference_jaccard : public text::jaccard_similarity {};
+
+state run_metastable(size_t n, int64_t seed, double alpha,
+                     std::shared_ptr<const text::similarity> sim) {
+  params ps;
+  ps.rounds = 4;
+  ps.k = 3;
+  ps.alpha = alpha;
+  ps.beta_1 = 2.0;
+  ps.seed = seed;
+  engine_options opts;
+  opts.similarity = std::move(sim);
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < n; ++i)
+    ids.push_back("p" + std::to_string(i));
+  auto eng = engine::make("q", ids, ps, opts);
+  if (!eng) {
+    ADD_FAILURE() << render(eng.error());
+    return {};
+  }
+  return run_inline(*eng, [seed](const request& req) {
+    rng::rng64 gen{rng::derive(static_cast<uint64_t>(seed),
+                               {req.index, static_cast<uint64_t>(req.round)})};
+    if (gen.below(10) == 0)
+      return make_failure(req.participant, req.round, "flaky");
+    return make_ok(req.participant, random_text(gen, 3 + gen.below(12)),
+                   static_cast<int64_t>(gen.below(3000)));
+  });
+}
+
+} // namespace
+
+TEST(token_index, metastable_gives_the_same_state_as_string_token_sets) {
+  auto reference = std::make_shared<reference_jaccard>();
+  for (size_t n : {2u, 5u, 9u, 40u}) {
+    for (int64_t seed : {1, 2, 3}) {
+      for (double alpha : {0.0, 0.2, 0.4}) {
+        auto fast = run_metastable(n, seed, alpha, nullptr);
+        auto slow = run_metastable(n, seed, alpha, reference);
+        EXPECT_EQ(caf::deep_to_string(fast), caf::deep_to_string(slow))
+          << "n = " << n << ", seed = " << seed << ", alpha = " << alpha;
+      }
+    }
+  }
+}
