@@ -11,7 +11,7 @@ cd "$here"
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(scenario conformance tokenizer)
+[ ${#targets[@]} -eq 0 ] && targets=(scenario conformance tokenizer mcp_jsonrpc openai_response)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAF_CONSENSUS_FUZZ=ON -DCAF_CONSENSUS_ENABLE_TESTS=OFF \

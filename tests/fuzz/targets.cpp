@@ -4,6 +4,10 @@
 #include <string>
 #include <string_view>
 
+#include "caf/consensus/connectors/json_rpc.hpp"
+#include "caf/consensus/connectors/mcp_server.hpp"
+#include "caf/consensus/connectors/openai_agent.hpp"
+#include "caf/consensus/connectors/sse.hpp"
 #include "caf/consensus/sim/conformance.hpp"
 #include "caf/consensus/sim/scenario.hpp"
 #include "caf/consensus/text/similarity.hpp"
@@ -82,6 +86,36 @@ int tokenizer(const uint8_t* data, size_t size) {
   for (size_t i = 1; i < toks.size(); ++i)
     check(toks[i - 1] < toks[i]);
   check(text::jaccard(toks, toks) == (toks.empty() ? 0.0 : 1.0));
+  return 0;
+}
+
+int mcp_jsonrpc(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void) connectors::json_rpc::parse(text);
+  static connectors::mcp_server* server = [] {
+    auto* x = new connectors::mcp_server("fuzz", "1");
+    connectors::mcp_tool echo;
+    echo.name = "echo";
+    echo.description = "echoes its prompt";
+    echo.input_schema = {{"type", "object"}};
+    echo.handler = [](const connectors::json& args) {
+      return connectors::text_result(args.value("prompt", std::string{}));
+    };
+    x->add_tool(std::move(echo));
+    return x;
+  }();
+  if (auto reply = server->handle_text(text))
+    check(reply->is_object() && reply->contains("jsonrpc"));
+  connectors::sse_parser sse;
+  auto half = text.size() / 2;
+  (void) sse.feed(text.substr(0, half));
+  (void) sse.feed(text.substr(half));
+  return 0;
+}
+
+int openai_response(const uint8_t* data, size_t size) {
+  std::string body(reinterpret_cast<const char*>(data), size);
+  (void) connectors::parse_chat_completion(body);
   return 0;
 }
 

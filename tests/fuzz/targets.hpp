@@ -19,4 +19,12 @@ int conformance(const uint8_t* data, size_t size);
 /// The tokenizer on arbitrary bytes (invalid UTF-8 included).
 int tokenizer(const uint8_t* data, size_t size);
 
+/// MCP JSON-RPC message handling: the client's message parser, the server's
+/// dispatcher (`consensus-sim mcp-serve`), and the SSE stream parser fed in
+/// two chunks.
+int mcp_jsonrpc(const uint8_t* data, size_t size);
+
+/// The OpenAI-compatible chat-completion response parser.
+int openai_response(const uint8_t* data, size_t size);
+
 } // namespace caf::consensus::fuzz

@@ -1,0 +1,55 @@
+// caf-consensus: one consensus among real agents, with live observers.
+
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/expected.hpp"
+
+#include "caf/consensus/connectors/agent.hpp"
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/params.hpp"
+#include "caf/consensus/result.hpp"
+#include "caf/consensus/state.hpp"
+
+namespace caf::consensus::connectors {
+
+/// What a round looked like once the policy absorbed it.
+struct round_event {
+  int32_t round = 0;
+  std::vector<std::string> participants;
+  /// The round's results in participant order (timeouts included).
+  std::vector<result> results;
+  /// Everyone's confidence after the round.
+  std::vector<double> confidence;
+};
+
+/// Called once per round on the coordinator's thread.
+using round_callback = std::function<void(const round_event&)>;
+
+/// Options of `run_agents`.
+struct run_options {
+  /// Every answer as soon as an agent produced it (participant threads).
+  answer_callback on_answer;
+  /// Every round once it is complete (coordinator thread).
+  round_callback on_round;
+  /// Actor system to run in (default: a private one for the run).
+  actor_system* system = nullptr;
+  /// Similarity and policy override, as for `consensus`.
+  engine_options engine;
+};
+
+/// Runs one consensus on `prompt` among `agents`: one participant actor per
+/// agent (owning its connection, on its own thread) and the library's
+/// coordinator actor. Invalid input (no agents, duplicate ids, parameters
+/// out of range, unknown policy) is an error before any agent is contacted.
+/// A run never hangs on an agent: every call ends by the agent's timeout and
+/// every round by `params::timeout_ms`.
+expected<state> run_agents(const std::string& prompt,
+                           std::vector<agent_ptr> agents, params ps,
+                           run_options opts = {});
+
+} // namespace caf::consensus::connectors
