@@ -1,0 +1,119 @@
+// caf-consensus sim: charts drawn by gnuplot (SVG, optionally PNG).
+//
+// A chart is described as data (`line_chart`, `heatmap_chart`), turned into a
+// gnuplot script (`gnuplot_script`) whose data travel inline as datablocks,
+// and drawn by running gnuplot as a subprocess with the script on its
+// standard input and the image on its standard output (`draw`). No file
+// name and no user text reaches gnuplot unfiltered: every label passes
+// `gnuplot_text`.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+namespace caf::consensus::sim {
+
+// -- chart model --------------------------------------------------------------
+
+/// One line of a panel: a value with its 95% interval at each x position.
+/// NaN values are gaps.
+struct plot_series {
+  std::string name;
+  std::vector<double> x;
+  std::vector<double> y;
+  std::vector<double> lo;
+  std::vector<double> hi;
+  /// Drawn dashed (baselines).
+  bool dashed = false;
+};
+
+/// One panel (a metric) of a chart.
+struct plot_panel {
+  std::string title;
+  std::string ylabel;
+  /// Fixed y range [0, 1] (rates); otherwise autoscaled.
+  bool unit_range = false;
+  std::vector<plot_series> series;
+};
+
+/// A line chart: panels sharing the x axis, laid out in a grid. Each series
+/// is a line with its 95% band (numeric x) or points with error bars
+/// (categorical x).
+struct line_chart {
+  std::string title;
+  std::string xlabel;
+  /// Categorical x axis: position i is labelled `xtics[i]`. Empty: numeric.
+  std::vector<std::string> xtics;
+  std::vector<plot_panel> panels;
+};
+
+/// One panel of a heatmap: `z[iy][ix]` (NaN: no data).
+struct heatmap_panel {
+  std::string title;
+  bool unit_range = false;
+  std::vector<std::vector<double>> z;
+};
+
+/// A heatmap over two swept parameters, one panel per metric. Cells are
+/// placed at index positions and labelled with the parameter values.
+struct heatmap_chart {
+  std::string title;
+  std::string xlabel;
+  std::string ylabel;
+  std::vector<std::string> xtics;
+  std::vector<std::string> ytics;
+  std::vector<heatmap_panel> panels;
+};
+
+// -- drawing ------------------------------------------------------------------
+
+/// Output formats of gnuplot used here.
+enum class plot_format : uint8_t { svg, png };
+
+/// How to run gnuplot.
+struct gnuplot_options {
+  /// Program name or path.
+  std::string program = "gnuplot";
+  /// Deadline per gnuplot run.
+  int64_t timeout_ms = 60000;
+};
+
+/// Returns `x` made safe for a gnuplot string literal: only printable ASCII
+/// letters, digits, blanks and `_.,:;=+-/()[]%<>|#*!?~&` and non-ASCII UTF-8
+/// survive, every other byte becomes `?`, and the result is cut to 120 bytes
+/// (on a code point boundary).
+std::string gnuplot_text(const std::string& x);
+
+/// Returns the gnuplot script that draws `chart` to standard output.
+std::string gnuplot_script(const line_chart& chart, plot_format fmt);
+
+/// Returns the gnuplot script that draws `chart` to standard output.
+std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt);
+
+/// Checks that `chart` is drawable (at least one panel, aligned vectors, at
+/// most 16 panels and 64 series a panel, categorical positions within the
+/// tick list). Returns an empty string when fine, else the problem.
+std::string check_chart(const line_chart& chart);
+
+/// Checks a heatmap the same way (rectangular grids matching the ticks).
+std::string check_chart(const heatmap_chart& chart);
+
+/// Runs gnuplot on `script` and returns what it wrote to standard output.
+/// Errors name gnuplot's complaint (its standard error) or the missing
+/// program (with the Debian package to install).
+expected<std::string> run_gnuplot(const std::string& script,
+                                  const gnuplot_options& opts);
+
+/// Draws `chart` in format `fmt` and returns the image bytes.
+expected<std::string> draw(const line_chart& chart, plot_format fmt,
+                           const gnuplot_options& opts);
+
+/// Draws `chart` in format `fmt` and returns the image bytes.
+expected<std::string> draw(const heatmap_chart& chart, plot_format fmt,
+                           const gnuplot_options& opts);
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,139 @@
+// consensus-sim report: charts and a self-contained HTML page of a results
+// directory.
+
+#include <iostream>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/report.hpp"
+#include "caf/consensus/sim/scenario.hpp"
+#include "cli/options.hpp"
+
+namespace caf::consensus::cli {
+
+int report(const args& xs) {
+  po::options_description desc{"options"};
+  std::string dir;
+  std::string out_dir;
+  std::string scenario_file;
+  std::string engine_name;
+  std::string gnuplot;
+  size_t threads = 1;
+  bool no_png = false;
+  bool baseline = false;
+  bool from_runs = false;
+  desc.add_options()("help,h", "show this help")(
+    "dir", po::value(&dir)->required(),
+    "results directory (written by 'consensus-sim run FILE --out DIR')")(
+    "out,o", po::value(&out_dir),
+    "output folder (default: DIR/report): index.html and charts/*.svg, "
+    "charts/*.png")(
+    "baseline,b", po::bool_switch(&baseline),
+    "also run policy vote with every cell's run seeds (majority after round "
+    "0, and debate-then-vote at the cell's number of calls) and show it "
+    "beside the results; needs the scenario file")(
+    "scenario,s", po::value(&scenario_file),
+    "scenario file of the results (default: the manifest's; its hash must "
+    "match)")("threads,t", po::value(&threads)->default_value(1),
+              "worker threads for --baseline")(
+    "engine,e", po::value(&engine_name)->default_value("inline"),
+    "engine for --baseline: inline or actors (identical results)")(
+    "from-runs", po::bool_switch(&from_runs),
+    "summarize runs.jsonl even when summary.jsonl exists")(
+    "no-png", po::bool_switch(&no_png), "write SVG charts only")(
+    "gnuplot", po::value(&gnuplot)->default_value("gnuplot"),
+    "gnuplot program (Debian package gnuplot-nox)");
+  po::positional_options_description pos;
+  pos.add("dir", 1);
+  po::variables_map vm;
+  if (auto rc = parse("report", xs, desc, pos, vm,
+                      "DIR [--out OUTDIR] [--baseline] [--no-png]\n\n"
+                      "Reads a results directory (manifest.json and "
+                      "summary.jsonl, or runs.jsonl)\nand writes a "
+                      "self-contained HTML report: the scenario and its "
+                      "manifest,\nthe summary table, for each swept "
+                      "parameter a chart of finalize rate,\naccuracy, "
+                      "accuracy among finalized runs, mean rounds, latency and "
+                      "calls\nwith 95% bands, heatmaps when two or more "
+                      "parameters are swept, and the\npolicy comparison when "
+                      "policy is swept. Charts are drawn by gnuplot and\nalso "
+                      "written as separate SVG and PNG files."))
+    return *rc;
+  sim::engine_kind engine;
+  if (engine_name == "actors")
+    engine = sim::engine_kind::actors;
+  else if (engine_name == "inline")
+    engine = sim::engine_kind::inline_calls;
+  else {
+    std::cerr << "consensus-sim report: --engine must be 'actors' or "
+                 "'inline', got '"
+              << engine_name << "'\n";
+    return 2;
+  }
+  if (threads < 1 || threads > 1024) {
+    std::cerr << "consensus-sim report: --threads must be in [1, 1024], got "
+              << threads << '\n';
+    return 2;
+  }
+  if (!baseline && vm.count("scenario")) {
+    std::cerr << "consensus-sim report: --scenario is only used with "
+                 "--baseline\n";
+    return 2;
+  }
+  sim::load_options lopts;
+  lopts.from_runs = from_runs;
+  auto res = sim::load_results(dir, lopts);
+  if (!res) {
+    std::cerr << "consensus-sim report: " << render(res.error()) << '\n';
+    return 1;
+  }
+  sim::baselines base;
+  sim::report_options opts;
+  opts.out_dir = out_dir;
+  opts.png = !no_png;
+  opts.gnuplot.program = gnuplot;
+  if (baseline) {
+    bool from_manifest = scenario_file.empty();
+    if (scenario_file.empty()) {
+      auto& m = res->manifest;
+      if (m.contains("scenario") && m["scenario"].is_object()
+          && m["scenario"].contains("file")
+          && m["scenario"]["file"].is_string())
+        scenario_file = m["scenario"]["file"].get<std::string>();
+      if (scenario_file.empty()) {
+        std::cerr << "consensus-sim report: --baseline needs the scenario "
+                     "file; the manifest names none, pass --scenario FILE\n";
+        return 2;
+      }
+    }
+    auto sc = sim::load_scenario(scenario_file);
+    if (!sc) {
+      std::cerr << "consensus-sim report: --baseline: " << render(sc.error())
+                << '\n';
+      if (from_manifest)
+        std::cerr << "  (the manifest names the file as given to "
+                     "'consensus-sim run', relative to where it ran; pass "
+                     "--scenario FILE)\n";
+      return 1;
+    }
+    auto b = sim::run_baselines(*res, *sc, engine, threads);
+    if (!b) {
+      std::cerr << "consensus-sim report: --baseline: " << render(b.error())
+                << '\n';
+      return 1;
+    }
+    base = std::move(*b);
+    opts.base = &base;
+  }
+  auto written = sim::write_report(*res, opts);
+  if (!written) {
+    std::cerr << "consensus-sim report: " << render(written.error()) << '\n';
+    return 1;
+  }
+  std::cout << "report: " << written->html_path << " ("
+            << written->chart_paths.size() << " chart files in "
+            << (out_dir.empty() ? dir + "/report" : out_dir)
+            << "/charts; summaries from " << res->source << ")\n";
+  return 0;
+}
+
+} // namespace caf::consensus::cli
