@@ -52,3 +52,12 @@ TEST(fuzz_regression, conformance_corpus) {
 TEST(fuzz_regression, tokenizer_corpus) {
   EXPECT_GE(replay("tokenizer", caf::consensus::fuzz::tokenizer), 7u);
 }
+
+TEST(fuzz_regression, mcp_jsonrpc_corpus) {
+  EXPECT_GE(replay("mcp_jsonrpc", caf::consensus::fuzz::mcp_jsonrpc), 8u);
+}
+
+TEST(fuzz_regression, openai_response_corpus) {
+  EXPECT_GE(replay("openai_response", caf::consensus::fuzz::openai_response),
+            5u);
+}
