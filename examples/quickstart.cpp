@@ -34,7 +34,8 @@ std::string call_llm(const std::string& agent_id, const request& req) {
 
 Result execute(const std::string& agent_id, const request& req) {
   auto response = call_llm(agent_id, req);
-  return make_ok(agent_id, response, /*ms=*/100); // Result(id, output, ok=True, ms=100)
+  return make_ok(agent_id, response,
+                 /*ms=*/100); // Result(id, output, ok=True, ms=100)
 }
 
 int main() {

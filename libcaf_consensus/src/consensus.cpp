@@ -62,8 +62,7 @@ consensus& consensus::system(actor_system& sys) {
   return *this;
 }
 
-consensus&
-consensus::similarity(std::shared_ptr<const text::similarity> sim) {
+consensus& consensus::similarity(std::shared_ptr<const text::similarity> sim) {
   impl_->opts.similarity = std::move(sim);
   return *this;
 }
@@ -100,11 +99,10 @@ actors::coordinator_actor consensus::spawn(actor_system& sys) const {
   auto coord = actors::spawn_coordinator(sys, participants_, handles, ps_,
                                          impl_->opts);
   // The participants belong to this coordinator: stop them with it.
-  actor_cast<abstract_actor*>(coord)->attach_functor(
-    [handles](const error&) {
-      for (auto& h : handles)
-        anon_send_exit(h, exit_reason::user_shutdown);
-    });
+  actor_cast<abstract_actor*>(coord)->attach_functor([handles](const error&) {
+    for (auto& h : handles)
+      anon_send_exit(h, exit_reason::user_shutdown);
+  });
   return coord;
 }
 

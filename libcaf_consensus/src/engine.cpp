@@ -18,9 +18,9 @@ error check_participants(const std::vector<std::string>& xs) {
   std::unordered_set<std::string> seen;
   for (size_t i = 0; i < xs.size(); ++i) {
     if (xs[i].empty())
-      return make_error(errc::empty_participant_id,
-                        "participant #" + std::to_string(i + 1)
-                          + " has an empty id");
+      return make_error(errc::empty_participant_id, "participant #"
+                                                      + std::to_string(i + 1)
+                                                      + " has an empty id");
     if (!seen.insert(xs[i]).second)
       return make_error(errc::duplicate_participant,
                         "participant id '" + xs[i] + "' appears twice");
@@ -52,10 +52,9 @@ expected<engine> engine::make(std::string prompt,
     try {
       std::regex re{ps.extractor_pattern, std::regex::ECMAScript};
     } catch (const std::regex_error& e) {
-      return make_error(errc::invalid_params, "extractor pattern '"
-                                                + ps.extractor_pattern
-                                                + "' is not a valid regex: "
-                                                + e.what());
+      return make_error(errc::invalid_params,
+                        "extractor pattern '" + ps.extractor_pattern
+                          + "' is not a valid regex: " + e.what());
     }
   }
   engine eng;
@@ -71,8 +70,8 @@ expected<engine> engine::make(std::string prompt,
   st.policy = pol->name();
   st.responses.resize(n);
   // One response per round: reserve for the usual round counts.
-  auto expected = static_cast<size_t>(
-    std::clamp<int64_t>(int64_t{ps.rounds} + 1, 1, 16));
+  auto expected
+    = static_cast<size_t>(std::clamp<int64_t>(int64_t{ps.rounds} + 1, 1, 16));
   for (auto& xs : st.responses)
     xs.reserve(expected);
   st.confidence.assign(n, 0.0);
@@ -113,8 +112,8 @@ void engine::normalize(std::vector<result>& results) const {
       r.ok = false;
       r.ms = ps_.timeout_ms;
       if (r.error.empty())
-        r.error = "timeout: no answer within "
-                  + std::to_string(ps_.timeout_ms) + " ms";
+        r.error = "timeout: no answer within " + std::to_string(ps_.timeout_ms)
+                  + " ms";
     }
     if (!r.ok && r.error.empty())
       r.error = "failed";
@@ -128,15 +127,14 @@ void engine::record(const std::vector<result>& results) {
   tr.round = round_;
   for (size_t i = 0; i < results.size(); ++i) {
     auto& r = results[i];
-    st_.responses[i].push_back(response{r.round, r.output, r.ok, r.label,
-                                        r.ms, r.error});
+    st_.responses[i].push_back(
+      response{r.round, r.output, r.ok, r.label, r.ms, r.error});
     ++tr.calls;
     if (!r.ok)
       ++tr.failures;
     if (r.timed_out)
       ++tr.timeouts;
-    tr.duration_ms = std::max(tr.duration_ms,
-                              std::min(r.ms, ps_.timeout_ms));
+    tr.duration_ms = std::max(tr.duration_ms, std::min(r.ms, ps_.timeout_ms));
   }
   st_.calls += tr.calls;
   st_.failures += tr.failures;
@@ -224,8 +222,8 @@ state run_inline(engine& eng,
         results.push_back(make_failure(req.participant, req.round,
                                        std::string{"exception: "} + e.what()));
       } catch (...) {
-        results.push_back(make_failure(req.participant, req.round,
-                                       "exception: unknown"));
+        results.push_back(
+          make_failure(req.participant, req.round, "exception: unknown"));
       }
     }
     eng.complete(std::move(results));

@@ -7,15 +7,24 @@ namespace caf::consensus {
 
 std::string to_string(errc x) {
   switch (x) {
-    case errc::none: return "none";
-    case errc::invalid_params: return "invalid_params";
-    case errc::no_participants: return "no_participants";
-    case errc::duplicate_participant: return "duplicate_participant";
-    case errc::empty_participant_id: return "empty_participant_id";
-    case errc::unknown_policy: return "unknown_policy";
-    case errc::malformed_input: return "malformed_input";
-    case errc::busy: return "busy";
-    case errc::execute_failed: return "execute_failed";
+    case errc::none:
+      return "none";
+    case errc::invalid_params:
+      return "invalid_params";
+    case errc::no_participants:
+      return "no_participants";
+    case errc::duplicate_participant:
+      return "duplicate_participant";
+    case errc::empty_participant_id:
+      return "empty_participant_id";
+    case errc::unknown_policy:
+      return "unknown_policy";
+    case errc::malformed_input:
+      return "malformed_input";
+    case errc::busy:
+      return "busy";
+    case errc::execute_failed:
+      return "execute_failed";
   }
   return "???";
 }

@@ -7,9 +7,12 @@ namespace caf::consensus {
 
 std::string to_string(extractor_kind x) {
   switch (x) {
-    case extractor_kind::normalized_text: return "text";
-    case extractor_kind::last_number: return "last-number";
-    case extractor_kind::regex: return "regex";
+    case extractor_kind::normalized_text:
+      return "text";
+    case extractor_kind::last_number:
+      return "last-number";
+    case extractor_kind::regex:
+      return "regex";
   }
   return "???";
 }

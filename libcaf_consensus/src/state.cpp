@@ -6,12 +6,18 @@ namespace caf::consensus {
 
 std::string to_string(stop_reason x) {
   switch (x) {
-    case stop_reason::none: return "none";
-    case stop_reason::no_rounds: return "no_rounds";
-    case stop_reason::rounds_exhausted: return "rounds_exhausted";
-    case stop_reason::beta_1: return "beta_1";
-    case stop_reason::all_decided: return "all_decided";
-    case stop_reason::unanimity: return "unanimity";
+    case stop_reason::none:
+      return "none";
+    case stop_reason::no_rounds:
+      return "no_rounds";
+    case stop_reason::rounds_exhausted:
+      return "rounds_exhausted";
+    case stop_reason::beta_1:
+      return "beta_1";
+    case stop_reason::all_decided:
+      return "all_decided";
+    case stop_reason::unanimity:
+      return "unanimity";
   }
   return "???";
 }

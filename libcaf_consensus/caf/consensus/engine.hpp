@@ -45,8 +45,8 @@ public:
   /// the policy's parameter checks) and prepares round 0. Returns an error
   /// naming the bad input before any call is made.
   static expected<engine> make(std::string prompt,
-                               std::vector<std::string> participants,
-                               params ps, engine_options opts = {});
+                               std::vector<std::string> participants, params ps,
+                               engine_options opts = {});
 
   engine(engine&&) = default;
   engine& operator=(engine&&) = default;

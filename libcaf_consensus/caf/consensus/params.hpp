@@ -79,9 +79,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, params& x) {
   return f(meta::type_name("caf::consensus::params"), x.rounds, x.k, x.alpha,
            x.beta_1, x.beta_2, x.policy, x.seed, x.timeout_ms,
-           x.alpha_preference, x.alpha_confidence, x.beta,
-           x.luminance_weighted, x.extractor, x.extractor_pattern,
-           x.stop_on_unanimity);
+           x.alpha_preference, x.alpha_confidence, x.beta, x.luminance_weighted,
+           x.extractor, x.extractor_pattern, x.stop_on_unanimity);
 }
 
 /// Returns ceil(alpha * k) clamped to [1, max(k, 1)] (snowball default quorum).

@@ -21,8 +21,7 @@ struct peer_view {
 /// @relates peer_view
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_view& x) {
-  return f(meta::type_name("caf::consensus::peer_view"), x.id, x.text,
-           x.label);
+  return f(meta::type_name("caf::consensus::peer_view"), x.id, x.text, x.label);
 }
 
 /// The input of one `execute` call: the rendered prompt and the structured

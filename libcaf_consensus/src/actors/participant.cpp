@@ -40,8 +40,8 @@ sync_participant(participant_actor::pointer, std::string id, execute_fn fn) {
   };
 }
 
-using async_impl
-  = participant_actor::extend<reacts_to<done_atom, uint64_t, consensus::result>>;
+using async_impl = participant_actor::extend<
+  reacts_to<done_atom, uint64_t, consensus::result>>;
 
 struct async_state {
   uint64_t next_ticket = 0;
@@ -95,8 +95,7 @@ async_participant(async_impl::stateful_pointer<async_state> self,
 participant_actor spawn_participant(actor_system& sys, std::string id,
                                     execute_fn fn, bool blocking) {
   if (blocking)
-    return sys.spawn<detached>(sync_participant, std::move(id),
-                               std::move(fn));
+    return sys.spawn<detached>(sync_participant, std::move(id), std::move(fn));
   return sys.spawn(sync_participant, std::move(id), std::move(fn));
 }
 

@@ -54,10 +54,10 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   std::vector<request> out(n);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
-                               {static_cast<uint64_t>(round), i,
-                                static_cast<uint64_t>(
-                                  detail::stream::sample)})};
+    rng::rng64 gen{
+      rng::derive(static_cast<uint64_t>(ps_.seed),
+                  {static_cast<uint64_t>(round), i,
+                   static_cast<uint64_t>(detail::stream::sample)})};
     sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
                  samples_[i]);
     tr.samples[i] = samples_[i];

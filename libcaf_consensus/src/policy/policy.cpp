@@ -107,8 +107,7 @@ error validate_common(const params& ps) {
   if (ps.rounds < 0)
     return bad("rounds must be >= 0, got " + std::to_string(ps.rounds));
   if (ps.timeout_ms <= 0)
-    return bad("timeout must be > 0 ms, got "
-               + std::to_string(ps.timeout_ms));
+    return bad("timeout must be > 0 ms, got " + std::to_string(ps.timeout_ms));
   if (!(ps.alpha >= 0 && ps.alpha <= 1))
     return bad("alpha must be in [0, 1], got " + num(ps.alpha));
   if (!(ps.beta_1 >= 0))

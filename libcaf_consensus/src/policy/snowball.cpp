@@ -99,10 +99,10 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
     uniform.emplace(std::move(everyone));
   for (size_t i = 0; i < n; ++i) {
     auto m = std::min<size_t>(static_cast<size_t>(ps_.k), n - 1);
-    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
-                               {static_cast<uint64_t>(round), i,
-                                static_cast<uint64_t>(
-                                  detail::stream::sample)})};
+    rng::rng64 gen{
+      rng::derive(static_cast<uint64_t>(ps_.seed),
+                  {static_cast<uint64_t>(round), i,
+                   static_cast<uint64_t>(detail::stream::sample)})};
     if (weighted)
       weighted->draw(static_cast<uint32_t>(i), m, gen, samples_[i]);
     else
@@ -159,9 +159,9 @@ void snowball::absorb(state& st, int32_t round,
       }
       tr.agreements.push_back(agreement_record{
         static_cast<uint32_t>(i), sample,
-        sample.empty() ? 0.0
-                       : static_cast<double>(yes)
-                           / static_cast<double>(sample.size())});
+        sample.empty()
+          ? 0.0
+          : static_cast<double>(yes) / static_cast<double>(sample.size())});
       if (st.decided_round[i] >= 0)
         continue; // decided: preference frozen
       const std::pair<std::string, int32_t>* best = nullptr;
@@ -210,7 +210,7 @@ void snowball::finish(state& st) {
   auto n = st.participants.size();
   st.scores = st.confidence;
   // Winning choice: most decided, else plurality of preferences.
-  std::vector<std::pair<std::string, size_t>> tally; // choice -> count
+  std::vector<std::pair<std::string, size_t>> tally;  // choice -> count
   std::unordered_map<std::string_view, size_t> where; // choice -> index
   auto count = [&](const std::string& c) {
     // Keys are views into st.preference, which does not change here.

@@ -49,10 +49,10 @@ std::vector<request> vote::plan(state& st, int32_t round) {
       live.push_back(j);
   detail::uniform_sampler sampler{std::move(live)};
   for (size_t i = 0; i < n; ++i) {
-    rng::rng64 gen{rng::derive(static_cast<uint64_t>(ps_.seed),
-                               {static_cast<uint64_t>(round), i,
-                                static_cast<uint64_t>(
-                                  detail::stream::sample)})};
+    rng::rng64 gen{
+      rng::derive(static_cast<uint64_t>(ps_.seed),
+                  {static_cast<uint64_t>(round), i,
+                   static_cast<uint64_t>(detail::stream::sample)})};
     sampler.draw(static_cast<uint32_t>(i),
                  static_cast<size_t>(std::max(ps_.k, 0)), gen, tr.samples[i]);
     auto& req = out[i];
@@ -103,7 +103,7 @@ stop_reason vote::stop(const state&) const {
 void vote::finish(state& st) {
   auto n = st.participants.size();
   st.scores = st.confidence;
-  std::vector<std::pair<std::string, size_t>> tally; // in first-holder order
+  std::vector<std::pair<std::string, size_t>> tally;  // in first-holder order
   std::unordered_map<std::string_view, size_t> where; // key -> tally index
   for (size_t i = 0; i < n; ++i) {
     auto r = st.latest_ok(i);

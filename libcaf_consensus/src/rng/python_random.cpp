@@ -95,8 +95,8 @@ python_random::choices(const std::vector<double>& weights, int64_t k) {
   auto total = cum.back() + 0.0;
   if (total <= 0.0)
     return make_error(
-        sec::invalid_argument,
-        std::string{"Total of weights must be greater than zero"});
+      sec::invalid_argument,
+      std::string{"Total of weights must be greater than zero"});
   if (!std::isfinite(total))
     return make_error(sec::invalid_argument,
                       std::string{"Total of weights must be finite"});
@@ -146,7 +146,7 @@ void python_random::init_by_array(const std::vector<uint32_t>& key) {
   for (auto k = n > key_length ? n : key_length; k != 0; --k) {
     auto prev = mt_[i - 1];
     mt_[i] = (mt_[i] ^ ((prev ^ (prev >> 30)) * 1664525U)) + init_key[j]
-        + static_cast<uint32_t>(j); // non linear
+             + static_cast<uint32_t>(j); // non linear
     ++i;
     ++j;
     if (i >= n) {
@@ -159,7 +159,7 @@ void python_random::init_by_array(const std::vector<uint32_t>& key) {
   for (auto k = n - 1; k != 0; --k) {
     auto prev = mt_[i - 1];
     mt_[i] = (mt_[i] ^ ((prev ^ (prev >> 30)) * 1566083941U))
-        - static_cast<uint32_t>(i); // non linear
+             - static_cast<uint32_t>(i); // non linear
     ++i;
     if (i >= n) {
       mt_[0] = mt_[n - 1];

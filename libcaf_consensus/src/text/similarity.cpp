@@ -31,8 +31,8 @@ double jaccard(const token_set& a, const token_set& b) {
 }
 
 std::shared_ptr<const similarity> default_similarity() {
-  static const std::shared_ptr<const similarity>
-      instance = std::make_shared<const jaccard_similarity>();
+  static const std::shared_ptr<const similarity> instance
+    = std::make_shared<const jaccard_similarity>();
   return instance;
 }
 

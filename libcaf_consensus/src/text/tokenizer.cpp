@@ -69,21 +69,22 @@ bool span_less(const char* base, const word_span& x, const word_span& y) {
   if (x.size <= 8 || y.size <= 8)
     return x.size < y.size;
   return std::string_view{base + x.offset + 8, x.size - 8}
-  < std::string_view{base + y.offset + 8, y.size - 8};
+         < std::string_view{base + y.offset + 8, y.size - 8};
 }
 
 bool span_equal(const char* base, const word_span& x, const word_span& y) {
   return x.hash == y.hash && x.key == y.key && x.size == y.size
-      && (x.size <= 8
-          || std::memcmp(base + x.offset + 8, base + y.offset + 8, x.size - 8)
-              == 0);
+         && (x.size <= 8
+             || std::memcmp(base + x.offset + 8, base + y.offset + 8,
+                            x.size - 8)
+                  == 0);
 }
 
 /// Collects distinct lower-cased words: an open-addressing hash set of spans
 /// into one buffer. Duplicates are dropped as soon as they are lowered, so
 /// only distinct words get sorted.
 class word_set {
- public:
+public:
   /// Clears the set and sizes the table for `text_size` bytes of input.
   void reset(size_t text_size) {
     buf_.clear();
@@ -152,7 +153,7 @@ class word_set {
     }
   }
 
- private:
+private:
   void grow() {
     slots_.assign(slots_.size() * 2, 0);
     auto mask = slots_.size() - 1;
@@ -176,36 +177,38 @@ class word_set {
 
 bool is_python_space(char32_t cp) {
   switch (cp) {
-  case 0x0009:
-  case 0x000a:
-  case 0x000b:
-  case 0x000c:
-  case 0x000d:
-  case 0x001c:
-  case 0x001d:
-  case 0x001e:
-  case 0x001f:
-  case 0x0020:
-  case 0x0085:
-  case 0x00a0:
-  case 0x1680:
-  case 0x2000:
-  case 0x2001:
-  case 0x2002:
-  case 0x2003:
-  case 0x2004:
-  case 0x2005:
-  case 0x2006:
-  case 0x2007:
-  case 0x2008:
-  case 0x2009:
-  case 0x200a:
-  case 0x2028:
-  case 0x2029:
-  case 0x202f:
-  case 0x205f:
-  case 0x3000: return true;
-  default: return false;
+    case 0x0009:
+    case 0x000a:
+    case 0x000b:
+    case 0x000c:
+    case 0x000d:
+    case 0x001c:
+    case 0x001d:
+    case 0x001e:
+    case 0x001f:
+    case 0x0020:
+    case 0x0085:
+    case 0x00a0:
+    case 0x1680:
+    case 0x2000:
+    case 0x2001:
+    case 0x2002:
+    case 0x2003:
+    case 0x2004:
+    case 0x2005:
+    case 0x2006:
+    case 0x2007:
+    case 0x2008:
+    case 0x2009:
+    case 0x200a:
+    case 0x2028:
+    case 0x2029:
+    case 0x202f:
+    case 0x205f:
+    case 0x3000:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -218,13 +221,11 @@ std::string python_lower(std::string_view text) {
   result.reserve(text.size());
   auto* s = text.data();
   scan(
-      text,
-      [&](size_t first, size_t last, word_kind kind) {
-        append_lower_word({s + first, last - first}, kind, result);
-      },
-      [&](size_t first, size_t last) {
-        result.append(s + first, last - first);
-      });
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      append_lower_word({s + first, last - first}, kind, result);
+    },
+    [&](size_t first, size_t last) { result.append(s + first, last - first); });
   return result;
 }
 
@@ -232,17 +233,17 @@ std::vector<std::string> python_split(std::string_view text) {
   std::vector<std::string> result;
   auto* s = text.data();
   scan(
-      text,
-      [&](size_t first, size_t last, word_kind kind) {
-        if (kind == word_kind::invalid) {
-          std::string word;
-          append_sanitized({s + first, last - first}, word);
-          result.push_back(std::move(word));
-        } else {
-          result.emplace_back(s + first, last - first);
-        }
-      },
-      [](size_t, size_t) {});
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      if (kind == word_kind::invalid) {
+        std::string word;
+        append_sanitized({s + first, last - first}, word);
+        result.push_back(std::move(word));
+      } else {
+        result.emplace_back(s + first, last - first);
+      }
+    },
+    [](size_t, size_t) {});
   return result;
 }
 
@@ -251,14 +252,14 @@ token_set tokenize(std::string_view text) {
   words.reset(text.size());
   auto* s = text.data();
   scan(
-      text,
-      [&](size_t first, size_t last, word_kind kind) {
-        auto& buf = words.buf();
-        auto offset = buf.size();
-        append_lower_word({s + first, last - first}, kind, buf);
-        words.commit(offset);
-      },
-      [](size_t, size_t) {});
+    text,
+    [&](size_t first, size_t last, word_kind kind) {
+      auto& buf = words.buf();
+      auto offset = buf.size();
+      append_lower_word({s + first, last - first}, kind, buf);
+      words.commit(offset);
+    },
+    [](size_t, size_t) {});
   auto result = words.sorted();
   words.trim();
   return result;

@@ -46,7 +46,8 @@ using participant_actor
 using coordinator_actor
   = typed_actor<replies_to<run_atom, std::string>::with<state>>;
 
-// -- execute functions ---------------------------------------------------------
+// -- execute functions
+// ---------------------------------------------------------
 
 /// Synchronous execute: `execute(participant_id, request) -> result`.
 using execute_fn

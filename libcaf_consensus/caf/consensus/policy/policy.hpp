@@ -53,8 +53,8 @@ public:
   virtual std::vector<request> plan(state& st, int32_t round) = 0;
 
   /// Absorbs the results of `round` (participant order; round 0 included).
-  virtual void absorb(state& st, int32_t round,
-                      const std::vector<result>& results)
+  virtual void
+  absorb(state& st, int32_t round, const std::vector<result>& results)
     = 0;
 
   /// Returns why sampling should stop after the latest round, or

@@ -15,10 +15,11 @@ namespace caf::consensus::policy {
 ///   with `luminance_weighted`). A peer that fails or times out in that round
 ///   is a nil vote: it counts in the sample but for no choice.
 /// - Quorums `alpha_preference` and `alpha_confidence` (default both
-///   ceil(alpha * k'), k' = min(k, n-1) the sample actually drawn): the choice with the most votes (ties: first in sample
-///   order) becomes the preference when it has >= alpha_preference votes
-///   (a change resets the streak); then >= alpha_confidence votes for the
-///   preference extend the streak, otherwise the streak resets to 0.
+///   ceil(alpha * k'), k' = min(k, n-1) the sample actually drawn): the choice
+///   with the most votes (ties: first in sample order) becomes the preference
+///   when it has >= alpha_preference votes (a change resets the streak); then
+///   >= alpha_confidence votes for the preference extend the streak, otherwise
+///   the streak resets to 0.
 /// - A participant decides when its streak reaches `beta`; its preference is
 ///   then frozen. Only participants that answered ok in a round poll in it.
 /// - Stop when every participant that answered ok this round has decided.

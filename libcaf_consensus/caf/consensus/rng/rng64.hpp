@@ -14,7 +14,8 @@ uint64_t mix64(uint64_t x);
 
 /// Derives a stream seed from a base seed and a path of stable keys, e.g.
 /// `derive(seed, {cell, replicate, agent, purpose})`:
-/// h = mix64(base); for each key x: h = mix64(h ^ mix64(x + 0x9e3779b97f4a7c15)).
+/// h = mix64(base); for each key x: h = mix64(h ^ mix64(x +
+/// 0x9e3779b97f4a7c15)).
 uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path);
 
 /// Stable 64-bit hash of a byte string (FNV-1a folded through mix64); used to
