@@ -5,6 +5,8 @@
 #                                 run `consensus-sim run scenarios/quickstart.yaml`
 #                                 (or `consensus-sim ARGS...` when ARGS are given)
 #   cmake/build.sh test           install missing packages, build, run every test (ctest)
+#   cmake/build.sh sanitize       the whole test suite again, built with
+#                                 AddressSanitizer + UBSan (dir build-asan)
 #   cmake/build.sh build          install missing packages and build only
 #
 # Environment: BUILD_DIR (default: build), JOBS (default: nproc),
@@ -21,6 +23,13 @@ packages=(
   libcaf-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libicu-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
+  # reports: charts (gnuplot), the headless-browser test (chromium, libpng)
+  gnuplot-nox chromium libpng-dev
+  libssl-dev openssl
+  # connectors (MCP, OpenAI-compatible APIs) and the MCP integration tests;
+  # npm only when no npm is there (NodeSource's nodejs ships its own).
+  libcurl4-openssl-dev libcpp-httplib-dev nodejs
+  $(command -v npm >/dev/null 2>&1 || echo npm)
 )
 
 install_missing() {
@@ -63,12 +72,24 @@ case "$mode" in
     echo "==> running the test suite"
     cd "$dir" && exec ctest --output-on-failure -j "${JOBS:-$(nproc)}"
     ;;
+  sanitize)
+    install_missing
+    export BUILD_DIR=${BUILD_DIR:-build-asan}
+    export BUILD_TYPE=${BUILD_TYPE:-Debug}
+    export CMAKE_ARGS="${CMAKE_ARGS:-} -DCAF_CONSENSUS_SANITIZE=ON -DCAF_CONSENSUS_ENABLE_BENCH=OFF"
+    build
+    echo "==> running the test suite under ASan + UBSan"
+    cd "$BUILD_DIR"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      exec ctest --output-on-failure -j "${JOBS:-$(nproc)}"
+    ;;
   build)
     install_missing
     build
     ;;
   *)
-    echo "usage: cmake/build.sh run [consensus-sim args] | test | build" >&2
+    echo "usage: cmake/build.sh run [consensus-sim args] | test | sanitize | build" >&2
     exit 2
     ;;
 esac

@@ -18,12 +18,26 @@ struct command {
 const command commands[] = {
   {"run", caf::consensus::cli::run,
    "run a scenario (a sweep if it has one) and summarize it"},
+  {"export", caf::consensus::cli::export_runs,
+   "print the runs of a results store as CSV or JSON Lines"},
+  {"summarize", caf::consensus::cli::summarize,
+   "summarize the runs of a results store per sweep cell"},
+  {"worker", caf::consensus::cli::worker,
+   "serve batches of distributed sweeps to coordinators (shared secret)"},
   {"validate", caf::consensus::cli::validate,
    "check a scenario file without running it"},
   {"conform", caf::consensus::cli::conform,
    "replay a conformance file through the actors and compare every field"},
   {"replay", caf::consensus::cli::replay,
    "replay a conformance file's scripts under any policy, print JSON lines"},
+  {"report", caf::consensus::cli::report,
+   "charts and a self-contained HTML page of a results directory"},
+  {"advice", caf::consensus::cli::advice,
+   "test the published tuning advice with sweeps, print verdicts"},
+  {"ask", caf::consensus::cli::ask,
+   "ask real agents (MCP servers, OpenAI-compatible models) to agree"},
+  {"mcp-serve", caf::consensus::cli::mcp_serve,
+   "serve a 'consensus' tool over MCP (stdio or Streamable HTTP)"},
 };
 
 void usage(std::ostream& out) {

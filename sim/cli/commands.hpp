@@ -14,5 +14,13 @@ int conform(const args& xs);
 int replay(const args& xs);
 int validate(const args& xs);
 int run(const args& xs);
+int export_runs(const args& xs);
+int summarize(const args& xs);
+int worker(const args& xs);
+int report(const args& xs);
+int advice(const args& xs);
+
+int ask(const args& xs);
+int mcp_serve(const args& xs);
 
 } // namespace caf::consensus::cli

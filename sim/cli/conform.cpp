@@ -8,6 +8,7 @@
 #include "caf/actor_system_config.hpp"
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/policy/policy.hpp"
 #include "caf/consensus/sim/conformance.hpp"
 #include "cli/options.hpp"
 
@@ -85,6 +86,13 @@ int replay(const args& xs) {
                  "'inline', got '"
               << engine_name << "'\n";
     return 2;
+  }
+  if (!policy.empty()) {
+    if (auto p = policy::make(policy); !p) {
+      std::cerr << "consensus-sim replay: --policy: " << render(p.error())
+                << '\n';
+      return 2;
+    }
   }
   auto cases = sim::load_conformance(file);
   if (!cases) {

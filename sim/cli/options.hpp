@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include <cctype>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -30,6 +31,19 @@ inline std::optional<int> parse(const std::string& cmd, const args& xs,
       return 0;
     }
     po::notify(vm);
+  } catch (const po::required_option& e) {
+    auto name = e.get_option_name(); // "--file"
+    while (!name.empty() && name.front() == '-')
+      name.erase(name.begin());
+    for (auto& c : name)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::cerr << "consensus-sim " << cmd << ": missing argument " << name
+              << "\n"
+              << "usage: consensus-sim " << cmd << ' '
+              << std::string{synopsis}.substr(
+                   0, std::string{synopsis}.find('\n'))
+              << "\nTry 'consensus-sim " << cmd << " --help'.\n";
+    return 2;
   } catch (const po::error& e) {
     std::cerr << "consensus-sim " << cmd << ": " << e.what() << "\n"
               << "Try 'consensus-sim " << cmd << " --help'.\n";

@@ -6,49 +6,30 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iomanip>
 #include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/distributed.hpp"
 #include "caf/consensus/sim/output.hpp"
 #include "caf/consensus/sim/runner.hpp"
 #include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/sim/store.hpp"
 #include "caf/consensus/sim/summary.hpp"
+#include "caf/consensus/sim/sweep_error.hpp"
 #include "cli/options.hpp"
+#include "cli/remote_flags.hpp"
+#include "cli/sweep_table.hpp"
 
 namespace caf::consensus::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string fmt(double x, int prec) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(prec) << x;
-  return os.str();
-}
-
-std::string rate_cell(const sim::rate& r) {
-  if (r.n == 0)
-    return "-";
-  return fmt(r.value, 3) + " [" + fmt(r.lo, 2) + "," + fmt(r.hi, 2) + "]";
-}
-
-std::string mean_cell(const sim::mean_ci& m, int prec) {
-  if (m.n == 0)
-    return "-";
-  return fmt(m.value, prec) + " ±" + fmt(m.hi - m.value, prec);
-}
-
-std::string pad(const std::string& x, size_t width) {
-  // Pads by code points (the ± sign is two bytes).
-  size_t cps = 0;
-  for (auto c : x)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
-      ++cps;
-  return cps >= width ? x + " " : x + std::string(width - cps, ' ');
-}
 
 class progress_line {
 public:
@@ -57,96 +38,69 @@ public:
   }
 
   void update(uint64_t done, uint64_t total) {
+    std::lock_guard<std::mutex> guard{mtx_};
     if (!enabled_)
       return;
     auto now = std::chrono::steady_clock::now();
     if (done != total && now - last_ < std::chrono::milliseconds{200})
       return;
+    if (first_ == 0 && !started_) {
+      // Runs stored before a resume do not count towards the rate.
+      first_ = done;
+      started_ = true;
+    }
     last_ = now;
     auto secs = std::chrono::duration<double>(now - start_).count();
-    auto rate = secs > 0 ? static_cast<double>(done) / secs : 0.0;
+    auto rate = secs > 0 ? static_cast<double>(done - first_) / secs : 0.0;
     auto eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-    std::fprintf(stderr, "\r  runs %llu/%llu (%3.0f%%)  %.0f runs/s  ETA %.0fs   ",
-                 static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total),
-                 total > 0 ? 100.0 * static_cast<double>(done)
-                               / static_cast<double>(total)
-                           : 100.0,
-                 rate, eta);
+    std::fprintf(
+      stderr, "\r  runs %llu/%llu (%3.0f%%)  %.0f runs/s  ETA %.0fs   ",
+      static_cast<unsigned long long>(done),
+      static_cast<unsigned long long>(total),
+      total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total)
+                : 100.0,
+      rate, eta);
     if (done == total)
       std::fprintf(stderr, "\n");
     std::fflush(stderr);
   }
 
+  /// Prints a line of its own (e.g. a worker event) above the progress.
+  void message(const std::string& line) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (enabled_)
+      std::fprintf(stderr, "\r%-78s\n", line.c_str());
+    else
+      std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  }
+
 private:
+  std::mutex mtx_;
   bool enabled_;
+  bool started_ = false;
+  uint64_t first_ = 0;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;
 };
 
-void print_table(std::ostream& out, const sim::scenario& s,
-                 const std::vector<sim::cell_summary>& cells) {
-  std::vector<std::string> head{"cell"};
-  for (auto& a : s.sweep)
-    head.push_back(a.key);
-  for (auto* h : {"runs", "finalized [95% CI]", "accuracy [95% CI]",
-                  "acc|final [95% CI]", "rounds", "sim.latency ms", "calls"})
-    head.push_back(h);
-  std::vector<std::vector<std::string>> rows;
-  for (uint64_t c = 0; c < cells.size(); ++c) {
-    std::vector<std::string> row{std::to_string(c)};
-    if (!s.sweep.empty()) {
-      auto coords = sim::cell_coordinates(s, c);
-      for (size_t i = 0; i < s.sweep.size(); ++i)
-        row.push_back(s.sweep[i].values[coords[i]]);
-    }
-    auto& x = cells[c];
-    row.push_back(std::to_string(x.runs()));
-    row.push_back(rate_cell(x.finalize_rate()));
-    row.push_back(rate_cell(x.accuracy()));
-    row.push_back(rate_cell(x.safety()));
-    row.push_back(mean_cell(x.rounds(), 2));
-    row.push_back(mean_cell(x.latency(), 0));
-    row.push_back(mean_cell(x.calls(), 1));
-    rows.push_back(std::move(row));
-  }
-  std::vector<size_t> width(head.size());
-  auto cps = [](const std::string& x) {
-    size_t n = 0;
-    for (auto c : x)
-      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
-        ++n;
-    return n;
-  };
-  for (size_t i = 0; i < head.size(); ++i) {
-    width[i] = cps(head[i]) + 2;
-    for (auto& r : rows)
-      width[i] = std::max(width[i], cps(r[i]) + 2);
-  }
-  for (size_t i = 0; i < head.size(); ++i)
-    out << pad(head[i], width[i]);
-  out << '\n';
-  for (auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i)
-      out << pad(r[i], width[i]);
-    out << '\n';
-  }
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return std::nullopt;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
 }
 
-const char* legend
-  = "\nHow to read this:\n"
-    "  finalized    share of runs whose winner reached beta_2 (Phase II "
-    "finality)\n"
-    "  accuracy     share of runs whose winner gave the ground-truth answer\n"
-    "  acc|final    accuracy among finalized runs only: the safety of "
-    "finality\n"
-    "  rounds       refinement rounds executed (early stop at beta_1 makes it "
-    "smaller)\n"
-    "  sim.latency  simulated wall time of a run: sum over rounds of the "
-    "slowest call\n"
-    "  calls        execute calls per run (what real model calls would cost)\n"
-    "  Rates show [95% Wilson interval]; means show ± the 95% t-interval "
-    "half-width.\n";
+int fail(const std::string& msg, int rc = 1) {
+  std::cerr << "consensus-sim run: " << msg << '\n';
+  return rc;
+}
+
+std::chrono::milliseconds millis(double secs) {
+  return std::chrono::milliseconds{static_cast<int64_t>(secs * 1000.0)};
+}
 
 } // namespace
 
@@ -155,17 +109,29 @@ int run(const args& xs) {
   std::string file;
   std::string out_dir;
   std::string engine_name;
-  size_t threads = 1;
+  size_t threads = 0;
   uint64_t replicates = 0;
   bool quiet = false;
   bool agent_rows = false;
+  bool resume = false;
+  std::string workers;
+  size_t batch = 0;
+  double batch_timeout = 60;
+  double retry_interval = 1;
+  double stall_timeout = 60;
+  remote_flags remote;
   desc.add_options()("help,h", "show this help")(
     "file", po::value(&file)->required(), "scenario file (YAML or JSON)")(
     "out,o", po::value(&out_dir),
-    "write runs.csv, runs.jsonl, summary.csv, summary.jsonl and "
-    "manifest.json to this directory (created if missing)")(
-    "threads,t", po::value(&threads)->default_value(1),
-    "worker threads (results do not depend on it)")(
+    "store every run as it finishes in DIR/results.db (SQLite) and write "
+    "runs.csv, runs.jsonl, summary.csv, summary.jsonl and manifest.json "
+    "to this directory (created if missing)")(
+    "resume", po::bool_switch(&resume),
+    "continue the interrupted sweep stored in --out DIR: stored runs are "
+    "not run again (the scenario must be the same)")(
+    "threads,t", po::value(&threads),
+    "local worker threads (default: one per core; 0: only --workers run "
+    "batches); results do not depend on it")(
     "engine,e", po::value(&engine_name)->default_value("actors"),
     "actors: participants are CAF actors driven by the coordinator; "
     "inline: the same code called directly (faster, identical results)")(
@@ -173,49 +139,98 @@ int run(const args& xs) {
     "override the scenario's replicates per cell")(
     "agents", po::bool_switch(&agent_rows),
     "also write agents.csv (one row per agent per run) into --out")(
+    "workers,w", po::value(&workers),
+    "also run batches on these workers (HOST:PORT,...; started with "
+    "'consensus-sim worker'); needs the shared secret")(
+    "batch", po::value(&batch),
+    "runs per batch handed to a worker (default: automatic)")(
+    "batch-timeout", po::value(&batch_timeout)->default_value(60),
+    "seconds a remote worker may hold batches without returning any before "
+    "they go to other workers")(
+    "retry-interval", po::value(&retry_interval)->default_value(1),
+    "seconds between attempts to (re)connect an unreachable or lost worker")(
+    "stall-timeout", po::value(&stall_timeout)->default_value(60),
+    "give up when no worker at all could run for this many seconds")(
     "quiet,q", po::bool_switch(&quiet), "no progress line");
+  remote.add(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
   if (auto rc = parse("run", xs, desc, pos, vm,
-                      "FILE [--out DIR] [--threads N] [--engine "
-                      "actors|inline]\n\n"
+                      "FILE [--out DIR [--resume]] [--threads N] [--engine "
+                      "actors|inline]\n"
+                      "       [--workers HOST:PORT,... [--secret-file FILE] "
+                      "[--tls-cert F --tls-key F --tls-ca F]]\n\n"
                       "Runs every replicate of every sweep cell of the "
                       "scenario FILE with synthetic\nagents in virtual time "
                       "and prints, per cell, the finalize rate, accuracy,\n"
                       "accuracy among finalized runs (rates with 95% Wilson "
                       "intervals) and mean\nrounds, simulated latency and "
                       "calls (with 95% t-intervals). The same file\nand seed "
-                      "give byte-identical per-run results for any --threads "
-                      "and --engine."))
+                      "give byte-identical per-run results for any --threads, "
+                      "--engine and\n--workers, and after any number of "
+                      "--resume."))
     return *rc;
   sim::engine_kind engine;
   if (engine_name == "actors")
     engine = sim::engine_kind::actors;
   else if (engine_name == "inline")
     engine = sim::engine_kind::inline_calls;
-  else {
-    std::cerr << "consensus-sim run: --engine must be 'actors' or 'inline', "
-                 "got '"
-              << engine_name << "'\n";
-    return 2;
-  }
-  if (threads < 1 || threads > 1024) {
-    std::cerr << "consensus-sim run: --threads must be in [1, 1024], got "
-              << threads << '\n';
-    return 2;
+  else
+    return fail(
+      "--engine must be 'actors' or 'inline', got '" + engine_name + "'", 2);
+  if (!vm.count("threads"))
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads > 1024)
+    return fail(
+      "--threads must be in [0, 1024], got " + std::to_string(threads), 2);
+  if (vm.count("batch") && (batch < 1 || batch > 65536))
+    return fail("--batch must be in [1, 65536], got " + std::to_string(batch),
+                2);
+  for (auto [name, value] : {std::pair{"--batch-timeout", batch_timeout},
+                             std::pair{"--retry-interval", retry_interval},
+                             std::pair{"--stall-timeout", stall_timeout}})
+    if (!(value >= 0.01 && value <= 86400))
+      return fail(std::string{name} + " must be in [0.01, 86400] seconds", 2);
+  if (resume && out_dir.empty())
+    return fail("--resume needs --out DIR (the directory of the sweep to "
+                "continue)",
+                2);
+  if (agent_rows && out_dir.empty())
+    return fail("--agents needs --out DIR", 2);
+  std::shared_ptr<sim::remote_options> ro;
+  if (!workers.empty()) {
+    auto eps = sim::parse_endpoints(workers);
+    if (!eps)
+      return fail("--workers: " + sim::render_sweep_error(eps.error()), 2);
+    auto secret = remote.load(vm);
+    if (!secret)
+      return fail(sim::render_sweep_error(secret.error()), 2);
+    ro = std::make_shared<sim::remote_options>();
+    ro->workers = std::move(*eps);
+    ro->secret = std::move(*secret);
+    ro->tls = remote.tls;
+    ro->batch_timeout = millis(batch_timeout);
+    ro->retry_interval = millis(retry_interval);
+    ro->stall_timeout = millis(stall_timeout);
+  } else {
+    if (vm.count("secret"))
+      return fail(sim::render_sweep_error(remote.load(vm).error()), 2);
+    if (remote.tls.enabled() || !remote.secret_file.empty())
+      return fail("--secret-file and --tls-* only apply with --workers", 2);
+    if (threads == 0)
+      return fail("--threads 0 needs --workers (someone must run the "
+                  "batches)",
+                  2);
   }
   auto sc = sim::load_scenario(file);
-  if (!sc) {
-    std::cerr << "consensus-sim run: " << render(sc.error()) << '\n';
-    return 1;
-  }
+  if (!sc)
+    return fail(render(sc.error()));
   if (vm.count("replicates")) {
-    if (replicates < 1 || !sc->seeds.empty()) {
-      std::cerr << "consensus-sim run: --replicates must be >= 1 and cannot "
-                   "be combined with a scenario that lists seeds\n";
-      return 2;
-    }
+    if (replicates < 1 || !sc->seeds.empty())
+      return fail("--replicates must be >= 1 and cannot be combined with a "
+                  "scenario that lists seeds",
+                  2);
     sc->replicates = replicates;
   }
   auto cells = sim::cell_count(*sc);
@@ -230,36 +245,51 @@ int run(const args& xs) {
             << "  " << cells << (cells == 1 ? " cell" : " cells") << " × "
             << sc->replicates << " replicates = " << total << " runs, engine "
             << engine_name << ", " << threads
-            << (threads == 1 ? " thread" : " threads") << ", seed "
+            << (threads == 1 ? " thread" : " threads");
+  if (ro)
+    std::cout << " + " << ro->workers.size()
+              << (ro->workers.size() == 1 ? " remote worker"
+                                          : " remote workers")
+              << (ro->tls.enabled() ? " (TLS)" : "");
+  std::cout << ", seed "
             << (sc->seeds.empty() ? std::to_string(sc->seed)
                                   : std::string{"list"})
             << "\n\n";
-  std::ofstream runs_csv;
-  std::ofstream runs_jsonl;
-  std::ofstream agents_file;
+  std::cout.flush();
+  std::string cmdline = "consensus-sim run";
+  for (auto& x : xs)
+    cmdline += " " + x;
+  // The results store (with --out).
+  std::optional<sim::results_store> store;
+  sim::run_set stored;
   if (!out_dir.empty()) {
-    std::error_code ec;
-    fs::create_directories(out_dir, ec);
-    if (ec) {
-      std::cerr << "consensus-sim run: cannot create '" << out_dir
-                << "': " << ec.message() << '\n';
-      return 1;
+    if (resume) {
+      auto st = sim::results_store::resume(out_dir, *sc, agent_rows);
+      if (!st)
+        return fail(sim::render_sweep_error(st.error()));
+      store.emplace(std::move(*st));
+      auto ids = store->stored();
+      if (!ids)
+        return fail(sim::render_sweep_error(ids.error()));
+      stored = std::move(*ids);
+      std::cout << "resuming " << out_dir << ": " << stored.size() << " of "
+                << total << " runs stored, " << (total - stored.size())
+                << " to run\n\n";
+    } else {
+      if (sim::results_store::exists(out_dir))
+        return fail("'" + out_dir
+                    + "' holds the results store of an earlier sweep: "
+                      "continue it with --resume, or choose another "
+                      "directory");
+      auto text = read_file(file);
+      if (!text)
+        return fail("cannot read '" + file + "'");
+      auto st = sim::results_store::create(out_dir, *sc, *text, agent_rows,
+                                           sim::manifest(*sc, engine, cmdline));
+      if (!st)
+        return fail(sim::render_sweep_error(st.error()));
+      store.emplace(std::move(*st));
     }
-    runs_csv.open(fs::path{out_dir} / "runs.csv", std::ios::trunc);
-    runs_jsonl.open(fs::path{out_dir} / "runs.jsonl", std::ios::trunc);
-    if (!runs_csv || !runs_jsonl) {
-      std::cerr << "consensus-sim run: cannot write into '" << out_dir
-                << "'\n";
-      return 1;
-    }
-    runs_csv << sim::runs_csv_header() << '\n';
-    if (agent_rows) {
-      agents_file.open(fs::path{out_dir} / "agents.csv", std::ios::trunc);
-      agents_file << sim::agents_csv_header() << '\n';
-    }
-  } else if (agent_rows) {
-    std::cerr << "consensus-sim run: --agents needs --out DIR\n";
-    return 2;
   }
   std::vector<sim::cell_summary> summaries(cells);
   progress_line progress{!quiet && isatty(STDERR_FILENO) != 0};
@@ -267,69 +297,78 @@ int run(const args& xs) {
   opts.engine = engine;
   opts.threads = threads;
   opts.agent_rows = agent_rows;
-  opts.on_run = [&](const sim::run_metrics& m) {
-    summaries[m.cell].add(m);
-    if (runs_csv.is_open()) {
-      runs_csv << sim::to_csv(m) << '\n';
-      runs_jsonl << sim::to_json(m).dump() << '\n';
-      if (agents_file.is_open())
-        agents_file << sim::agents_csv(m);
-    }
-  };
+  opts.batch_size = batch;
+  opts.remote = ro;
+  uint64_t computed = 0;
+  if (store) {
+    if (stored.size() > 0)
+      opts.skip = [&](uint64_t cell, uint64_t rep) {
+        return stored.contains(cell * sc->replicates + rep);
+      };
+    opts.on_batch = [&](const std::vector<sim::run_metrics>& batch) {
+      uint64_t added = 0;
+      auto err = store->insert(batch, &added);
+      computed += added;
+      return err;
+    };
+  } else {
+    opts.on_run = [&](const sim::run_metrics& m) {
+      summaries[m.cell].add(m);
+      ++computed;
+    };
+  }
   opts.on_progress = [&](uint64_t done, uint64_t all) {
     progress.update(done, all);
   };
+  opts.on_event = [&](const std::string& line) {
+    progress.message("consensus-sim run: " + line);
+  };
+  std::vector<sim::worker_report> reports;
+  opts.on_report = [&](const std::vector<sim::worker_report>& xs) {
+    reports = xs;
+  };
   auto t0 = std::chrono::steady_clock::now();
   if (auto err = sim::run_sweep(*sc, opts)) {
-    std::cerr << "\nconsensus-sim run: " << render(err) << '\n';
-    return 1;
+    std::cerr << "\n";
+    if (store)
+      std::cerr << "consensus-sim run: " << computed
+                << " new runs are stored in " << store->path()
+                << "; continue with --resume\n";
+    return fail(sim::render_sweep_error(err));
   }
-  auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - t0)
-                .count();
+  auto secs
+    = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+        .count();
+  if (store) {
+    auto n = export_results(*store, out_dir, summaries);
+    if (!n)
+      return fail(sim::render_sweep_error(n.error()));
+    if (*n != total)
+      return fail("the store holds " + std::to_string(*n) + " runs, expected "
+                  + std::to_string(total));
+  }
   print_table(std::cout, *sc, summaries);
   std::cout << legend;
-  std::cout << "\n" << total << " runs in " << fmt(secs, 2) << " s";
+  std::cout << "\n" << computed << " runs in " << fmt(secs, 2) << " s";
   if (secs > 0)
-    std::cout << " (" << fmt(static_cast<double>(total) / secs, 0)
+    std::cout << " (" << fmt(static_cast<double>(computed) / secs, 0)
               << " runs/s)";
+  if (computed != total)
+    std::cout << "; " << (total - computed) << " stored before";
   std::cout << ".\n";
+  if (ro) {
+    std::cout << "\nWorkers:\n";
+    print_workers(std::cout, reports);
+  }
   if (!out_dir.empty()) {
-    std::string cmdline = "consensus-sim run";
-    for (auto& x : xs)
-      cmdline += " " + x;
-    std::ofstream mf{fs::path{out_dir} / "manifest.json", std::ios::trunc};
-    mf << sim::manifest(*sc, engine, cmdline).dump(2) << '\n';
-    std::ofstream sj{fs::path{out_dir} / "summary.jsonl", std::ios::trunc};
-    std::ofstream sc_csv{fs::path{out_dir} / "summary.csv", std::ios::trunc};
-    sc_csv << "cell,label,runs,finalize_rate,finalize_lo,finalize_hi,"
-              "accuracy,accuracy_lo,accuracy_hi,acc_final,acc_final_lo,"
-              "acc_final_hi,rounds_mean,rounds_lo,rounds_hi,latency_mean,"
-              "latency_lo,latency_hi,calls_mean,calls_lo,calls_hi\n";
-    for (uint64_t c = 0; c < cells; ++c) {
-      auto j = sim::summary_json(*sc, c, summaries[c]);
-      sj << j.dump() << '\n';
-      auto& x = summaries[c];
-      auto r = [](const sim::rate& v) {
-        return nlohmann::json(v.value).dump() + ","
-               + nlohmann::json(v.lo).dump() + ","
-               + nlohmann::json(v.hi).dump();
-      };
-      auto m = [](const sim::mean_ci& v) {
-        return nlohmann::json(v.value).dump() + ","
-               + nlohmann::json(v.lo).dump() + ","
-               + nlohmann::json(v.hi).dump();
-      };
-      auto label = sim::cell_label(*sc, c);
-      if (label.find_first_of(",\"") != std::string::npos)
-        label = "\"" + label + "\"";
-      sc_csv << c << ',' << label << ',' << x.runs() << ','
-             << r(x.finalize_rate()) << ',' << r(x.accuracy()) << ','
-             << r(x.safety()) << ',' << m(x.rounds()) << ','
-             << m(x.latency()) << ',' << m(x.calls()) << '\n';
+    {
+      std::ofstream mf{fs::path{out_dir} / "manifest.json", std::ios::trunc};
+      mf << sim::manifest(*sc, engine, cmdline).dump(2) << '\n';
     }
+    if (auto err = write_summaries(out_dir, *sc, summaries))
+      return fail(sim::render_sweep_error(err));
     std::cout << "Results: " << out_dir
-              << "/{runs.csv,runs.jsonl,summary.csv,summary.jsonl,"
+              << "/{results.db,runs.csv,runs.jsonl,summary.csv,summary.jsonl,"
                  "manifest.json}\n";
   }
   return 0;

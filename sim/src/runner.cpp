@@ -1,15 +1,15 @@
 #include "caf/consensus/sim/runner.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <fstream>
+#include <limits>
+#include <sstream>
 
 #include "caf/actor_system_config.hpp"
+#include "caf/blocking_actor.hpp"
 #include "caf/exit_reason.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/openssl/manager.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
 
@@ -19,6 +19,14 @@
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 #include "caf/consensus/sim/agents.hpp"
+#include "caf/consensus/sim/auth.hpp"
+#include "caf/consensus/sim/dispatcher.hpp"
+#include "caf/consensus/sim/distributed.hpp"
+#include "caf/consensus/sim/output.hpp"
+#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/sweep_messages.hpp"
+#include "caf/consensus/sim/sweep_plan.hpp"
+#include "caf/consensus/sim/worker_pool.hpp"
 
 namespace caf::consensus::sim {
 
@@ -45,7 +53,7 @@ params run_params(const scenario& cell, uint64_t seed) {
   return ps;
 }
 
-expected<state> run_actors(scoped_actor& self, const scenario& cell,
+expected<state> run_actors(blocking_actor* self, const scenario& cell,
                            uint64_t seed) {
   auto& sys = self->home_system();
   auto ids = participant_ids(cell);
@@ -96,7 +104,7 @@ expected<state> run_state(const scenario& cell, uint64_t cell_index,
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor system");
   scoped_actor self{*sys};
-  return run_actors(self, cell, seed);
+  return run_actors(self.ptr(), cell, seed);
 }
 
 run_metrics measure(const scenario& cell, uint64_t cell_index,
@@ -177,10 +185,24 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   return m;
 }
 
-error run_sweep(const scenario& s, const sweep_options& opts) {
+// -- sweep plans --------------------------------------------------------------
+
+expected<std::shared_ptr<const sweep_plan>>
+make_plan(const scenario& s, engine_kind engine, bool agent_rows) {
+  auto p = std::make_shared<sweep_plan>();
+  p->base = s;
+  p->engine = engine;
+  p->agent_rows = agent_rows;
+  p->replicates = s.replicates;
   auto cells = cell_count(s);
-  std::vector<scenario> resolved;
-  resolved.reserve(cells);
+  if (s.replicates > 0
+      && cells > std::numeric_limits<uint64_t>::max() / s.replicates)
+    return make_error(errc::invalid_params,
+                      s.file + ": " + std::to_string(cells) + " cells x "
+                        + std::to_string(s.replicates)
+                        + " replicates overflow the run counter");
+  p->total = cells * s.replicates;
+  p->cells.reserve(cells);
   for (uint64_t c = 0; c < cells; ++c) {
     auto x = resolve_cell(s, c);
     if (!x)
@@ -190,82 +212,148 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
       return make_error(errc::invalid_params,
                         s.file + ": cell " + std::to_string(c) + ": "
                           + render(eng.error()));
-    resolved.push_back(std::move(*x));
+    p->cells.push_back(std::move(*x));
   }
-  auto reps = s.replicates;
-  auto total = cells * reps;
-  auto threads = std::max<size_t>(1, opts.threads);
-  // Actor engine: one system for the whole sweep.
-  std::unique_ptr<actor_system_config> cfg;
-  std::unique_ptr<actor_system> sys;
-  if (opts.engine == engine_kind::actors) {
-    cfg = std::make_unique<actor_system_config>();
-    cfg->set("scheduler.max-threads", threads);
-    cfg->set("scheduler.policy", atom("sharing"));
-    sys = std::make_unique<actor_system>(*cfg);
+  return std::shared_ptr<const sweep_plan>{std::move(p)};
+}
+
+expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
+                                  blocking_actor* self) {
+  if (idx >= p.total)
+    return make_error(errc::invalid_params,
+                      "run " + std::to_string(idx) + " is outside the sweep ("
+                        + std::to_string(p.total) + " runs)");
+  auto cell = idx / p.replicates;
+  auto rep = idx % p.replicates;
+  auto seed = run_seed(p.base, cell, rep);
+  auto& x = p.cells[cell];
+  expected<state> st{make_error(errc::execute_failed, "not run")};
+  if (p.engine == engine_kind::inline_calls)
+    st = run_inline(x, seed);
+  else if (self == nullptr)
+    return make_error(errc::invalid_params,
+                      "the actor engine needs an actor to run on");
+  else
+    st = run_actors(self, x, seed);
+  if (!st)
+    return std::move(st.error());
+  return measure(x, cell, rep, seed, *st, p.agent_rows);
+}
+
+std::string fingerprint(const sweep_plan& p) {
+  auto m = manifest(p.base, engine_kind::inline_calls, "");
+  m["agent_rows"] = p.agent_rows;
+  m["total"] = p.total;
+  return sha256_hex(m.dump());
+}
+
+// -- sweeps -------------------------------------------------------------------
+
+namespace {
+
+/// Reads the scenario file remote workers need and checks it is the one `s`
+/// was loaded from.
+expected<std::string> scenario_text_of(const scenario& s) {
+  std::ifstream in{s.file, std::ios::binary};
+  if (!in)
+    return make_error(sweep_errc::bad_message,
+                      "cannot read '" + s.file
+                        + "' to send it to the remote workers");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  auto text = buf.str();
+  auto again = parse_scenario(text, s.file);
+  if (!again || again->hash != s.hash)
+    return make_error(sweep_errc::bad_message,
+                      "'" + s.file
+                        + "' changed since it was loaded; cannot send it to "
+                          "the remote workers");
+  return text;
+}
+
+size_t auto_batch_size(uint64_t total) {
+  return static_cast<size_t>(std::clamp<uint64_t>(total / 64, 1, 256));
+}
+
+} // namespace
+
+error run_sweep(const scenario& s, const sweep_options& opts) {
+  auto plan = make_plan(s, opts.engine, opts.agent_rows);
+  if (!plan)
+    return std::move(plan.error());
+  auto remote = opts.remote != nullptr && !opts.remote->workers.empty();
+  if (opts.threads == 0 && !remote)
+    return make_error(errc::invalid_params,
+                      "a sweep needs at least one local thread or a remote "
+                      "worker");
+  if (opts.threads > 4096)
+    return make_error(errc::invalid_params,
+                      "at most 4096 local threads, got "
+                        + std::to_string(opts.threads));
+  dispatch_setup ds;
+  ds.plan = *plan;
+  ds.batch_size = opts.batch_size > 0 ? opts.batch_size
+                                      : auto_batch_size((*plan)->total);
+  if (ds.batch_size > max_batch_runs)
+    return make_error(errc::invalid_params,
+                      "at most " + std::to_string(max_batch_runs)
+                        + " runs per batch, got "
+                        + std::to_string(ds.batch_size));
+  ds.local_threads = static_cast<uint32_t>(opts.threads);
+  ds.skip = opts.skip;
+  ds.on_run = opts.on_run;
+  ds.on_batch = opts.on_batch;
+  ds.on_progress = opts.on_progress;
+  ds.on_event = opts.on_event;
+  actor_system_config cfg;
+  cfg.set("scheduler.max-threads", std::max<size_t>(1, opts.threads));
+  cfg.set("scheduler.policy", atom("sharing"));
+  if (remote) {
+    auto& ro = *opts.remote;
+    if (ro.secret.size() < min_secret_bytes)
+      return make_error(sweep_errc::bad_credentials,
+                        "remote workers need a shared secret of at least "
+                          + std::to_string(min_secret_bytes) + " bytes");
+    if (auto err = check_tls(ro.tls))
+      return err;
+    auto text = scenario_text_of(s);
+    if (!text)
+      return std::move(text.error());
+    ds.spec = make_spec(**plan, std::move(*text));
+    ds.remote = opts.remote;
+    add_sweep_types(cfg);
+    cfg.load<io::middleman>();
+    if (ro.tls.enabled()) {
+      cfg.load<openssl::manager>();
+      cfg.openssl_certificate = ro.tls.certificate;
+      cfg.openssl_key = ro.tls.key;
+      cfg.openssl_cafile = ro.tls.ca_file;
+    }
   }
-  // Reorder buffer: runs finish in any order, leave in canonical order.
-  std::mutex mtx;
-  std::condition_variable cv;
-  std::map<uint64_t, std::optional<run_metrics>> pending;
-  uint64_t next_out = 0;
-  uint64_t done = 0;
-  error failure;
-  const uint64_t window = 1024 * threads;
-  std::atomic<uint64_t> next_in{0};
-  auto flush = [&] { // requires mtx
-    for (auto i = pending.begin();
-         i != pending.end() && i->first == next_out; i = pending.erase(i)) {
-      if (i->second && opts.on_run)
-        opts.on_run(*i->second);
-      ++next_out;
-    }
-    cv.notify_all();
-  };
-  auto worker = [&] {
-    std::optional<scoped_actor> self;
-    if (sys)
-      self.emplace(*sys);
-    for (;;) {
-      auto idx = next_in.fetch_add(1);
-      if (idx >= total)
-        return;
-      {
-        std::unique_lock<std::mutex> guard{mtx};
-        cv.wait(guard, [&] { return idx < next_out + window || failure; });
-        if (failure)
-          return;
-      }
-      auto cell = idx / reps;
-      auto rep = idx % reps;
-      std::optional<run_metrics> m;
-      if (!opts.skip || !opts.skip(cell, rep)) {
-        auto seed = run_seed(s, cell, rep);
-        auto& x = resolved[cell];
-        auto st = self ? run_actors(*self, x, seed) : run_inline(x, seed);
-        if (!st) {
-          std::lock_guard<std::mutex> guard{mtx};
-          failure = std::move(st.error());
-          cv.notify_all();
-          return;
-        }
-        m = measure(x, cell, rep, seed, *st, opts.agent_rows);
-      }
-      std::lock_guard<std::mutex> guard{mtx};
-      pending.emplace(idx, std::move(m));
-      ++done;
-      flush();
-      if (opts.on_progress && (done % 64 == 0 || done == total))
-        opts.on_progress(done, total);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < threads; ++i)
-    pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool)
-    t.join();
-  return failure;
+  actor_system sys{cfg};
+  actor pool;
+  if (opts.threads > 0) {
+    pool = spawn_pool(sys, opts.threads);
+    ds.local = spawn_local_session(sys, pool, *plan);
+  }
+  auto local = ds.local;
+  auto disp = spawn_dispatcher(sys, std::move(ds));
+  error result;
+  {
+    scoped_actor self{sys};
+    self->request(disp, infinite, start_atom::value)
+      .receive(
+        [&](std::vector<worker_report>& reports) {
+          if (opts.on_report)
+            opts.on_report(reports);
+        },
+        [&](error& err) { result = std::move(err); });
+  }
+  if (local)
+    anon_send_exit(local, exit_reason::user_shutdown);
+  if (pool)
+    anon_send_exit(pool, exit_reason::user_shutdown);
+  return result;
 }
 
 } // namespace caf::consensus::sim

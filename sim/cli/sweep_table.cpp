@@ -1,0 +1,216 @@
+#include "cli/sweep_table.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "caf/consensus/sim/output.hpp"
+#include "caf/consensus/sim/store.hpp"
+#include "caf/consensus/sim/sweep_error.hpp"
+
+namespace caf::consensus::cli {
+
+namespace fs = std::filesystem;
+
+std::string fmt(double x, int prec) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(prec) << x;
+  return os.str();
+}
+
+namespace {
+
+std::string rate_cell(const sim::rate& r) {
+  if (r.n == 0)
+    return "-";
+  return fmt(r.value, 3) + " [" + fmt(r.lo, 2) + "," + fmt(r.hi, 2) + "]";
+}
+
+std::string mean_cell(const sim::mean_ci& m, int prec) {
+  if (m.n == 0)
+    return "-";
+  return fmt(m.value, prec) + " ±" + fmt(m.hi - m.value, prec);
+}
+
+/// Returns the number of code points of `x` (the ± sign is two bytes).
+size_t code_points(const std::string& x) {
+  size_t n = 0;
+  for (auto c : x)
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      ++n;
+  return n;
+}
+
+std::string pad(const std::string& x, size_t width) {
+  auto cps = code_points(x);
+  return cps >= width ? x + " " : x + std::string(width - cps, ' ');
+}
+
+void print_rows(std::ostream& out, const std::vector<std::string>& head,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(head.size());
+  for (size_t i = 0; i < head.size(); ++i) {
+    width[i] = code_points(head[i]) + 2;
+    for (auto& r : rows)
+      width[i] = std::max(width[i], code_points(r[i]) + 2);
+  }
+  for (size_t i = 0; i < head.size(); ++i)
+    out << pad(head[i], width[i]);
+  out << '\n';
+  for (auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i)
+      out << pad(r[i], width[i]);
+    out << '\n';
+  }
+}
+
+} // namespace
+
+void print_table(std::ostream& out, const sim::scenario& s,
+                 const std::vector<sim::cell_summary>& cells) {
+  std::vector<std::string> head{"cell"};
+  for (auto& a : s.sweep)
+    head.push_back(a.key);
+  for (auto* h : {"runs", "finalized [95% CI]", "accuracy [95% CI]",
+                  "acc|final [95% CI]", "rounds", "sim.latency ms", "calls"})
+    head.push_back(h);
+  std::vector<std::vector<std::string>> rows;
+  for (uint64_t c = 0; c < cells.size(); ++c) {
+    std::vector<std::string> row{std::to_string(c)};
+    if (!s.sweep.empty()) {
+      auto coords = sim::cell_coordinates(s, c);
+      for (size_t i = 0; i < s.sweep.size(); ++i)
+        row.push_back(s.sweep[i].values[coords[i]]);
+    }
+    auto& x = cells[c];
+    row.push_back(std::to_string(x.runs()));
+    row.push_back(rate_cell(x.finalize_rate()));
+    row.push_back(rate_cell(x.accuracy()));
+    row.push_back(rate_cell(x.safety()));
+    row.push_back(mean_cell(x.rounds(), 2));
+    row.push_back(mean_cell(x.latency(), 0));
+    row.push_back(mean_cell(x.calls(), 1));
+    rows.push_back(std::move(row));
+  }
+  print_rows(out, head, rows);
+}
+
+const char* legend
+  = "\nHow to read this:\n"
+    "  finalized    share of runs whose winner reached beta_2 (Phase II "
+    "finality)\n"
+    "  accuracy     share of runs whose winner gave the ground-truth answer\n"
+    "  acc|final    accuracy among finalized runs only: the safety of "
+    "finality\n"
+    "  rounds       refinement rounds executed (early stop at beta_1 makes it "
+    "smaller)\n"
+    "  sim.latency  simulated wall time of a run: sum over rounds of the "
+    "slowest call\n"
+    "  calls        execute calls per run (what real model calls would cost)\n"
+    "  Rates show [95% Wilson interval]; means show ± the 95% t-interval "
+    "half-width.\n";
+
+error write_summaries(const std::string& dir, const sim::scenario& s,
+                      const std::vector<sim::cell_summary>& cells) {
+  std::ofstream sj{fs::path{dir} / "summary.jsonl", std::ios::trunc};
+  std::ofstream sc_csv{fs::path{dir} / "summary.csv", std::ios::trunc};
+  if (!sj || !sc_csv)
+    return sim::make_error(sim::sweep_errc::store_failed,
+                           "cannot write the summaries into '" + dir + "'");
+  sc_csv << "cell,label,runs,finalize_rate,finalize_lo,finalize_hi,"
+            "accuracy,accuracy_lo,accuracy_hi,acc_final,acc_final_lo,"
+            "acc_final_hi,rounds_mean,rounds_lo,rounds_hi,latency_mean,"
+            "latency_lo,latency_hi,calls_mean,calls_lo,calls_hi\n";
+  for (uint64_t c = 0; c < cells.size(); ++c) {
+    auto j = sim::summary_json(s, c, cells[c]);
+    sj << j.dump() << '\n';
+    auto& x = cells[c];
+    auto r = [](const sim::rate& v) {
+      return nlohmann::json(v.value).dump() + "," + nlohmann::json(v.lo).dump()
+             + "," + nlohmann::json(v.hi).dump();
+    };
+    auto m = [](const sim::mean_ci& v) {
+      return nlohmann::json(v.value).dump() + "," + nlohmann::json(v.lo).dump()
+             + "," + nlohmann::json(v.hi).dump();
+    };
+    auto label = sim::cell_label(s, c);
+    if (label.find_first_of(",\"") != std::string::npos)
+      label = "\"" + label + "\"";
+    sc_csv << c << ',' << label << ',' << x.runs() << ','
+           << r(x.finalize_rate()) << ',' << r(x.accuracy()) << ','
+           << r(x.safety()) << ',' << m(x.rounds()) << ',' << m(x.latency())
+           << ',' << m(x.calls()) << '\n';
+  }
+  sj.flush();
+  sc_csv.flush();
+  if (!sj || !sc_csv)
+    return sim::make_error(sim::sweep_errc::store_failed,
+                           "cannot write the summaries into '" + dir + "'");
+  return error{};
+}
+
+expected<uint64_t> export_results(const sim::results_store& store,
+                                  const std::string& dir,
+                                  std::vector<sim::cell_summary>& cells) {
+  std::ofstream runs_csv;
+  std::ofstream runs_jsonl;
+  std::ofstream agents_csv;
+  auto with_files = !dir.empty();
+  auto agents = store.identity().agent_rows;
+  if (with_files) {
+    runs_csv.open(fs::path{dir} / "runs.csv", std::ios::trunc);
+    runs_jsonl.open(fs::path{dir} / "runs.jsonl", std::ios::trunc);
+    if (agents)
+      agents_csv.open(fs::path{dir} / "agents.csv", std::ios::trunc);
+    if (!runs_csv || !runs_jsonl || (agents && !agents_csv))
+      return sim::make_error(sim::sweep_errc::store_failed,
+                             "cannot write into '" + dir + "'");
+    runs_csv << sim::runs_csv_header() << '\n';
+    if (agents)
+      agents_csv << sim::agents_csv_header() << '\n';
+  }
+  uint64_t n = 0;
+  auto err = store.for_each([&](const sim::run_metrics& m) {
+    ++n;
+    if (m.cell < cells.size())
+      cells[m.cell].add(m);
+    if (with_files) {
+      runs_csv << sim::to_csv(m) << '\n';
+      runs_jsonl << sim::to_json(m).dump() << '\n';
+      if (agents)
+        agents_csv << sim::agents_csv(m);
+    }
+  });
+  if (err)
+    return err;
+  if (with_files) {
+    runs_csv.flush();
+    runs_jsonl.flush();
+    if (agents)
+      agents_csv.flush();
+    if (!runs_csv || !runs_jsonl || (agents && !agents_csv))
+      return sim::make_error(sim::sweep_errc::store_failed,
+                             "cannot write into '" + dir + "'");
+  }
+  return n;
+}
+
+void print_workers(std::ostream& out,
+                   const std::vector<sim::worker_report>& xs) {
+  std::vector<std::string> head{"worker",  "threads",    "runs",
+                                "batches", "busy s",     "runs/s",
+                                "joins",   "reassigned", "problem"};
+  std::vector<std::vector<std::string>> rows;
+  for (auto& x : xs)
+    rows.push_back({x.name, std::to_string(x.threads), std::to_string(x.runs),
+                    std::to_string(x.batches), fmt(x.busy_seconds, 2),
+                    fmt(x.runs_per_second(), 0), std::to_string(x.joins),
+                    std::to_string(x.reassigned),
+                    x.problem.empty() ? "-" : x.problem});
+  print_rows(out, head, rows);
+}
+
+} // namespace caf::consensus::cli

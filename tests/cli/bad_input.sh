@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Bad command lines and bad files given to consensus-sim: each must fail with
+# the expected exit status and a message naming the problem (never a crash).
+#   tests/cli/bad_input.sh path/to/consensus-sim REPO_DIR
+set -u
+sim=$1
+repo=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# expect STATUS REGEX ARGS...
+expect() {
+  local want=$1 regex=$2
+  shift 2
+  local out rc
+  out=$("$sim" "$@" 2>&1 </dev/null)
+  rc=$?
+  if [ "$rc" -ne "$want" ] || ! grep -qE -- "$regex" <<<"$out"; then
+    echo "FAIL: consensus-sim $* -> exit $rc (want $want), output:"
+    sed 's/^/    /' <<<"$out" | head -8
+    echo "    expected /$regex/"
+    fail=$((fail + 1))
+  else
+    pass=$((pass + 1))
+  fi
+}
+
+q=$repo/scenarios/quickstart.yaml
+expect 2 "usage: consensus-sim <command>"
+expect 2 "unknown command 'frobnicate'" frobnicate
+expect 0 "run +run a scenario" --help
+expect 2 "missing argument FILE" run
+expect 1 "nope.yaml: cannot open: No such file or directory" run "$tmp/nope.yaml"
+expect 2 "--threads 0 needs --workers" run "$q" --threads 0
+expect 2 "argument \('x'\) for option '--threads' is invalid" run "$q" --threads x
+expect 2 "--threads must be in \[0, 1024\], got 5000" run "$q" --threads 5000
+expect 2 "--engine must be 'actors' or 'inline', got 'fast'" run "$q" --engine fast
+expect 2 "unrecognised option '--bogus'" run "$q" --bogus
+expect 2 "--replicates must be >= 1" run "$q" --replicates 0
+expect 2 "--agents needs --out DIR" run "$q" --agents
+expect 2 "missing argument FILE" validate
+expect 2 "missing argument FILE" conform
+expect 1 "cannot open" conform "$tmp/nope.json"
+expect 2 "unknown policy 'nope'" replay "$repo/tests/data/hanzo-0.1.0.json" --policy nope
+expect 2 "--engine must be 'actors' or 'inline'" replay "$repo/tests/data/hanzo-0.1.0.json" --engine x
+
+# Bad files.
+printf '{"cases": [{"name": "x", "input": {"prompt": 3}}]}' >"$tmp/bad.json"
+expect 1 "case #1 'x': field 'input.prompt' must be a string, got number" conform "$tmp/bad.json"
+printf '\xff\xfe\x00garbage' >"$tmp/garbage.json"
+expect 1 "not valid JSON" conform "$tmp/garbage.json"
+printf 'policy: [\n' >"$tmp/broken.yaml"
+expect 1 "broken.yaml:[0-9]+: YAML syntax error" validate "$tmp/broken.yaml"
+expect 1 "broken.yaml:[0-9]+: YAML syntax error" run "$tmp/broken.yaml"
+head -c 100000 /dev/urandom >"$tmp/random.yaml"
+expect 1 "random.yaml" validate "$tmp/random.yaml"
+mkdir -p "$tmp/dir.yaml"
+expect 1 "dir.yaml" validate "$tmp/dir.yaml"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
