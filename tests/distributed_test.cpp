@@ -183,7 +183,8 @@ protected:
   }
 
   static uint16_t wait_for_port(process& p) {
-    static const std::regex re{"listening on 127\\.0\\.0\\.1:([0-9]+)"};
+    // Require what follows the port: the line may be read in pieces.
+    static const std::regex re{"listening on 127\\.0\\.0\\.1:([0-9]+)[ \\n]"};
     uint16_t port = 0;
     test_util::eventually(10s, [&] {
       std::smatch m;

@@ -65,7 +65,7 @@ start_worker() { # PORT; sets $worker (pid) and $port; fails if it cannot listen
   worker=$!
   pids+=($worker)
   for _ in $(seq 1 300); do
-    if grep -qE "listening on 127.0.0.1:[0-9]+" "$tmp/worker.log"; then
+    if grep -qE "listening on 127.0.0.1:[0-9]+ " "$tmp/worker.log"; then
       port=$(grep -oE "listening on 127.0.0.1:[0-9]+" "$tmp/worker.log" \
         | head -1 | grep -oE "[0-9]+$")
       return 0

@@ -54,7 +54,8 @@ async function connect() {
     const timer = setTimeout(() => reject(new Error("mcp-serve printed no address within 20 s")), 20000);
     server.stderr.on("data", (d) => {
       buf += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      // Wait for the whole line: stderr may arrive in pieces ("...127.0.0.1" + ":port/mcp").
+      const m = /listening on (http:\/\/\S+)\r?\n/.exec(buf);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
