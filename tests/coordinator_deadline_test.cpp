@@ -80,15 +80,17 @@ protected:
     spawned.push_back(coord.address());
     auto out = std::make_shared<outcome>();
     auto* sp = &sched;
-    sys.spawn([=](caf::event_based_actor* self) {
-      self
-        ->request(coord, caf::infinite, actors::run_atom::value,
-                  std::string{"q"})
-        .then([=](state& st) {
-          out->st = std::move(st);
-          out->at = sp->clock().now().time_since_epoch();
-        });
-    });
+    // The prompt is a spawn argument: CAF 0.17 dereferences a null
+    // shared_ptr<tuple<>> when spawning a function without arguments.
+    sys.spawn(
+      [=](caf::event_based_actor* self, const std::string& q) {
+        self->request(coord, caf::infinite, actors::run_atom::value, q)
+          .then([=](state& st) {
+            out->st = std::move(st);
+            out->at = sp->clock().now().time_since_epoch();
+          });
+      },
+      std::string{"q"});
     sched.run();
     return out;
   }
