@@ -5,28 +5,7 @@
 
 namespace caf::consensus::connectors {
 
-namespace {
-
-/// Returns a short text for an HTTP error reply: the JSON-RPC error message
-/// if the body is one, else a snippet of the body.
-std::string body_summary(const std::string& body) {
-  if (body.empty())
-    return "empty body";
-  auto parsed = json_rpc::parse_json(body);
-  if (parsed && parsed->is_object()) {
-    auto& x = *parsed;
-    if (auto e = x.find("error"); e != x.end()) {
-      if (e->is_object() && e->contains("message")
-          && (*e)["message"].is_string())
-        return (*e)["message"].get<std::string>();
-      if (e->is_string())
-        return e->get<std::string>();
-    }
-  }
-  return json_rpc::snippet(body, 200);
-}
-
-} // namespace
+namespace {} // namespace
 
 http_transport::http_transport(std::string endpoint, http_headers headers,
                                io_limits limits)
@@ -174,11 +153,13 @@ error http_transport::send(const json& msg, time_point deadline) {
     open_ = false;
     return make_error(errc::execute_failed,
                       "the " + describe() + " no longer knows session '"
-                        + session_ + "' (HTTP 404: " + body_summary(raw) + ")");
+                        + session_ + "' (HTTP 404: " + json_rpc::error_text(raw)
+                        + ")");
   }
-  return make_error(errc::execute_failed,
-                    "the " + describe() + " answered HTTP "
-                      + std::to_string(status) + ": " + body_summary(raw));
+  return make_error(errc::execute_failed, "the " + describe()
+                                            + " answered HTTP "
+                                            + std::to_string(status) + ": "
+                                            + json_rpc::error_text(raw));
 }
 
 expected<json> http_transport::receive(time_point) {

@@ -202,6 +202,23 @@ json make_error_response(const json& id, int64_t code, const std::string& msg,
   return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(err)}};
 }
 
+std::string error_text(const std::string& body) {
+  if (body.empty())
+    return "empty body";
+  auto parsed = parse_json(body);
+  if (parsed && parsed->is_object()) {
+    auto& x = *parsed;
+    if (auto e = x.find("error"); e != x.end()) {
+      if (e->is_object() && e->contains("message")
+          && (*e)["message"].is_string())
+        return (*e)["message"].get<std::string>();
+      if (e->is_string())
+        return e->get<std::string>();
+    }
+  }
+  return snippet(body, 200);
+}
+
 std::string snippet(std::string_view text, size_t n) {
   std::string out = "'";
   auto len = std::min(text.size(), n);

@@ -10,24 +10,6 @@ namespace caf::consensus::connectors {
 
 namespace {
 
-/// Returns the API's error message in `body` or a snippet of the body.
-std::string api_error_text(const std::string& body) {
-  if (body.empty())
-    return "empty body";
-  auto parsed = json_rpc::parse_json(body);
-  if (parsed && parsed->is_object()) {
-    auto& x = *parsed;
-    if (auto e = x.find("error"); e != x.end()) {
-      if (e->is_object() && e->contains("message")
-          && (*e)["message"].is_string())
-        return (*e)["message"].get<std::string>();
-      if (e->is_string())
-        return e->get<std::string>();
-    }
-  }
-  return json_rpc::snippet(body, 200);
-}
-
 bool retryable(long status) {
   return status == 408 || status == 409 || status == 429 || status >= 500;
 }
@@ -97,8 +79,8 @@ expected<std::string> parse_chat_completion(const std::string& body) {
   if (!x.is_object())
     return bad("not a JSON object");
   if (auto e = x.find("error"); e != x.end() && !e->is_null())
-    return make_error(errc::execute_failed,
-                      "the API reported an error: " + api_error_text(body));
+    return make_error(errc::execute_failed, "the API reported an error: "
+                                              + json_rpc::error_text(body));
   auto choices = x.find("choices");
   if (choices == x.end() || !choices->is_array())
     return bad("no 'choices' array");
@@ -207,7 +189,7 @@ result openai_agent_connection::execute(const request& req) {
               == static_cast<uint8_t>(errc::malformed_input);
     } else {
       why = "HTTP " + std::to_string(resp->status) + " from " + url + ": "
-            + api_error_text(resp->body);
+            + json_rpc::error_text(resp->body);
       again = retryable(resp->status);
       retry_after = parse_retry_after(resp->header("retry-after"));
     }

@@ -120,4 +120,8 @@ json make_error_response(const json& id, int64_t code, const std::string& msg,
 /// characters escaped, an ellipsis when cut, and quotes around it.
 std::string snippet(std::string_view text, size_t n = 80);
 
+/// Returns a short text for an error reply body: its `error.message` (or a
+/// string `error`) when the body is such JSON, else a snippet of the body.
+std::string error_text(const std::string& body);
+
 } // namespace caf::consensus::connectors::json_rpc
