@@ -283,7 +283,11 @@ void check_assignment(const json& obj, const std::vector<result_axis>& axes,
   }
 }
 
-void load_summaries(results& res, const fs::path& path) {
+/// Calls `fn(obj, where)` for every non-blank line of the JSON Lines file
+/// `path`; `where` is `FILE:LINE`. Fails on unreadable files, overlong lines,
+/// invalid JSON and lines that are not objects.
+template <class F>
+void for_each_json_line(const fs::path& path, F fn) {
   std::ifstream in{path};
   if (!in)
     fail(path.string(), "cannot open");
@@ -304,6 +308,12 @@ void load_summaries(results& res, const fs::path& path) {
     }
     if (!obj.is_object())
       fail(where, "expected a JSON object per line");
+    fn(obj, where);
+  }
+}
+
+void load_summaries(results& res, const fs::path& path) {
+  for_each_json_line(path, [&](const json& obj, const std::string& where) {
     auto cell = count(field(obj, "cell", where), where, "cell");
     if (cell >= res.cells.size())
       fail(where, "cell " + std::to_string(cell)
@@ -330,31 +340,12 @@ void load_summaries(results& res, const fs::path& path) {
                     + std::to_string(c.accuracy_finalized.n)
                     + ") must equal the finalized runs ("
                     + std::to_string(c.finalize_rate.hits) + ")");
-  }
+  });
 }
 
 void load_runs(results& res, const fs::path& path) {
-  std::ifstream in{path};
-  if (!in)
-    fail(path.string(), "cannot open");
   std::vector<cell_summary> acc(res.cells.size());
-  std::string line;
-  size_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    auto where = path.string() + ":" + std::to_string(lineno);
-    if (line.size() > max_line)
-      fail(where, "line longer than 16 MiB");
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
-    json obj;
-    try {
-      obj = json::parse(line);
-    } catch (const json::exception& e) {
-      fail(where, std::string{"not valid JSON: "} + e.what());
-    }
-    if (!obj.is_object())
-      fail(where, "expected a JSON object per line");
+  for_each_json_line(path, [&](const json& obj, const std::string& where) {
     run_metrics m;
     m.cell = count(field(obj, "cell", where), where, "cell");
     if (m.cell >= res.cells.size())
@@ -375,7 +366,7 @@ void load_runs(results& res, const fs::path& path) {
     m.latency_ms = static_cast<int64_t>(lat);
     m.calls = count(field(obj, "calls", where), where, "calls");
     acc[m.cell].add(m);
-  }
+  });
   for (size_t c = 0; c < acc.size(); ++c) {
     if (acc[c].runs() == 0)
       continue;
