@@ -20,6 +20,7 @@
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
+#include "caf/consensus/policy/forwarding.hpp"
 #include "caf/consensus/actors/coordinator.hpp"
 #include "caf/consensus/actors/messages.hpp"
 #include "caf/consensus/actors/participant.hpp"
@@ -42,51 +43,21 @@ struct recording {
   std::vector<std::vector<caf::consensus::result>> results;
 };
 
-class recording_policy : public policy::policy_base {
+class recording_policy : public policy::forwarding {
 public:
   recording_policy(std::unique_ptr<policy::policy_base> inner,
                    std::shared_ptr<recording> log)
-    : inner_(std::move(inner)), log_(std::move(log)) {
+    : forwarding(std::move(inner)), log_(std::move(log)) {
     // nop
-  }
-
-  std::string name() const override {
-    return inner_->name();
-  }
-
-  caf::error validate(const params& ps, size_t n) const override {
-    return inner_->validate(ps, n);
-  }
-
-  bool needs_labels() const override {
-    return inner_->needs_labels();
-  }
-
-  void start(state& st, const params& ps,
-             std::shared_ptr<const text::similarity> sim) override {
-    inner_->start(st, ps, std::move(sim));
-  }
-
-  std::vector<request> plan(state& st, int32_t round) override {
-    return inner_->plan(st, round);
   }
 
   void absorb(state& st, int32_t round,
               const std::vector<caf::consensus::result>& results) override {
     log_->results.push_back(results);
-    inner_->absorb(st, round, results);
-  }
-
-  stop_reason stop(const state& st) const override {
-    return inner_->stop(st);
-  }
-
-  void finish(state& st) override {
-    inner_->finish(st);
+    forwarding::absorb(st, round, results);
   }
 
 private:
-  std::unique_ptr<policy::policy_base> inner_;
   std::shared_ptr<recording> log_;
 };
 

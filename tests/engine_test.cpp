@@ -14,6 +14,7 @@
 #include "caf/exit_reason.hpp"
 #include "caf/sec.hpp"
 
+#include "caf/consensus/policy/forwarding.hpp"
 #include "caf/consensus/choice.hpp"
 #include "caf/consensus/engine.hpp"
 #include "caf/consensus/error.hpp"
@@ -61,54 +62,36 @@ struct recording {
 
 /// Forwards to a real policy and records the normalized results that the
 /// engine passes to `absorb`.
-class recording_policy : public policy::policy_base {
+class recording_policy : public policy::forwarding {
 public:
   recording_policy(std::unique_ptr<policy::policy_base> inner,
                    std::shared_ptr<recording> log)
-    : inner_(std::move(inner)), log_(std::move(log)) {
+    : forwarding(std::move(inner)), log_(std::move(log)) {
     // nop
-  }
-
-  std::string name() const override {
-    return inner_->name();
-  }
-
-  caf::error validate(const params& ps, size_t n) const override {
-    return inner_->validate(ps, n);
-  }
-
-  bool needs_labels() const override {
-    return inner_->needs_labels();
-  }
-
-  void start(state& st, const params& ps,
-             std::shared_ptr<const text::similarity> sim) override {
-    inner_->start(st, ps, std::move(sim));
   }
 
   std::vector<request> plan(state& st, int32_t round) override {
     log_->planned.push_back(round);
-    return inner_->plan(st, round);
+    return forwarding::plan(st, round);
   }
 
   void absorb(state& st, int32_t round,
               const std::vector<result>& results) override {
     log_->results.push_back(results);
-    inner_->absorb(st, round, results);
+    forwarding::absorb(st, round, results);
   }
 
   stop_reason stop(const state& st) const override {
     ++log_->stops;
-    return inner_->stop(st);
+    return forwarding::stop(st);
   }
 
   void finish(state& st) override {
     ++log_->finishes;
-    inner_->finish(st);
+    forwarding::finish(st);
   }
 
 private:
-  std::unique_ptr<policy::policy_base> inner_;
   std::shared_ptr<recording> log_;
 };
 

@@ -11,6 +11,7 @@
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/fwd.hpp"
 #include "caf/consensus/params.hpp"
+#include "caf/consensus/policy/forwarding.hpp"
 #include "caf/consensus/policy/hanzo.hpp"
 #include "caf/consensus/policy/metastable.hpp"
 #include "caf/consensus/policy/policy.hpp"

@@ -11,44 +11,23 @@
 
 #include "caf/consensus/actors/coordinator.hpp"
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/policy/policy.hpp"
+#include "caf/consensus/policy/forwarding.hpp"
 
 namespace caf::consensus::connectors {
 
 namespace {
 
 /// Wraps a policy and reports every absorbed round.
-class observed_policy : public policy::policy_base {
+class observed_policy : public policy::forwarding {
 public:
   observed_policy(std::unique_ptr<policy::policy_base> inner, round_callback cb)
-    : inner_(std::move(inner)), cb_(std::move(cb)) {
+    : forwarding(std::move(inner)), cb_(std::move(cb)) {
     // nop
-  }
-
-  std::string name() const override {
-    return inner_->name();
-  }
-
-  error validate(const params& ps, size_t n) const override {
-    return inner_->validate(ps, n);
-  }
-
-  bool needs_labels() const override {
-    return inner_->needs_labels();
-  }
-
-  void start(state& st, const params& ps,
-             std::shared_ptr<const text::similarity> sim) override {
-    inner_->start(st, ps, std::move(sim));
-  }
-
-  std::vector<request> plan(state& st, int32_t round) override {
-    return inner_->plan(st, round);
   }
 
   void absorb(state& st, int32_t round,
               const std::vector<result>& results) override {
-    inner_->absorb(st, round, results);
+    forwarding::absorb(st, round, results);
     round_event ev;
     ev.round = round;
     ev.participants = st.participants;
@@ -61,16 +40,7 @@ public:
     }
   }
 
-  stop_reason stop(const state& st) const override {
-    return inner_->stop(st);
-  }
-
-  void finish(state& st) override {
-    inner_->finish(st);
-  }
-
 private:
-  std::unique_ptr<policy::policy_base> inner_;
   round_callback cb_;
 };
 
