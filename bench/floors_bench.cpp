@@ -7,10 +7,10 @@
 //   the policies use (`detail::token_index`, a fresh index per run as in a
 //   run). This is the floor the targets refer to.
 // - floor/api_copies/<shape>/w<words>: the data a run must move because of
-//   the request/result API alone: per call a result with a fresh output
-//   string and its copy into the state; per refinement call a request with
-//   the query, k = 3 peer texts, the own text and the rendered prompt.
-//   No protocol logic, no tokenization.
+//   the request/result API alone: per call a result (sharing the scripted
+//   output) and its record in the state; per refinement call a request with
+//   the query, k = 3 peer views and the own text (all shared) and the
+//   rendered prompt (fresh). No protocol logic, no tokenization.
 // - floor/round_trip/<sched>: one CAF request/response between two
 //   event-based actors (what the coordinator pays per execute call).
 // - floor/round_trip_blocking/<sched>: the same from a blocking caller
@@ -82,7 +82,7 @@ void api_copies_floor(benchmark::State& st, size_t n, int32_t rounds,
                       size_t words) {
   bench::workload w{n, rounds, words};
   auto& outs = w.outputs();
-  std::string query = bench::prompt;
+  shared_text query = bench::prompt;
   for (auto _ : st) {
     std::vector<std::vector<response>> responses(n);
     for (int32_t r = 0; r <= rounds; ++r) {

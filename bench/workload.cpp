@@ -28,12 +28,13 @@ workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
   outputs_.resize(total);
   ms_.resize(total);
   for (size_t x = 0; x < total; ++x) {
-    auto& s = outputs_[x];
+    std::string s;
     for (size_t w = 0; w < words; ++w) {
       if (w > 0)
         s += ' ';
       s += vocabulary[gen.below(48)];
     }
+    outputs_[x] = std::move(s);
     ms_[x] = 50 + static_cast<int64_t>(gen.below(2951));
   }
 }
@@ -56,7 +57,7 @@ result workload::answer(const request& req) const {
 size_t workload::fixture_bytes() const {
   size_t total = 0;
   for (auto& s : outputs_)
-    total += sizeof(std::string) + s.capacity();
+    total += sizeof(shared_text) + sizeof(std::string) + s.str().capacity();
   return total + ms_.size() * sizeof(int64_t);
 }
 

@@ -11,6 +11,7 @@
 #include "caf/consensus/params.hpp"
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
+#include "caf/consensus/shared_text.hpp"
 
 namespace caf::consensus::bench {
 
@@ -20,8 +21,9 @@ extern const char* const vocabulary[48];
 /// A benchmark shape with its pre-generated answers: every participant answers
 /// at once with a fixed output that differs for every participant and round
 /// (`words` words drawn uniformly from `vocabulary`) and a fixed latency drawn
-/// uniformly from 50..3000 ms. Only protocol cost is measured: an answer is a
-/// copy of a prepared string.
+/// uniformly from 50..3000 ms. Only protocol cost is measured: an answer shares
+/// its prepared string (a `shared_text`, no copy), as the Python reference's
+/// scripted `execute` returns a prepared `str` without copying it.
 class workload {
 public:
   /// Prepares `n` participants and `rounds` refinement rounds.
@@ -45,7 +47,7 @@ public:
   }
 
   /// Every output of a run: `(rounds + 1) * n` strings, round-major.
-  const std::vector<std::string>& outputs() const noexcept {
+  const std::vector<shared_text>& outputs() const noexcept {
     return outputs_;
   }
 
@@ -68,7 +70,7 @@ private:
   std::vector<std::string> ids_;
   int32_t rounds_;
   size_t words_;
-  std::vector<std::string> outputs_;
+  std::vector<shared_text> outputs_;
   std::vector<int64_t> ms_;
 };
 

@@ -48,24 +48,30 @@ std::string render_prompt(const std::string& query,
   static constexpr char head[] = "Query: ";
   static constexpr char peers_line[] = "\n\nPeers:";
   static constexpr char tail[] = "\n\nRefine your response:";
-  // Size first: one allocation (prefix_bytes is O(1) for texts of at most
+  // Size first, then copy every piece into place: one allocation, no
+  // per-append capacity checks (prefix_bytes is O(1) for texts of at most
   // 1000 bytes, so computing it twice is cheap).
   auto size = sizeof(head) - 1 + query.size() + sizeof(peers_line) - 1
               + sizeof(tail) - 1;
   for (auto& p : peers)
     size += 4 + p.id.size() + prefix_bytes(p.text, 1000); // "\n[" id "] "
   std::string out;
-  out.reserve(size);
-  out.append(head, sizeof(head) - 1);
-  out += query;
-  out.append(peers_line, sizeof(peers_line) - 1);
+  out.resize(size);
+  auto* pos = out.data();
+  auto put = [&pos](const char* x, size_t n) {
+    std::memcpy(pos, x, n);
+    pos += n;
+  };
+  put(head, sizeof(head) - 1);
+  put(query.data(), query.size());
+  put(peers_line, sizeof(peers_line) - 1);
   for (auto& p : peers) {
-    out += "\n[";
-    out += p.id;
-    out += "] ";
-    out.append(p.text, 0, prefix_bytes(p.text, 1000));
+    put("\n[", 2);
+    put(p.id.data(), p.id.size());
+    put("] ", 2);
+    put(p.text.data(), prefix_bytes(p.text, 1000));
   }
-  out.append(tail, sizeof(tail) - 1);
+  put(tail, sizeof(tail) - 1);
   return out;
 }
 

@@ -15,7 +15,7 @@ result make_failure(std::string id, int32_t round, std::string error,
   return x;
 }
 
-result make_ok(std::string id, std::string output, int64_t ms, int32_t round) {
+result make_ok(std::string id, shared_text output, int64_t ms, int32_t round) {
   result x;
   x.id = std::move(id);
   x.output = std::move(output);

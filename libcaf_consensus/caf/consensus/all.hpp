@@ -21,6 +21,7 @@
 #include "caf/consensus/result.hpp"
 #include "caf/consensus/rng/python_random.hpp"
 #include "caf/consensus/rng/rng64.hpp"
+#include "caf/consensus/shared_text.hpp"
 #include "caf/consensus/state.hpp"
 #include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"

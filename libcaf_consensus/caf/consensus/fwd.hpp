@@ -9,6 +9,7 @@ namespace caf::consensus {
 
 // -- value types --------------------------------------------------------------
 
+class shared_text;
 struct result;
 struct peer_view;
 struct request;

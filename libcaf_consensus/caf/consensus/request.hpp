@@ -8,13 +8,16 @@
 
 #include "caf/meta/type_name.hpp"
 
+#include "caf/consensus/shared_text.hpp"
+
 namespace caf::consensus {
 
 /// A sampled peer as shown to a participant: its id, its latest response (as
-/// it appears in the prompt) and its choice key, if known.
+/// it appears in the prompt) and its choice key, if known. The text shares
+/// the peer's stored response (no copy).
 struct peer_view {
   std::string id;
-  std::string text;
+  shared_text text;
   std::string label;
 };
 
@@ -26,7 +29,8 @@ typename Inspector::result_type inspect(Inspector& f, peer_view& x) {
 
 /// The input of one `execute` call: the rendered prompt and the structured
 /// context, so that real agents read `prompt` and synthetic agents need not
-/// parse it.
+/// parse it. Texts are `shared_text`: a request shares the run's stored
+/// strings instead of copying them, and copying a request is cheap.
 struct request {
   /// Participant called.
   std::string participant;
@@ -35,13 +39,13 @@ struct request {
   /// Round number (0 = initial proposal).
   int32_t round = 0;
   /// Rendered prompt text (round 0: the user prompt unchanged).
-  std::string prompt;
+  shared_text prompt;
   /// The user prompt.
-  std::string query;
+  shared_text query;
   /// Peers shown in this round's prompt, in sample order.
   std::vector<peer_view> peers;
   /// The participant's own latest response and label (empty in round 0).
-  std::string own_text;
+  shared_text own_text;
   std::string own_label;
 };
 

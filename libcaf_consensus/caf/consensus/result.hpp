@@ -7,6 +7,8 @@
 
 #include "caf/meta/type_name.hpp"
 
+#include "caf/consensus/shared_text.hpp"
+
 namespace caf::consensus {
 
 /// Outcome of one `execute` call (Python: `Result`).
@@ -14,8 +16,9 @@ struct result {
   /// Participant id. The engine files a result under the participant that was
   /// called; a differing id is flagged in `mismatched_id`.
   std::string id;
-  /// Text answer.
-  std::string output;
+  /// Text answer. The engine stores it in the state and shows it to peers
+  /// without copying it.
+  shared_text output;
   /// Whether the call succeeded.
   bool ok = false;
   /// Error text of a failed call (empty when ok).
@@ -45,7 +48,7 @@ result make_failure(std::string id, int32_t round, std::string error,
                     int64_t ms = 0);
 
 /// Returns a successful result.
-result make_ok(std::string id, std::string output, int64_t ms = 0,
+result make_ok(std::string id, shared_text output, int64_t ms = 0,
                int32_t round = 0);
 
 bool operator==(const result& x, const result& y);

@@ -9,6 +9,7 @@
 #include "caf/meta/type_name.hpp"
 
 #include "caf/consensus/params.hpp"
+#include "caf/consensus/shared_text.hpp"
 
 namespace caf::consensus {
 
@@ -34,7 +35,9 @@ std::string to_string(stop_reason x);
 /// One response of a participant in the round it answered.
 struct response {
   int32_t round = 0;
-  std::string text;
+  /// The output (shared with the result it came from and the prompts that
+  /// show it).
+  shared_text text;
   bool ok = false;
   std::string label;
   int64_t ms = 0;
@@ -95,7 +98,7 @@ typename Inspector::result_type inspect(Inspector& f, round_trace& x) {
 struct state {
   // -- inputs -----------------------------------------------------------------
 
-  std::string prompt;
+  shared_text prompt;
   std::vector<std::string> participants;
   int32_t rounds = 0;
   /// Effective sample size (hanzo: min(k, n); others: as given).

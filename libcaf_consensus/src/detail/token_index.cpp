@@ -189,8 +189,8 @@ void token_index::add_ascii_word(const char* first, size_t size,
 
 void token_index::tokenize(std::string_view text, id_set& out) {
   out.clear();
-  if (out.capacity() < 32)
-    out.reserve(32);
+  if (out.capacity() < 64)
+    out.reserve(64);
   if (++seen_epoch_ == 0) {
     std::fill(seen_.begin(), seen_.end(), 0);
     seen_epoch_ = 1;

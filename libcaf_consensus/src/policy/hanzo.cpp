@@ -49,7 +49,8 @@ std::vector<request> hanzo::plan(state& st, int32_t round) {
   for (auto j : sample_)
     if (auto r = st.latest(j))
       peers.push_back(peer_view{st.participants[j], r->text, r->label});
-  auto prompt = render_prompt(st.prompt, peers);
+  // One prompt for everyone: the requests share it.
+  shared_text prompt = render_prompt(st.prompt, peers);
   std::vector<request> out(n);
   for (size_t i = 0; i < n; ++i) {
     auto& req = out[i];
@@ -82,10 +83,15 @@ void hanzo::absorb(state& st, int32_t round,
   // scores one result at a time, so while scoring participant i a peer j > i
   // still shows its response from before this round.
   auto& tr = st.trace.back();
+  // The previous round's tokens of a response are this round's "before"
+  // tokens: reuse them instead of tokenizing the same text again.
   now_.resize(n);
   before_.resize(n);
-  std::vector<uint8_t> have_now(n, 0);
+  have_now_.resize(n, 0);
+  std::swap(now_, before_);
   std::vector<uint8_t> have_before(n, 0);
+  have_before.swap(have_now_);
+  auto& have_now = have_now_;
   auto peer_tokens = [&](uint32_t j, size_t i) -> const auto& {
     auto& rs = st.responses[j];
     if (j <= i) {

@@ -33,7 +33,6 @@ void metastable::start(state& st, const params& ps,
   // values faster.
   jaccard_ = typeid(*sim_) == typeid(text::jaccard_similarity);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
-  samples_.assign(n, {});
   polled_.assign(n, 0);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
@@ -58,16 +57,17 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
       rng::derive(static_cast<uint64_t>(ps_.seed),
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
+    // The trace keeps the sample; `absorb` reads it from there.
+    auto& sample = tr.samples[i];
     sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
-                 samples_[i]);
-    tr.samples[i] = samples_[i];
+                 sample);
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.query = st.prompt;
-    req.peers.reserve(samples_[i].size());
-    for (auto j : samples_[i])
+    req.peers.reserve(sample.size());
+    for (auto j : sample)
       if (auto r = st.latest_ok(j))
         req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
     req.prompt = render_prompt(st.prompt, req.peers);
@@ -97,9 +97,10 @@ void metastable::absorb(state& st, int32_t round,
         if (results[j].ok)
           tokens_[j] = text::tokenize(results[j].output);
     }
+    tr.agreements.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       auto& r = results[i];
-      auto& sample = samples_[i];
+      auto& sample = tr.samples[i];
       if (!r.ok || sample.empty())
         continue;
       size_t agreeing = 0;

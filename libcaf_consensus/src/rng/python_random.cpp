@@ -140,7 +140,19 @@ void python_random::init_by_array(const std::vector<uint32_t>& key) {
   static const std::vector<uint32_t> zero_key{0};
   const auto& init_key = key.empty() ? zero_key : key;
   auto key_length = init_key.size();
-  init_genrand(19650218U);
+  // init_genrand(19650218) always gives the same table: compute it once.
+  // (Same recurrence as `init_genrand`.)
+  static const auto initial = [] {
+    std::array<uint32_t, n> mt{};
+    mt[0] = 19650218U;
+    for (size_t i = 1; i < n; ++i) {
+      auto prev = mt[i - 1];
+      mt[i] = 1812433253U * (prev ^ (prev >> 30)) + static_cast<uint32_t>(i);
+    }
+    return mt;
+  }();
+  mt_ = initial;
+  mti_ = n;
   size_t i = 1;
   size_t j = 0;
   for (auto k = n > key_length ? n : key_length; k != 0; --k) {

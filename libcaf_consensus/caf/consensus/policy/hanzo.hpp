@@ -51,6 +51,9 @@ private:
   detail::token_index tokens_;
   std::vector<detail::token_index::id_set> now_;
   std::vector<detail::token_index::id_set> before_;
+  /// Which entries of `now_` the latest absorbed round filled: they are the
+  /// next round's `before_` (every round appends one response each).
+  std::vector<uint8_t> have_now_;
 };
 
 } // namespace caf::consensus::policy

@@ -49,7 +49,6 @@ private:
   std::shared_ptr<const text::similarity> sim_;
   const text::token_similarity* token_sim_ = nullptr;
   std::unique_ptr<detail::luminance_tracker> lum_;
-  std::vector<std::vector<uint32_t>> samples_;
   std::vector<uint8_t> polled_;
   std::vector<text::token_set> tokens_;
   /// The default similarity (Jaccard) runs on interned token ids.

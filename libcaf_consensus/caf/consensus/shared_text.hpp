@@ -1,0 +1,216 @@
+// caf-consensus: an immutable, reference-counted string for the texts a run
+// passes around (outputs, peer texts, prompts).
+
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "caf/error.hpp"
+#include "caf/meta/load_callback.hpp"
+
+namespace caf::consensus {
+
+/// An immutable string shared by reference: copying a `shared_text` copies a
+/// pointer, not the characters. A run stores every output once and shows it
+/// to peers, in prompts and in the final state without copying it again.
+///
+/// Reads like a `const std::string&` (it converts to one implicitly), is
+/// assigned from strings, and serializes and prints exactly like a
+/// `std::string`. Safe to share across threads (the text never changes).
+class shared_text {
+public:
+  using const_iterator = std::string::const_iterator;
+
+  // -- constructors -----------------------------------------------------------
+
+  shared_text() noexcept = default;
+
+  /// Takes ownership of `x` (no copy of the characters).
+  shared_text(std::string x) {
+    if (!x.empty())
+      ptr_ = std::make_shared<const std::string>(std::move(x));
+  }
+
+  shared_text(const char* x) : shared_text(std::string{x}) {
+    // nop
+  }
+
+  explicit shared_text(std::string_view x) : shared_text(std::string{x}) {
+    // nop
+  }
+
+  // -- observers --------------------------------------------------------------
+
+  /// Returns the text.
+  const std::string& str() const noexcept {
+    return ptr_ ? *ptr_ : empty_string();
+  }
+
+  operator const std::string&() const noexcept {
+    return str();
+  }
+
+  operator std::string_view() const noexcept {
+    return str();
+  }
+
+  std::string_view view() const noexcept {
+    return str();
+  }
+
+  bool empty() const noexcept {
+    return !ptr_;
+  }
+
+  size_t size() const noexcept {
+    return str().size();
+  }
+
+  const char* data() const noexcept {
+    return str().data();
+  }
+
+  const char* c_str() const noexcept {
+    return str().c_str();
+  }
+
+  const_iterator begin() const noexcept {
+    return str().begin();
+  }
+
+  const_iterator end() const noexcept {
+    return str().end();
+  }
+
+  char operator[](size_t i) const noexcept {
+    return str()[i];
+  }
+
+  /// Returns whether `x` shares this text's storage (or both are empty).
+  bool same_storage(const shared_text& x) const noexcept {
+    return ptr_ == x.ptr_;
+  }
+
+private:
+  static const std::string& empty_string() noexcept {
+    static const std::string empty;
+    return empty;
+  }
+
+  std::shared_ptr<const std::string> ptr_;
+};
+
+// -- comparison ---------------------------------------------------------------
+
+/// @relates shared_text
+inline bool operator==(const shared_text& x, const shared_text& y) noexcept {
+  return x.same_storage(y) || x.str() == y.str();
+}
+
+/// @relates shared_text
+inline bool operator!=(const shared_text& x, const shared_text& y) noexcept {
+  return !(x == y);
+}
+
+/// @relates shared_text
+inline bool operator<(const shared_text& x, const shared_text& y) noexcept {
+  return x.str() < y.str();
+}
+
+#define CAF_CONSENSUS_SHARED_TEXT_COMPARE(other)                               \
+  inline bool operator==(const shared_text& x, other y) noexcept {             \
+    return x.view() == std::string_view{y};                                    \
+  }                                                                            \
+  inline bool operator==(other y, const shared_text& x) noexcept {             \
+    return x.view() == std::string_view{y};                                    \
+  }                                                                            \
+  inline bool operator!=(const shared_text& x, other y) noexcept {             \
+    return x.view() != std::string_view{y};                                    \
+  }                                                                            \
+  inline bool operator!=(other y, const shared_text& x) noexcept {             \
+    return x.view() != std::string_view{y};                                    \
+  }
+
+CAF_CONSENSUS_SHARED_TEXT_COMPARE(const std::string&)
+CAF_CONSENSUS_SHARED_TEXT_COMPARE(const char*)
+CAF_CONSENSUS_SHARED_TEXT_COMPARE(std::string_view)
+
+#undef CAF_CONSENSUS_SHARED_TEXT_COMPARE
+
+// -- concatenation: yields a std::string -------------------------------------
+
+/// @relates shared_text
+inline std::string operator+(const shared_text& x, const shared_text& y) {
+  return x.str() + y.str();
+}
+
+/// @relates shared_text
+inline std::string operator+(const shared_text& x, const std::string& y) {
+  return x.str() + y;
+}
+
+/// @relates shared_text
+inline std::string operator+(const std::string& x, const shared_text& y) {
+  return x + y.str();
+}
+
+/// @relates shared_text
+inline std::string operator+(const shared_text& x, const char* y) {
+  return x.str() + y;
+}
+
+/// @relates shared_text
+inline std::string operator+(const char* x, const shared_text& y) {
+  return x + y.str();
+}
+
+/// @relates shared_text
+inline std::ostream& operator<<(std::ostream& out, const shared_text& x) {
+  return out << x.str();
+}
+
+/// @relates shared_text
+inline std::string to_string(const shared_text& x) {
+  return x.str();
+}
+
+// -- serialization: exactly like a std::string --------------------------------
+
+/// @relates shared_text
+template <class Inspector>
+std::enable_if_t<Inspector::reads_state, typename Inspector::result_type>
+inspect(Inspector& f, shared_text& x) {
+  // Reading inspectors never modify the string.
+  return f(const_cast<std::string&>(x.str()));
+}
+
+/// @relates shared_text
+template <class Inspector>
+std::enable_if_t<Inspector::writes_state, typename Inspector::result_type>
+inspect(Inspector& f, shared_text& x) {
+  std::string tmp;
+  auto assign = meta::load_callback([&]() -> error {
+    x = shared_text{std::move(tmp)};
+    return {};
+  });
+  return f(tmp, assign);
+}
+
+} // namespace caf::consensus
+
+namespace std {
+
+template <>
+struct hash<caf::consensus::shared_text> {
+  size_t operator()(const caf::consensus::shared_text& x) const noexcept {
+    return hash<string_view>{}(x.view());
+  }
+};
+
+} // namespace std
