@@ -175,11 +175,6 @@ inline std::ostream& operator<<(std::ostream& out, const shared_text& x) {
   return out << x.str();
 }
 
-/// @relates shared_text
-inline std::string to_string(const shared_text& x) {
-  return x.str();
-}
-
 // -- serialization: exactly like a std::string --------------------------------
 
 /// @relates shared_text

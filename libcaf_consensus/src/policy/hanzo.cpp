@@ -46,6 +46,7 @@ std::vector<request> hanzo::plan(state& st, int32_t round) {
   tr.samples.assign(1, sample_);
   // Build context from the sampled peers' latest responses.
   std::vector<peer_view> peers;
+  peers.reserve(sample_.size());
   for (auto j : sample_)
     if (auto r = st.latest(j))
       peers.push_back(peer_view{st.participants[j], r->text, r->label});
@@ -107,6 +108,7 @@ void hanzo::absorb(state& st, int32_t round,
     }
     return before_[j];
   };
+  tr.agreements.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     auto& r = results[i];
     if (!r.ok)
