@@ -981,6 +981,52 @@ TEST(cut_code_points, counts_code_points_not_bytes) {
   EXPECT_EQ(cut_code_points(invalid, 3), "\xff\xfe" "a");
 }
 
+TEST(cut_code_points, agrees_with_a_byte_by_byte_count) {
+  // Random mixes of ASCII, lead, continuation and invalid bytes around the
+  // eight-byte chunks of the fast path.
+  auto naive = [](const std::string& x, size_t n) {
+    size_t count = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      if ((static_cast<unsigned char>(x[i]) & 0xC0) != 0x80) {
+        if (count == n)
+          return x.substr(0, i);
+        ++count;
+      }
+    }
+    return x;
+  };
+  const char bytes[] = {'a', ' ', '\x7f', '\xc3', '\xa9', '\xe4', '\xb8',
+                        '\xad', '\xf0', '\x9f', '\x98', '\x80', '\xff'};
+  uint64_t x = 12345;
+  auto next = [&x] {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::string text(next() % 1200, ' ');
+    for (auto& c : text)
+      c = bytes[next() % sizeof(bytes)];
+    auto n = static_cast<size_t>(next() % 1100);
+    ASSERT_EQ(cut_code_points(text, n), naive(text, n))
+      << "trial " << trial << ", n = " << n;
+  }
+}
+
+TEST(render_prompt, shows_many_peers_in_order) {
+  std::vector<peer_view> peers;
+  std::string lines;
+  for (int i = 0; i < 12; ++i) {
+    auto id = "p" + std::to_string(i);
+    auto text = repeat("w" + std::to_string(i) + " ", 400); // cut at 1000
+    peers.push_back(peer_view{id, text, ""});
+    lines += "\n[" + id + "] " + cut_code_points(text, 1000);
+  }
+  EXPECT_EQ(render_prompt("q", peers),
+            "Query: q\n\nPeers:" + lines + "\n\nRefine your response:");
+}
+
 // -- extract_choice -----------------------------------------------------------
 
 TEST(extract_choice, normalized_text_lowers_and_collapses_whitespace) {

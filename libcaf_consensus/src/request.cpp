@@ -2,16 +2,25 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 namespace caf::consensus {
 
 namespace {
 
+/// Returns the number of bytes of `w` flagged in `flags` (only bit 7 of a
+/// byte may be set). A multiply instead of `popcount`, which compiles to a
+/// library call without `-mpopcnt`.
+size_t count_flagged(uint64_t flags) {
+  return static_cast<size_t>(((flags >> 7) * 0x0101010101010101ULL) >> 56);
+}
+
 /// Returns the byte length of the first `n` code points of UTF-8 `x`.
 /// Counts UTF-8 lead bytes; continuation bytes (10xxxxxx) belong to the
 /// preceding code point. Invalid bytes count as one code point each, as they
 /// become U+FFFD in Python's decoding.
-size_t prefix_bytes(const std::string& x, size_t n) {
+size_t prefix_bytes(std::string_view x, size_t n) {
   // A code point takes at least one byte: short texts are never cut.
   if (x.size() <= n)
     return x.size();
@@ -24,7 +33,7 @@ size_t prefix_bytes(const std::string& x, size_t n) {
     uint64_t w;
     std::memcpy(&w, s + i, sizeof(w));
     auto continuation = w & high & ~(w << 1);
-    count += 8 - static_cast<size_t>(__builtin_popcountll(continuation));
+    count += 8 - count_flagged(continuation);
     i += 8;
   }
   for (; i < x.size(); ++i) {
@@ -49,12 +58,21 @@ std::string render_prompt(const std::string& query,
   static constexpr char peers_line[] = "\n\nPeers:";
   static constexpr char tail[] = "\n\nRefine your response:";
   // Size first, then copy every piece into place: one allocation, no
-  // per-append capacity checks (prefix_bytes is O(1) for texts of at most
-  // 1000 bytes, so computing it twice is cheap).
+  // per-append capacity checks.
+  // Cut lengths, computed once (a small buffer covers the usual k).
+  size_t small[8];
+  std::vector<size_t> large;
+  size_t* cut = small;
+  if (peers.size() > 8) {
+    large.resize(peers.size());
+    cut = large.data();
+  }
   auto size = sizeof(head) - 1 + query.size() + sizeof(peers_line) - 1
               + sizeof(tail) - 1;
-  for (auto& p : peers)
-    size += 4 + p.id.size() + prefix_bytes(p.text, 1000); // "\n[" id "] "
+  for (size_t i = 0; i < peers.size(); ++i) {
+    cut[i] = prefix_bytes(peers[i].text, 1000);
+    size += 4 + peers[i].id.size() + cut[i]; // "\n[" id "] "
+  }
   std::string out;
   out.resize(size);
   auto* pos = out.data();
@@ -65,11 +83,11 @@ std::string render_prompt(const std::string& query,
   put(head, sizeof(head) - 1);
   put(query.data(), query.size());
   put(peers_line, sizeof(peers_line) - 1);
-  for (auto& p : peers) {
+  for (size_t i = 0; i < peers.size(); ++i) {
     put("\n[", 2);
-    put(p.id.data(), p.id.size());
+    put(peers[i].id.data(), peers[i].id.size());
     put("] ", 2);
-    put(p.text.data(), prefix_bytes(p.text, 1000));
+    put(peers[i].text.data(), cut[i]);
   }
   put(tail, sizeof(tail) - 1);
   return out;
