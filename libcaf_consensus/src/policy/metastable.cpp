@@ -34,6 +34,9 @@ void metastable::start(state& st, const params& ps,
   jaccard_ = typeid(*sim_) == typeid(text::jaccard_similarity);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   polled_.assign(n, 0);
+  latest_text_.assign(n, {});
+  latest_label_.assign(n, {});
+  has_latest_.assign(n, 0);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
 }
@@ -50,7 +53,6 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   // One sampler per round: participant i draws among the live participants
   // other than itself.
   detail::weighted_sampler sampler{std::move(live), st.luminance};
-  std::vector<request> out(n);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{
@@ -58,9 +60,12 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
-    auto& sample = tr.samples[i];
     sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
-                 sample);
+                 tr.samples[i]);
+  }
+  std::vector<request> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto& sample = tr.samples[i];
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
@@ -68,12 +73,13 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
     req.query = st.prompt;
     req.peers.reserve(sample.size());
     for (auto j : sample)
-      if (auto r = st.latest_ok(j))
-        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+      if (has_latest_[j])
+        req.peers.push_back(
+          peer_view{st.participants[j], latest_text_[j], latest_label_[j]});
     req.prompt = render_prompt(st.prompt, req.peers);
-    if (auto r = st.latest_ok(i)) {
-      req.own_text = r->text;
-      req.own_label = r->label;
+    if (has_latest_[i]) {
+      req.own_text = latest_text_[i];
+      req.own_label = latest_label_[i];
     }
   }
   return out;
@@ -124,6 +130,13 @@ void metastable::absorb(state& st, int32_t round,
       polled_[i] = 1;
       tr.agreements.push_back(
         agreement_record{static_cast<uint32_t>(i), sample, a});
+    }
+  }
+  for (size_t j = 0; j < n; ++j) {
+    if (results[j].ok) {
+      latest_text_[j] = results[j].output;
+      latest_label_[j] = results[j].label;
+      has_latest_[j] = 1;
     }
   }
   lum_->update(results);

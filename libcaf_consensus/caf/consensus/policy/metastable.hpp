@@ -50,6 +50,12 @@ private:
   const text::token_similarity* token_sim_ = nullptr;
   std::unique_ptr<detail::luminance_tracker> lum_;
   std::vector<uint8_t> polled_;
+  /// Latest ok response per participant (what `state::latest_ok` returns),
+  /// kept in flat arrays: `plan` reads random peers' texts, and walking
+  /// `st.responses` for each costs cache misses in large runs.
+  std::vector<shared_text> latest_text_;
+  std::vector<std::string> latest_label_;
+  std::vector<uint8_t> has_latest_;
   std::vector<text::token_set> tokens_;
   /// The default similarity (Jaccard) runs on interned token ids.
   bool jaccard_ = false;
