@@ -172,6 +172,23 @@ TEST(engine_make, rejects_duplicate_ids_and_names_the_duplicate) {
     << message_of(eng.error());
 }
 
+TEST(engine_make, finds_duplicates_in_small_and_large_lists) {
+  // Up to 16 ids are compared pairwise, more through a hash set.
+  for (size_t n : {2u, 16u, 17u, 200u}) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < n; ++i)
+      ids.push_back("agent-" + std::to_string(i));
+    EXPECT_TRUE(engine::make("q", ids, params{})) << n;
+    ids.push_back(ids[n / 2]);
+    auto eng = engine::make("q", ids, params{});
+    ASSERT_FALSE(eng) << n;
+    EXPECT_EQ(code_of(eng.error()), errc::duplicate_participant) << n;
+    EXPECT_NE(message_of(eng.error()).find("'" + ids[n / 2] + "'"),
+              std::string::npos)
+      << message_of(eng.error());
+  }
+}
+
 TEST(engine_make, rejects_an_empty_id_and_names_its_position) {
   auto eng = engine::make("q", {"a", ""}, params{});
   ASSERT_FALSE(eng);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <regex>
+#include <string_view>
 #include <unordered_set>
 
 #include "caf/consensus/choice.hpp"
@@ -15,15 +16,25 @@ namespace {
 error check_participants(const std::vector<std::string>& xs) {
   if (xs.empty())
     return make_error(errc::no_participants, "no participants given");
-  std::unordered_set<std::string> seen;
+  auto duplicate = [](const std::string& id) {
+    return make_error(errc::duplicate_participant,
+                      "participant id '" + id + "' appears twice");
+  };
+  // Few participants: compare pairwise instead of building a hash set.
+  constexpr size_t pairwise_limit = 16;
+  std::unordered_set<std::string_view> seen;
   for (size_t i = 0; i < xs.size(); ++i) {
     if (xs[i].empty())
       return make_error(errc::empty_participant_id, "participant #"
                                                       + std::to_string(i + 1)
                                                       + " has an empty id");
-    if (!seen.insert(xs[i]).second)
-      return make_error(errc::duplicate_participant,
-                        "participant id '" + xs[i] + "' appears twice");
+    if (xs.size() <= pairwise_limit) {
+      for (size_t j = 0; j < i; ++j)
+        if (xs[j] == xs[i])
+          return duplicate(xs[i]);
+    } else if (!seen.insert(xs[i]).second) {
+      return duplicate(xs[i]);
+    }
   }
   return {};
 }

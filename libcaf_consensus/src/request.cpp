@@ -73,8 +73,7 @@ std::string render_prompt(const std::string& query,
     cut[i] = prefix_bytes(peers[i].text, 1000);
     size += 4 + peers[i].id.size() + cut[i]; // "\n[" id "] "
   }
-  std::string out;
-  out.resize(size);
+  std::string out(size, '\0');
   auto* pos = out.data();
   auto put = [&pos](const char* x, size_t n) {
     std::memcpy(pos, x, n);

@@ -104,8 +104,22 @@ std::vector<uint32_t> uniform_sample(std::vector<uint32_t> pool, size_t m,
 // -- weighted_sampler ---------------------------------------------------------
 
 weighted_sampler::weighted_sampler(std::vector<uint32_t> population,
-                                   const std::vector<double>& weight)
-  : population_(std::move(population)) {
+                                   const std::vector<double>& weight) {
+  population_ = std::move(population);
+  prepare(weight);
+}
+
+void weighted_sampler::reset(const std::vector<uint32_t>& population,
+                             const std::vector<double>& weight) {
+  population_.assign(population.begin(), population.end());
+  prepare(weight);
+}
+
+void weighted_sampler::prepare(const std::vector<double>& weight) {
+  weight_.clear();
+  items_.clear();
+  item_weight_.clear();
+  cum_.clear();
   weight_.reserve(population_.size());
   items_.reserve(population_.size());
   item_weight_.reserve(population_.size());
@@ -137,6 +151,8 @@ void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
     // `self`, in order).
     pool_.clear();
     pool_weight_.clear();
+    pool_.reserve(population_.size());
+    pool_weight_.reserve(population_.size());
     for (size_t j = 0; j < population_.size(); ++j)
       if (population_[j] != self) {
         pool_.push_back(population_[j]);

@@ -94,7 +94,7 @@ uint64_t word_hash(const char* p, size_t size) {
 
 } // namespace
 
-token_index::token_index() : table_(256, 0), word_(64, '\0') {
+token_index::token_index() : table_(256, 0) {
   // Room for a typical run's vocabulary without regrowing.
   entries_.reserve(64);
   seen_.reserve(64);

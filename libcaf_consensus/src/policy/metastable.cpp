@@ -45,14 +45,15 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   auto n = st.participants.size();
   auto& tr = st.trace.back();
   tr.weights = st.luminance;
-  std::vector<uint32_t> live;
-  live.reserve(n);
+  live_.clear();
+  live_.reserve(n);
   for (uint32_t j = 0; j < n; ++j)
     if (lum_->has_ok(j))
-      live.push_back(j);
-  // One sampler per round: participant i draws among the live participants
-  // other than itself.
-  detail::weighted_sampler sampler{std::move(live), st.luminance};
+      live_.push_back(j);
+  // One sampler (reset per round, buffers reused): participant i draws among
+  // the live participants other than itself.
+  auto& sampler = sampler_;
+  sampler.reset(live_, st.luminance);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{

@@ -51,6 +51,14 @@ public:
   weighted_sampler(std::vector<uint32_t> population,
                    const std::vector<double>& weight);
 
+  /// An empty sampler; call `reset` before drawing.
+  weighted_sampler() = default;
+
+  /// Prepares sampling as the constructor does, reusing this sampler's
+  /// buffers (one sampler can serve every round of a run).
+  void reset(const std::vector<uint32_t>& population,
+             const std::vector<double>& weight);
+
   /// Writes to `out` min(m, eligible) distinct elements of the population
   /// other than `self`, in draw order (eligible: positive finite weight).
   /// Consumes only `gen`.
@@ -58,6 +66,9 @@ public:
             std::vector<uint32_t>& out);
 
 private:
+  /// Builds the weight tables of `population_`.
+  void prepare(const std::vector<double>& weight);
+
   /// One exact draw among the eligible elements not in `taken`.
   uint32_t exact_draw(const std::vector<uint32_t>& taken, uint32_t self,
                       rng::rng64& gen) const;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "caf/consensus/detail/luminance.hpp"
+#include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/policy/policy.hpp"
 
@@ -56,6 +57,9 @@ private:
   std::vector<shared_text> latest_text_;
   std::vector<std::string> latest_label_;
   std::vector<uint8_t> has_latest_;
+  /// Per-round scratch: live participants and their sampler.
+  std::vector<uint32_t> live_;
+  detail::weighted_sampler sampler_;
   std::vector<text::token_set> tokens_;
   /// The default similarity (Jaccard) runs on interned token ids.
   bool jaccard_ = false;
