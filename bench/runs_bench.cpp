@@ -3,10 +3,13 @@
 // - run/<shape>/w<words>/<policy>/inline: `engine::make` + `run_inline`.
 // - run/<shape>/w<words>/<policy>/actors: `consensus::run` (the public API:
 //   one participant actor per participant, a coordinator actor, a blocking
-//   caller) in an actor system like `consensus-sim run --threads 1`'s.
-// - run/<shape>/w50/<policy>/actors_reused: the same coordinator and
-//   participant actors for every run (spawned once), to separate the cost of
-//   spawning and stopping actors per run from the message traffic.
+//   caller) in an actor system like `consensus-sim run --threads 1`'s. The
+//   object keeps its actors between runs, so after the first run this
+//   measures the reuse path (taking an idle set from the pool, the run,
+//   putting it back).
+// - run/<shape>/w50/<policy>/actors_reused: one coordinator and its
+//   participants spawned once and driven directly with `run_atom` messages,
+//   without `consensus` (the floor of the reuse path: message traffic only).
 //
 // Shapes: S = 5 participants x 3 rounds, M = 50 x 5; k = 3, beta_1 = 2 (so
 // every round runs). Items are runs.

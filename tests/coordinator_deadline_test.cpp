@@ -1,7 +1,7 @@
 // caf-consensus: the coordinator keeps at most one deadline timer in flight
-// (CAF 0.17 cannot cancel delayed messages), yet every round still times out
-// exactly `timeout_ms` after it started. Deterministic scheduler, virtual
-// time.
+// (CAF 0.17 cannot cancel delayed messages; one more only while a run with a
+// shorter per-run timeout needs it), yet every round still times out exactly
+// `timeout_ms` after it started. Deterministic scheduler, virtual time.
 
 #include <gtest/gtest.h>
 
@@ -76,19 +76,26 @@ protected:
     caf::timespan at{0};
   };
 
-  std::shared_ptr<outcome> start(actors::coordinator_actor coord) {
+  /// Runs the coordinator with the parameters of its spawn, or with `ps`.
+  std::shared_ptr<outcome> start(actors::coordinator_actor coord,
+                                 std::optional<params> ps = std::nullopt) {
     spawned.push_back(coord.address());
     auto out = std::make_shared<outcome>();
     auto* sp = &sched;
+    auto done = [=](state& st) {
+      out->st = std::move(st);
+      out->at = sp->clock().now().time_since_epoch();
+    };
     // The prompt is a spawn argument: CAF 0.17 dereferences a null
     // shared_ptr<tuple<>> when spawning a function without arguments.
     sys.spawn(
       [=](caf::event_based_actor* self, const std::string& q) {
-        self->request(coord, caf::infinite, actors::run_atom::value, q)
-          .then([=](state& st) {
-            out->st = std::move(st);
-            out->at = sp->clock().now().time_since_epoch();
-          });
+        if (ps)
+          self->request(coord, caf::infinite, actors::run_atom::value, q, *ps)
+            .then(done);
+        else
+          self->request(coord, caf::infinite, actors::run_atom::value, q)
+            .then(done);
       },
       std::string{"q"});
     sched.run();
@@ -189,4 +196,35 @@ TEST_F(deadline_fixture,
   EXPECT_EQ(out->at - t0, 1000ms); // 4 rounds x 250 ms
   EXPECT_EQ(out->st->elapsed_ms, 1000);
   EXPECT_EQ(out->st->timeouts, 4u);
+}
+
+TEST_F(deadline_fixture, a_run_with_a_shorter_timeout_gets_a_timer_in_time) {
+  // The first run leaves its 60 s timer in flight; the second run brings a
+  // 250 ms timeout of its own (per-run parameters) and must not wait for the
+  // old timer.
+  bool mute = false;
+  std::vector<actors::participant_actor> hs{
+    participant("a", [](const request&) { return false; }),
+    participant("b", [&mute](const request&) { return mute; })};
+  auto coord = actors::spawn_coordinator(sys, {"a", "b"}, hs,
+                                         with_timeout(1, 60000));
+  auto first = start(coord);
+  ASSERT_TRUE(first->st);
+  EXPECT_EQ(pending_timers(), 1u);
+  mute = true;
+  auto t0 = now();
+  auto out = start(coord, with_timeout(1, 250));
+  EXPECT_EQ(pending_timers(), 2u);
+  while (!out->st && sched.trigger_timeout())
+    sched.run();
+  ASSERT_TRUE(out->st);
+  EXPECT_EQ(out->at - t0, 500ms); // 2 rounds x 250 ms
+  EXPECT_EQ(out->st->timeouts, 2u);
+  EXPECT_EQ(pending_timers(), 1u) << "only the first run's timer is left";
+  // The one-argument form uses the spawn's 60 s again.
+  mute = false;
+  auto third = start(coord);
+  ASSERT_TRUE(third->st);
+  EXPECT_EQ(third->st->timeouts, 0u);
+  EXPECT_EQ(pending_timers(), 1u);
 }

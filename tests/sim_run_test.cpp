@@ -6,12 +6,18 @@
 
 #include <cmath>
 
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/deep_to_string.hpp"
+#include "caf/scoped_actor.hpp"
+
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 #include "caf/consensus/sim/output.hpp"
 #include "caf/consensus/sim/runner.hpp"
 #include "caf/consensus/sim/scenario.hpp"
 #include "caf/consensus/sim/summary.hpp"
+#include "caf/consensus/sim/sweep_plan.hpp"
 
 using namespace caf::consensus;
 
@@ -110,6 +116,58 @@ TEST(sim_run, metrics_reflect_the_state) {
   EXPECT_EQ(m.stop_reason, "beta_1");
   EXPECT_EQ(m.calls, 10u); // 5 agents x (round 0 + round 1)
   EXPECT_EQ(m.latency_ms, 0);
+}
+
+TEST(sim_run, the_actor_engine_reuses_its_actors_within_a_cell) {
+  auto sc = load("quickstart.yaml", 12);
+  auto plan = sim::make_plan(sc, sim::engine_kind::actors, false);
+  ASSERT_TRUE(plan);
+  auto& p = **plan;
+  auto inline_text = [&](uint64_t cell, uint64_t rep) {
+    auto st = sim::run_state(p.cells[cell], cell, rep,
+                             sim::engine_kind::inline_calls, nullptr);
+    return st ? caf::deep_to_string(*st) : render(st.error());
+  };
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+  sim::actor_engine eng{self.ptr()};
+  // One run at a time, then a series: the same actors, the inline states.
+  for (uint64_t rep = 0; rep < 4; ++rep) {
+    auto st = eng.run(p.cells[0], sim::run_seed(sc, 0, rep), *plan);
+    ASSERT_TRUE(st) << render(st.error());
+    EXPECT_EQ(caf::deep_to_string(*st), inline_text(0, rep)) << rep;
+  }
+  std::vector<uint64_t> seeds;
+  for (uint64_t rep = 4; rep < 12; ++rep)
+    seeds.push_back(sim::run_seed(sc, 0, rep));
+  auto sts = eng.run_many(p.cells[0], seeds, *plan);
+  ASSERT_TRUE(sts) << render(sts.error());
+  ASSERT_EQ(sts->size(), seeds.size());
+  for (uint64_t rep = 4; rep < 12; ++rep)
+    EXPECT_EQ(caf::deep_to_string((*sts)[rep - 4]), inline_text(0, rep)) << rep;
+  EXPECT_EQ(eng.spawns(), 1u);
+  // Another cell gets new actors; so does the first one again.
+  auto other = eng.run(p.cells[1], sim::run_seed(sc, 1, 0), *plan);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(caf::deep_to_string(*other), inline_text(1, 0));
+  EXPECT_EQ(eng.spawns(), 2u);
+  auto again = eng.run(p.cells[0], sim::run_seed(sc, 0, 3), *plan);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(caf::deep_to_string(*again), inline_text(0, 3));
+  EXPECT_EQ(eng.spawns(), 3u);
+  // Batches of a sweep: the same metrics as run by run, in the given order.
+  std::vector<uint64_t> idxs{3, 4, 11, 12, 13, 30};
+  auto ms = sim::run_indexed(*plan, idxs, eng);
+  ASSERT_TRUE(ms) << render(ms.error());
+  ASSERT_EQ(ms->size(), idxs.size());
+  for (size_t i = 0; i < idxs.size(); ++i) {
+    auto want = sim::run_indexed(p, idxs[i], self.ptr());
+    ASSERT_TRUE(want);
+    EXPECT_EQ(sim::to_csv((*ms)[i]), sim::to_csv(*want)) << idxs[i];
+  }
+  auto bad = sim::run_indexed(*plan, std::vector<uint64_t>{2, p.total}, eng);
+  EXPECT_FALSE(bad);
 }
 
 TEST(sim_run, wilson_and_t_intervals) {

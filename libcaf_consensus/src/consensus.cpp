@@ -1,9 +1,15 @@
 #include "caf/consensus/consensus.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+
 #include "caf/abstract_actor.hpp"
 #include "caf/actor_cast.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/exit_reason.hpp"
+#include "caf/logger.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
 
@@ -12,15 +18,99 @@
 
 namespace caf::consensus {
 
+namespace {
+
+/// One coordinator with its participants and the blocking caller that talks
+/// to it, used by one run at a time.
+struct actor_set {
+  actors::coordinator_actor coord;
+  std::vector<actors::participant_actor> participants;
+  /// Set when any of the actors terminated.
+  std::shared_ptr<std::atomic<bool>> dead;
+  /// The `consensus::impl::generation` the set was spawned in.
+  uint64_t generation = 0;
+  std::unique_ptr<scoped_actor> caller;
+
+  /// Returns whether every actor of the set is still running. The flag is
+  /// set by functors attached to the actors; the terminated flag of each
+  /// actor closes the window in which a dying actor has already notified its
+  /// monitors (CAF sets the flag first) but not yet run our functor.
+  bool alive() const {
+    if (dead->load())
+      return false;
+    auto gone = [](const auto& hdl) {
+      return actor_cast<abstract_actor*>(hdl)->getf(
+        abstract_actor::is_terminated_flag);
+    };
+    if (gone(coord))
+      return false;
+    return std::none_of(participants.begin(), participants.end(), gone);
+  }
+
+  /// Sends every actor of the set an exit message and drops the caller.
+  void stop() {
+    caller.reset();
+    if (coord)
+      anon_send_exit(coord, exit_reason::user_shutdown);
+    for (auto& h : participants)
+      anon_send_exit(h, exit_reason::user_shutdown);
+  }
+};
+
+/// Spawns participant actors for `ids`.
+std::vector<actors::participant_actor>
+spawn_participants(actor_system& sys, const std::vector<std::string>& ids,
+                   const execute_fn& sync, const async_execute_fn& async,
+                   bool blocking) {
+  std::vector<actors::participant_actor> handles;
+  handles.reserve(ids.size());
+  for (auto& id : ids) {
+    if (sync)
+      handles.push_back(actors::spawn_participant(sys, id, sync, blocking));
+    else
+      handles.push_back(actors::spawn_async_participant(sys, id, async));
+  }
+  return handles;
+}
+
+/// Makes the coordinator take its participants down with it.
+void link_lifetimes(const actors::coordinator_actor& coord,
+                    std::vector<actors::participant_actor> handles) {
+  actor_cast<abstract_actor*>(coord)->attach_functor(
+    [handles{std::move(handles)}](const error&) {
+      for (auto& h : handles)
+        anon_send_exit(h, exit_reason::user_shutdown);
+    });
+}
+
+} // namespace
+
 struct consensus::impl {
   execute_fn sync;
   async_execute_fn async;
   bool blocking = true;
   engine_options opts;
+  spawn_observer observer;
   actor_system* external = nullptr;
   // Created on first use when no external system is given.
   std::unique_ptr<actor_system_config> cfg;
   std::unique_ptr<actor_system> own;
+
+  // -- the pool of idle actor sets (guarded by `mtx`) -------------------------
+
+  mutable std::mutex mtx;
+  std::vector<actor_set> idle;
+  /// Incremented whenever a property changes: sets of an older generation
+  /// are stopped instead of going back to `idle`.
+  uint64_t generation = 0;
+  /// The parameters the current generation's sets were spawned with.
+  params snapshot;
+
+  ~impl() {
+    drop();
+    // Waits for every actor of the private system, stopped ones included.
+    own.reset();
+  }
 
   actor_system& sys() {
     if (external != nullptr)
@@ -31,6 +121,84 @@ struct consensus::impl {
     }
     return *own;
   }
+
+  /// Stops the idle sets and starts a new generation.
+  void drop() {
+    std::vector<actor_set> xs;
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      xs.swap(idle);
+      ++generation;
+    }
+    for (auto& x : xs)
+      x.stop();
+  }
+
+  /// Returns an idle set for a run with parameters `ps`, or spawns one.
+  actor_set take(const std::vector<std::string>& ids, const params& ps) {
+    std::vector<actor_set> stale;
+    std::optional<actor_set> found;
+    actor_system* home = nullptr;
+    uint64_t gen = 0;
+    spawn_observer obs;
+    {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (ps != snapshot) {
+        // Changed through the mutable `parameters()`.
+        stale.swap(idle);
+        ++generation;
+        snapshot = ps;
+      }
+      while (!found && !idle.empty()) {
+        if (idle.back().alive())
+          found = std::move(idle.back());
+        else
+          stale.push_back(std::move(idle.back()));
+        idle.pop_back();
+      }
+      if (!found) {
+        home = &sys();
+        gen = generation;
+        obs = observer;
+      }
+    }
+    for (auto& y : stale)
+      y.stop();
+    if (found)
+      return std::move(*found);
+    actor_set x;
+    x.generation = gen;
+    x.dead = std::make_shared<std::atomic<bool>>(false);
+    x.participants = spawn_participants(*home, ids, sync, async, blocking);
+    auto mark = [dead = x.dead](const error&) { dead->store(true); };
+    for (auto& h : x.participants)
+      actor_cast<abstract_actor*>(h)->attach_functor(mark);
+    x.coord = actors::spawn_coordinator(*home, ids, x.participants, ps, opts);
+    actor_cast<abstract_actor*>(x.coord)->attach_functor(mark);
+    link_lifetimes(x.coord, x.participants);
+    x.caller = std::make_unique<scoped_actor>(*home);
+    // CAF 0.17: a scoped_actor leaves a reference to its system's logger in
+    // the constructing thread's storage, and the system's destructor waits
+    // for the logger. Drop that reference, or destroying this object (and
+    // its private system) on another thread than a former caller's would
+    // hang. (The library logs nothing; CAF's own logging is compiled out.)
+    logger::set_current_actor_system(nullptr);
+    if (obs)
+      obs(x.coord, x.participants);
+    return x;
+  }
+
+  /// Puts `x` back into the pool if it may serve another run, else stops it.
+  void give_back(actor_set x, bool reusable) {
+    if (reusable && x.alive()) {
+      std::lock_guard<std::mutex> guard{mtx};
+      if (x.generation == generation) {
+        idle.push_back(std::move(x));
+        return;
+      }
+    }
+    x.stop();
+  }
 };
 
 consensus::consensus(std::vector<std::string> participants, execute_fn execute,
@@ -39,6 +207,7 @@ consensus::consensus(std::vector<std::string> participants, execute_fn execute,
     participants_(std::move(participants)),
     ps_(std::move(ps)) {
   impl_->sync = std::move(execute);
+  impl_->snapshot = ps_;
 }
 
 consensus::consensus(std::vector<std::string> participants,
@@ -47,10 +216,11 @@ consensus::consensus(std::vector<std::string> participants,
     participants_(std::move(participants)),
     ps_(std::move(ps)) {
   impl_->async = std::move(execute);
+  impl_->snapshot = ps_;
 }
 
 consensus::~consensus() {
-  // nop
+  // nop: impl's destructor stops the idle actors
 }
 
 consensus::consensus(consensus&&) noexcept = default;
@@ -58,22 +228,32 @@ consensus::consensus(consensus&&) noexcept = default;
 consensus& consensus::operator=(consensus&&) noexcept = default;
 
 consensus& consensus::system(actor_system& sys) {
+  impl_->drop();
   impl_->external = &sys;
   return *this;
 }
 
 consensus& consensus::similarity(std::shared_ptr<const text::similarity> sim) {
+  impl_->drop();
   impl_->opts.similarity = std::move(sim);
   return *this;
 }
 
 consensus& consensus::policy(policy::policy_factory factory) {
+  impl_->drop();
   impl_->opts.factory = std::move(factory);
   return *this;
 }
 
 consensus& consensus::blocking(bool value) {
+  impl_->drop();
   impl_->blocking = value;
+  return *this;
+}
+
+consensus& consensus::observe_spawns(spawn_observer f) {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  impl_->observer = std::move(f);
   return *this;
 }
 
@@ -87,22 +267,12 @@ error consensus::validate() const {
 }
 
 actors::coordinator_actor consensus::spawn(actor_system& sys) const {
-  std::vector<actors::participant_actor> handles;
-  handles.reserve(participants_.size());
-  for (auto& id : participants_) {
-    if (impl_->sync)
-      handles.push_back(
-        actors::spawn_participant(sys, id, impl_->sync, impl_->blocking));
-    else
-      handles.push_back(actors::spawn_async_participant(sys, id, impl_->async));
-  }
+  auto handles = spawn_participants(sys, participants_, impl_->sync,
+                                    impl_->async, impl_->blocking);
   auto coord = actors::spawn_coordinator(sys, participants_, handles, ps_,
                                          impl_->opts);
   // The participants belong to this coordinator: stop them with it.
-  actor_cast<abstract_actor*>(coord)->attach_functor([handles](const error&) {
-    for (auto& h : handles)
-      anon_send_exit(h, exit_reason::user_shutdown);
-  });
+  link_lifetimes(coord, std::move(handles));
   return coord;
 }
 
@@ -112,17 +282,22 @@ expected<state> consensus::run(const std::string& prompt) {
   // building a second engine here only to throw it away doubled that cost.
   if (!impl_->sync && !impl_->async)
     return make_error(errc::invalid_params, "no execute function given");
-  auto& sys = impl_->sys();
-  auto coord = spawn(sys);
+  auto set = impl_->take(participants_, ps_);
   expected<state> out{make_error(errc::execute_failed, "no reply")};
-  {
-    scoped_actor self{sys};
-    self->request(coord, infinite, actors::run_atom::value, prompt)
-      .receive([&](state& st) { out = std::move(st); },
-               [&](error& err) { out = std::move(err); });
-  }
-  anon_send_exit(coord, exit_reason::user_shutdown);
+  (*set.caller)
+    ->request(set.coord, infinite, actors::run_atom::value, prompt)
+    .receive([&](state& st) { out = std::move(st); },
+             [&](error& err) { out = std::move(err); });
+  // After a failed or timed-out call a participant may be gone or still
+  // busy; after an error the coordinator may be gone. Start over then.
+  auto reusable = out && out->failures == 0 && out->timeouts == 0;
+  impl_->give_back(std::move(set), reusable);
   return out;
+}
+
+size_t consensus::idle_sets() const {
+  std::lock_guard<std::mutex> guard{impl_->mtx};
+  return impl_->idle.size();
 }
 
 expected<state> run(const std::string& prompt,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace caf::consensus {
 
@@ -27,6 +28,16 @@ bool from_string(const std::string& str, extractor_kind& x) {
   else
     return false;
   return true;
+}
+
+bool operator==(const params& x, const params& y) {
+  auto fields = [](const params& p) {
+    return std::tie(p.rounds, p.k, p.alpha, p.beta_1, p.beta_2, p.policy,
+                    p.seed, p.timeout_ms, p.alpha_preference,
+                    p.alpha_confidence, p.beta, p.luminance_weighted,
+                    p.extractor, p.extractor_pattern, p.stop_on_unanimity);
+  };
+  return fields(x) == fields(y);
 }
 
 int32_t default_quorum(double alpha, int32_t k) {

@@ -1,14 +1,19 @@
 #include "caf/consensus/sim/runner.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
+#include "caf/abstract_actor.hpp"
+#include "caf/actor_cast.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/blocking_actor.hpp"
+#include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/io/middleman.hpp"
+#include "caf/logger.hpp"
 #include "caf/openssl/manager.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
@@ -53,33 +58,6 @@ params run_params(const scenario& cell, uint64_t seed) {
   return ps;
 }
 
-expected<state> run_actors(blocking_actor* self, const scenario& cell,
-                           uint64_t seed) {
-  auto& sys = self->home_system();
-  auto ids = participant_ids(cell);
-  auto agents = make_agents(cell);
-  auto aseed = agents_seed(seed);
-  std::vector<actors::participant_actor> handles;
-  handles.reserve(agents.size());
-  for (size_t i = 0; i < agents.size(); ++i) {
-    auto fn = [&cell, a = agents[i], aseed](const std::string&,
-                                            const request& req) {
-      return answer(cell.world, a, aseed, req);
-    };
-    handles.push_back(actors::spawn_participant(sys, ids[i], fn, false));
-  }
-  auto coord = actors::spawn_coordinator(sys, ids, handles,
-                                         run_params(cell, seed));
-  expected<state> out{make_error(errc::execute_failed, "no reply")};
-  self->request(coord, infinite, actors::run_atom::value, cell.prompt)
-    .receive([&](state& st) { out = std::move(st); },
-             [&](error& err) { out = std::move(err); });
-  anon_send_exit(coord, exit_reason::user_shutdown);
-  for (auto& h : handles)
-    anon_send_exit(h, exit_reason::user_shutdown);
-  return out;
-}
-
 expected<state> run_inline(const scenario& cell, uint64_t seed) {
   auto eng = engine::make(cell.prompt, participant_ids(cell),
                           run_params(cell, seed));
@@ -92,7 +70,197 @@ expected<state> run_inline(const scenario& cell, uint64_t seed) {
   });
 }
 
+/// Drops the calling thread's reference to CAF's logger, once per thread.
+/// CAF 0.17.6 records, on every resume of an actor, the running actor's id
+/// in a map that one spinlock guards for all threads, if the thread has a
+/// logger, which every scheduler thread has, even though CAF's logging is
+/// compiled out (CAF_LOG_LEVEL_QUIET): with two scheduler threads that shared
+/// lock took about 9% of an actor-engine sweep's CPU time. Without a logger
+/// the bookkeeping is skipped.
+void release_thread_logger() {
+#if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
+  static thread_local bool released = false;
+  if (!released) {
+    logger::set_current_actor_system(nullptr);
+    released = true;
+  }
+#endif
+}
+
+/// What the participants of an `actor_engine` read per call.
+struct run_context {
+  /// The cell and its agents (fixed while the actors live).
+  const scenario* cell = nullptr;
+  std::vector<agent> agents;
+  /// The agent seed of the current run: the driver sets it before it sends
+  /// the run to the coordinator, which orders the write before the
+  /// participants' reads.
+  std::atomic<uint64_t> agent_seed{0};
+};
+
+/// Asks a driver to run replicates: (run_many_atom, prompt, parameters per
+/// run, agent seed per run) -> std::vector<state>.
+using run_many_atom = atom_constant<atom("simRunMany")>;
+
+struct driver_job {
+  std::string prompt;
+  std::vector<params> ps;
+  std::vector<uint64_t> agent_seeds;
+  std::vector<state> out;
+  response_promise rp;
+};
+
+void drive(event_based_actor* self, const actors::coordinator_actor& coord,
+           const std::shared_ptr<run_context>& ctx,
+           const std::shared_ptr<driver_job>& job) {
+  auto i = job->out.size();
+  if (i == job->ps.size()) {
+    job->rp.deliver(std::move(job->out));
+    return;
+  }
+  ctx->agent_seed.store(job->agent_seeds[i], std::memory_order_relaxed);
+  self
+    ->request(coord, infinite, actors::run_atom::value, job->prompt,
+              std::move(job->ps[i]))
+    .then(
+      [self, coord, ctx, job](state& st) {
+        job->out.push_back(std::move(st));
+        drive(self, coord, ctx, job);
+      },
+      [job](error& err) { job->rp.deliver(std::move(err)); });
+}
+
+/// Runs replicates one after another on a coordinator, so that the blocking
+/// caller waits once per series of runs instead of once per run.
+behavior driver(event_based_actor* self, actors::coordinator_actor coord,
+                std::shared_ptr<run_context> ctx) {
+  return {
+    [=](run_many_atom, std::string& prompt, std::vector<params>& ps,
+        std::vector<uint64_t>& agent_seeds) {
+      auto job = std::make_shared<driver_job>();
+      job->prompt = std::move(prompt);
+      job->ps = std::move(ps);
+      job->agent_seeds = std::move(agent_seeds);
+      job->out.reserve(job->ps.size());
+      job->rp = self->make_response_promise();
+      drive(self, coord, ctx, job);
+      return job->rp;
+    },
+  };
+}
+
 } // namespace
+
+struct actor_engine::impl {
+  blocking_actor* self = nullptr;
+  std::shared_ptr<const void> owner;
+  const scenario* cell = nullptr;
+  std::shared_ptr<run_context> ctx;
+  actors::coordinator_actor coord;
+  std::vector<actors::participant_actor> handles;
+  actor drv;
+  /// Set when any of the actors terminated.
+  std::shared_ptr<std::atomic<bool>> dead;
+  uint64_t spawns = 0;
+
+  void spawn(const scenario& x) {
+    auto& sys = self->home_system();
+    ctx = std::make_shared<run_context>();
+    ctx->cell = &x;
+    ctx->agents = make_agents(x);
+    dead = std::make_shared<std::atomic<bool>>(false);
+    auto mark = [d = dead](const error&) { d->store(true); };
+    auto ids = participant_ids(x);
+    handles.reserve(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      auto fn = [c = ctx, i](const std::string&, const request& req) {
+        release_thread_logger();
+        return answer(c->cell->world, c->agents[i],
+                      c->agent_seed.load(std::memory_order_relaxed), req);
+      };
+      handles.push_back(actors::spawn_participant(sys, ids[i], fn, false));
+      actor_cast<abstract_actor*>(handles.back())->attach_functor(mark);
+    }
+    coord = actors::spawn_coordinator(sys, std::move(ids), handles, x.ps);
+    actor_cast<abstract_actor*>(coord)->attach_functor(mark);
+    drv = sys.spawn(driver, coord, ctx);
+    actor_cast<abstract_actor*>(drv)->attach_functor(mark);
+    cell = &x;
+    ++spawns;
+  }
+
+  void stop() {
+    if (drv)
+      anon_send_exit(drv, exit_reason::user_shutdown);
+    if (coord)
+      anon_send_exit(coord, exit_reason::user_shutdown);
+    for (auto& h : handles)
+      anon_send_exit(h, exit_reason::user_shutdown);
+    drv = nullptr;
+    coord = nullptr;
+    handles.clear();
+    ctx = nullptr;
+    dead = nullptr;
+    cell = nullptr;
+    owner = nullptr;
+  }
+};
+
+actor_engine::actor_engine(blocking_actor* self)
+  : impl_(std::make_unique<impl>()) {
+  impl_->self = self;
+}
+
+actor_engine::~actor_engine() {
+  impl_->stop();
+}
+
+expected<state> actor_engine::run(const scenario& cell, uint64_t seed,
+                                  std::shared_ptr<const void> owner) {
+  auto xs = run_many(cell, {seed}, std::move(owner));
+  if (!xs)
+    return std::move(xs.error());
+  return std::move(xs->front());
+}
+
+expected<std::vector<state>>
+actor_engine::run_many(const scenario& cell, const std::vector<uint64_t>& seeds,
+                       std::shared_ptr<const void> owner) {
+  auto& x = *impl_;
+  if (seeds.empty())
+    return std::vector<state>{};
+  if (x.cell != &cell || x.owner != owner || x.dead->load()) {
+    x.stop();
+    x.spawn(cell);
+    x.owner = std::move(owner);
+  }
+  std::vector<params> ps;
+  std::vector<uint64_t> agent_seeds;
+  ps.reserve(seeds.size());
+  agent_seeds.reserve(seeds.size());
+  for (auto seed : seeds) {
+    ps.push_back(run_params(cell, seed));
+    agent_seeds.push_back(agents_seed(seed));
+  }
+  expected<std::vector<state>> out{
+    make_error(errc::execute_failed, "no reply")};
+  x.self
+    ->request(x.drv, infinite, run_many_atom::value, cell.prompt, std::move(ps),
+              std::move(agent_seeds))
+    .receive([&](std::vector<state>& sts) { out = std::move(sts); },
+             [&](error& err) { out = std::move(err); });
+  if (!out)
+    x.stop(); // the coordinator may be gone
+  return out;
+}
+
+void actor_engine::reset() {
+  impl_->stop();
+}
+
+uint64_t actor_engine::spawns() const noexcept {
+  return impl_->spawns;
+}
 
 expected<state> run_state(const scenario& cell, uint64_t cell_index,
                           uint64_t replicate, engine_kind engine,
@@ -104,7 +272,8 @@ expected<state> run_state(const scenario& cell, uint64_t cell_index,
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor system");
   scoped_actor self{*sys};
-  return run_actors(self.ptr(), cell, seed);
+  actor_engine eng{self.ptr()};
+  return eng.run(cell, seed);
 }
 
 run_metrics measure(const scenario& cell, uint64_t cell_index,
@@ -228,16 +397,57 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
   auto seed = run_seed(p.base, cell, rep);
   auto& x = p.cells[cell];
   expected<state> st{make_error(errc::execute_failed, "not run")};
-  if (p.engine == engine_kind::inline_calls)
+  if (p.engine == engine_kind::inline_calls) {
     st = run_inline(x, seed);
-  else if (self == nullptr)
+  } else if (self == nullptr) {
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor to run on");
-  else
-    st = run_actors(self, x, seed);
+  } else {
+    actor_engine eng{self};
+    st = eng.run(x, seed);
+  }
   if (!st)
     return std::move(st.error());
   return measure(x, cell, rep, seed, *st, p.agent_rows);
+}
+
+expected<std::vector<run_metrics>>
+run_indexed(const std::shared_ptr<const sweep_plan>& p,
+            const std::vector<uint64_t>& idxs, actor_engine& eng) {
+  std::vector<run_metrics> out;
+  out.reserve(idxs.size());
+  if (p->engine == engine_kind::inline_calls) {
+    for (auto idx : idxs) {
+      auto m = run_indexed(*p, idx, nullptr);
+      if (!m)
+        return std::move(m.error());
+      out.push_back(std::move(*m));
+    }
+    return out;
+  }
+  for (auto idx : idxs)
+    if (idx >= p->total)
+      return make_error(errc::invalid_params,
+                        "run " + std::to_string(idx) + " is outside the sweep ("
+                          + std::to_string(p->total) + " runs)");
+  // Consecutive runs of one cell go to the actors in one series.
+  std::vector<uint64_t> seeds;
+  for (size_t first = 0; first < idxs.size();) {
+    auto cell = idxs[first] / p->replicates;
+    auto last = first;
+    seeds.clear();
+    for (; last < idxs.size() && idxs[last] / p->replicates == cell; ++last)
+      seeds.push_back(run_seed(p->base, cell, idxs[last] % p->replicates));
+    auto& x = p->cells[cell];
+    auto sts = eng.run_many(x, seeds, p);
+    if (!sts)
+      return std::move(sts.error());
+    for (size_t i = 0; i < sts->size(); ++i)
+      out.push_back(measure(x, cell, idxs[first + i] % p->replicates, seeds[i],
+                            (*sts)[i], p->agent_rows));
+    first = last;
+  }
+  return out;
 }
 
 std::string fingerprint(const sweep_plan& p) {
@@ -307,7 +517,15 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   ds.on_event = opts.on_event;
   actor_system_config cfg;
   cfg.set("scheduler.max-threads", std::max<size_t>(1, opts.threads));
-  cfg.set("scheduler.policy", atom("sharing"));
+  // The inline engine computes on the pool's threads, and the scheduler only
+  // carries the sweep's bookkeeping: `sharing` lets its idle threads sleep.
+  // The actor engine runs every call on the scheduler: `stealing` keeps the
+  // actors a worker wakes in that worker's queue, while `sharing`'s single
+  // queue wakes another thread for nearly every message (2 threads ran
+  // slower than 1).
+  cfg.set("scheduler.policy", opts.engine == engine_kind::actors
+                                ? atom("stealing")
+                                : atom("sharing"));
   if (remote) {
     auto& ro = *opts.remote;
     if (ro.secret.size() < min_secret_bytes)

@@ -20,22 +20,22 @@ namespace {
 
 // -- worker actors ------------------------------------------------------------
 
-/// Runs batches, one at a time, on its own thread. (`index` is only there
-/// because CAF 0.17 dereferences a null shared_ptr<tuple<>> when spawning a
-/// function without arguments: UB that UBSan reports.)
+/// Runs batches, one at a time, on its own thread. The actor engine keeps
+/// its actors from batch to batch while the runs belong to the same cell.
+/// (`index` is only there because CAF 0.17 dereferences a null
+/// shared_ptr<tuple<>> when spawning a function without arguments: UB that
+/// UBSan reports.)
 void compute(blocking_actor* self, size_t /* index */) {
+  actor_engine eng{self};
   bool running = true;
   self->receive_while(running)(
     [&](plan_batch& x) -> caf::result<batch_result> {
+      auto ms = run_indexed(x.plan, x.batch.runs, eng);
+      if (!ms)
+        return std::move(ms.error());
       batch_result out;
       out.id = x.batch.id;
-      out.runs.reserve(x.batch.runs.size());
-      for (auto idx : x.batch.runs) {
-        auto m = run_indexed(*x.plan, idx, self);
-        if (!m)
-          return std::move(m.error());
-        out.runs.push_back(std::move(*m));
-      }
+      out.runs = std::move(*ms);
       return out;
     },
     [&](exit_msg&) { running = false; });

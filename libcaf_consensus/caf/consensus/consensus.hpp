@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,11 +29,34 @@ using actors::result_callback;
 ///     consensus c{{"a", "b", "c"}, execute, params{}};
 ///     auto st = c.run("What is the best approach?");
 ///
-/// Every run spawns one participant actor per participant and a coordinator
-/// actor that drives the rounds by message passing. `run` blocks until the
-/// final state is known. Invalid input is reported before any call is made.
+/// A run uses one participant actor per participant and a coordinator actor
+/// that drives the rounds by message passing; `run` blocks until the final
+/// state is known. Invalid input is reported before any call is made.
+///
+/// The actors are reused: after a run the object keeps its coordinator and
+/// participants idle for the next `run`, which spawns actors only when no
+/// idle set is left. `run` may be called from several threads at once; every
+/// concurrent run gets a set of its own, so at most as many sets are kept as
+/// runs ever overlapped. Changing a property (`system`, `similarity`,
+/// `policy`, `blocking`, or `parameters()` through its mutable reference)
+/// stops the idle sets, and the next run spawns actors with the new settings.
+/// A set is not reused after a run with a failed or timed-out call (its
+/// participant may be gone or still busy) or once any of its actors
+/// terminated. The destructor stops every idle actor. Properties must not
+/// change while a `run` is in progress.
 class consensus {
 public:
+  // -- member types -----------------------------------------------------------
+
+  /// Observer of the actors that `run` spawns: called with the coordinator
+  /// and the participants (aligned with the participant ids) of every new
+  /// set, before its first run. Keep addresses (`actor_addr`) rather than
+  /// handles beyond the call: a private actor system waits in its destructor
+  /// until every detached actor is destroyed.
+  using spawn_observer
+    = std::function<void(const actors::coordinator_actor&,
+                         const std::vector<actors::participant_actor>&)>;
+
   // -- constructors -----------------------------------------------------------
 
   /// Participants call a synchronous `execute`. By default each participant
@@ -64,6 +88,10 @@ public:
   /// Whether a synchronous `execute` may block (default: true).
   consensus& blocking(bool value);
 
+  /// Calls `f` with every set of actors `run` spawns (for monitoring and
+  /// tests; does not stop the idle sets).
+  consensus& observe_spawns(spawn_observer f);
+
   const params& parameters() const noexcept {
     return ps_;
   }
@@ -77,10 +105,14 @@ public:
   /// Checks participants and parameters without calling anyone.
   error validate() const;
 
-  /// Runs one consensus on `prompt` and blocks until it is done.
+  /// Runs one consensus on `prompt` and blocks until it is done. Reuses an
+  /// idle set of actors or spawns one.
   expected<state> run(const std::string& prompt);
 
-  /// Spawns the participants and a coordinator in `sys` and returns the
+  /// Returns the number of idle actor sets kept for the next runs.
+  size_t idle_sets() const;
+
+  /// Spawns fresh participants and a coordinator in `sys` and returns the
   /// coordinator (the asynchronous form for callers that are actors):
   ///
   ///     self->request(c.spawn(sys), infinite, actors::run_atom::value, q)

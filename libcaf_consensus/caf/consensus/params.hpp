@@ -83,6 +83,15 @@ typename Inspector::result_type inspect(Inspector& f, params& x) {
            x.extractor, x.extractor_pattern, x.stop_on_unanimity);
 }
 
+/// Returns whether all fields of `x` and `y` are equal.
+/// @relates params
+bool operator==(const params& x, const params& y);
+
+/// @relates params
+inline bool operator!=(const params& x, const params& y) {
+  return !(x == y);
+}
+
 /// Returns ceil(alpha * k) clamped to [1, max(k, 1)] (snowball default quorum).
 int32_t default_quorum(double alpha, int32_t k);
 

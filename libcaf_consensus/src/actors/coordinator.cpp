@@ -1,5 +1,6 @@
 #include "caf/consensus/actors/coordinator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -22,7 +23,10 @@ struct coordinator_state {
   std::vector<actor_addr> addrs;
   /// Why a participant is gone (empty while it is alive).
   std::vector<std::string> down;
+  /// Parameters of a `run` without parameters.
   params ps;
+  /// The current run's `params::timeout_ms`.
+  int64_t timeout_ms = 0;
   engine_options opts;
   std::optional<engine> eng;
   typed_response_promise<state> promise;
@@ -30,12 +34,13 @@ struct coordinator_state {
   uint64_t epoch = 0;
   /// Deadline of the current round.
   actor_clock::time_point deadline;
-  /// Whether a deadline message is in flight. At most one is: a round that
-  /// ends early leaves it armed, and when it fires before the current
+  /// When the deadline messages in flight fire. Usually one is: a round
+  /// that ends early leaves it armed, and when it fires before the current
   /// round's deadline it re-arms itself for the rest. (CAF 0.17 cannot
   /// cancel a delayed message; one timer per round would pile up stale
-  /// timers, each a clock-thread wake-up.)
-  bool timer_armed = false;
+  /// timers, each a clock-thread wake-up.) A run with a shorter timeout than
+  /// the runs before it adds one that fires in time.
+  std::vector<actor_clock::time_point> timers;
   std::vector<std::optional<consensus::result>> slots;
   size_t missing = 0;
   static inline const char* name = "consensus.coordinator";
@@ -44,6 +49,18 @@ struct coordinator_state {
 using self_ptr = coordinator_impl::stateful_pointer<coordinator_state>;
 
 void fan_out(self_ptr self);
+
+/// Makes sure that a deadline message arrives by the current round's
+/// deadline: arms one unless one in flight fires no later.
+void arm(self_ptr self) {
+  auto& st = self->state;
+  for (auto t : st.timers)
+    if (t <= st.deadline)
+      return;
+  st.timers.push_back(st.deadline);
+  self->delayed_send(self, st.deadline - self->clock().now(),
+                     deadline_atom::value, st.epoch);
+}
 
 void advance(self_ptr self) {
   auto& st = self->state;
@@ -80,12 +97,9 @@ void fan_out(self_ptr self) {
   st.missing = n;
   auto round = st.eng->round();
   // Set the round's deadline first: fills below may finish the round.
-  auto timeout = std::chrono::milliseconds{st.ps.timeout_ms};
+  auto timeout = std::chrono::milliseconds{st.timeout_ms};
   st.deadline = self->clock().now() + timeout;
-  if (!st.timer_armed) {
-    st.timer_armed = true;
-    self->delayed_send(self, timeout, deadline_atom::value, epoch);
-  }
+  arm(self);
   for (size_t i = 0; i < n; ++i) {
     if (!st.down[i].empty()) {
       fill(self, i,
@@ -107,6 +121,25 @@ void fan_out(self_ptr self) {
                               "error: " + render(err)));
         });
   }
+}
+
+/// Starts a run on `prompt` with parameters `ps`.
+caf::result<state> start(self_ptr self, std::string prompt, const params& ps) {
+  auto& st = self->state;
+  if (st.eng)
+    return make_error(errc::busy, "coordinator is already running");
+  if (st.handles.size() != st.ids.size())
+    return make_error(errc::invalid_params,
+                      "participant ids and handles differ in number");
+  auto eng = engine::make(std::move(prompt), st.ids, ps, st.opts);
+  if (!eng)
+    return std::move(eng.error());
+  st.eng.emplace(std::move(*eng));
+  // The round deadline of this run.
+  st.timeout_ms = ps.timeout_ms;
+  st.promise = self->make_response_promise<state>();
+  fan_out(self);
+  return st.promise;
 }
 
 coordinator_impl::behavior_type
@@ -137,30 +170,21 @@ coordinator(self_ptr self, std::vector<std::string> ids,
   });
   return {
     [self](run_atom, std::string& prompt) -> caf::result<state> {
-      auto& st = self->state;
-      if (st.eng)
-        return make_error(errc::busy, "coordinator is already running");
-      if (st.handles.size() != st.ids.size())
-        return make_error(errc::invalid_params,
-                          "participant ids and handles differ in number");
-      auto eng = engine::make(std::move(prompt), st.ids, st.ps, st.opts);
-      if (!eng)
-        return std::move(eng.error());
-      st.eng.emplace(std::move(*eng));
-      st.promise = self->make_response_promise<state>();
-      fan_out(self);
-      return st.promise;
+      return start(self, std::move(prompt), self->state.ps);
+    },
+    [self](run_atom, std::string& prompt, params& ps) -> caf::result<state> {
+      return start(self, std::move(prompt), ps);
     },
     [self](deadline_atom, uint64_t) {
       auto& st = self->state;
-      st.timer_armed = false;
+      // Timers fire in the order of their times: the earliest one did.
+      if (!st.timers.empty())
+        st.timers.erase(std::min_element(st.timers.begin(), st.timers.end()));
       if (!st.eng)
         return;
-      if (auto now = self->clock().now(); now < st.deadline) {
+      if (self->clock().now() < st.deadline) {
         // Armed by an earlier round: wait for the rest of this one.
-        st.timer_armed = true;
-        self->delayed_send(self, st.deadline - now, deadline_atom::value,
-                           st.epoch);
+        arm(self);
         return;
       }
       auto epoch = st.epoch;

@@ -22,7 +22,10 @@ namespace caf::consensus::actors {
 /// result; one that terminates (monitored) fails at once, in this and every
 /// later round; an error reply becomes a failed result. The round driver is
 /// the same `engine` the inline mode uses. The coordinator runs one consensus
-/// at a time; a `run` while busy fails with `errc::busy`.
+/// at a time; a `run` while busy fails with `errc::busy`. It may run any
+/// number of consensus runs one after another: a `run` without parameters
+/// uses `ps`, a `run` with parameters uses those (e.g. another seed or
+/// timeout) for that run only.
 coordinator_actor spawn_coordinator(actor_system& sys,
                                     std::vector<std::string> participants,
                                     std::vector<participant_actor> handles,

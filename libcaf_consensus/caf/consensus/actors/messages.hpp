@@ -10,6 +10,7 @@
 #include "caf/replies_to.hpp"
 #include "caf/typed_actor.hpp"
 
+#include "caf/consensus/params.hpp"
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
 #include "caf/consensus/state.hpp"
@@ -42,9 +43,13 @@ using participant_actor
   = typed_actor<replies_to<execute_atom, request>::with<result>>;
 
 /// A coordinator runs one consensus per `run` request and replies with the
-/// final state (or an error for invalid input).
+/// final state (or an error for invalid input). `(run_atom, prompt)` uses the
+/// parameters the coordinator was spawned with; `(run_atom, prompt, params)`
+/// uses the given ones for this run only (e.g. another seed), so that one
+/// coordinator can serve runs with different parameters.
 using coordinator_actor
-  = typed_actor<replies_to<run_atom, std::string>::with<state>>;
+  = typed_actor<replies_to<run_atom, std::string>::with<state>,
+                replies_to<run_atom, std::string, params>::with<state>>;
 
 // -- execute functions
 // ---------------------------------------------------------

@@ -38,10 +38,18 @@ expected<std::shared_ptr<const sweep_plan>>
 make_plan(const scenario& s, engine_kind engine, bool agent_rows);
 
 /// Runs run `idx` of `p` and returns its metrics. `self` executes the actor
-/// engine (it blocks while the run's coordinator works); it is unused by the
-/// inline engine.
+/// engine (it blocks while the run's coordinator works, on actors spawned for
+/// this run only); it is unused by the inline engine.
 expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
                                   blocking_actor* self);
+
+/// Runs the runs `idxs` of `p` and returns their metrics in that order (or
+/// the first error). The actor engine runs on `eng`, consecutive runs of one
+/// cell as one series on the same actors, which `eng` keeps for the next
+/// runs of that cell.
+expected<std::vector<run_metrics>>
+run_indexed(const std::shared_ptr<const sweep_plan>& p,
+            const std::vector<uint64_t>& idxs, actor_engine& eng);
 
 /// Returns a digest (hex SHA-256) of everything that determines the results
 /// of `p`: program version, scenario hash, seeds, replicates, the resolved
