@@ -82,8 +82,9 @@ TEST(shared_text, prints_like_a_string) {
   EXPECT_EQ(caf::deep_to_string(shared_text{s}), caf::deep_to_string(s));
   // A response prints exactly as before texts were shared.
   response r{2, "some text", true, "A", 42, ""};
-  EXPECT_EQ(caf::deep_to_string(r),
-            "caf::consensus::response(2, \"some text\", true, \"A\", 42, \"\")");
+  EXPECT_EQ(
+    caf::deep_to_string(r),
+    "caf::consensus::response(2, \"some text\", true, \"A\", 42, \"\")");
 }
 
 TEST(shared_text, serializes_like_a_string) {
@@ -135,10 +136,12 @@ TEST(shared_text, a_run_stores_each_output_once) {
     if (req.round > 0) {
       for (auto& p : req.peers) {
         auto j = p.id == "a" ? 0 : p.id == "b" ? 1 : 2;
-        peers_shared = peers_shared && p.text.same_storage(given[req.round - 1][j]);
+        peers_shared = peers_shared
+                       && p.text.same_storage(given[req.round - 1][j]);
       }
-      own_shared = own_shared
-                   && req.own_text.same_storage(given[req.round - 1][req.index]);
+      own_shared
+        = own_shared
+          && req.own_text.same_storage(given[req.round - 1][req.index]);
     }
     auto text = "answer " + std::to_string(req.round) + " of " + req.participant
                 + " with enough words to leave the small-string buffer";
