@@ -281,6 +281,55 @@ TEST(consensus_reuse, a_coordinator_killed_while_idle_is_replaced) {
   EXPECT_EQ(log.count(), 2u);
 }
 
+TEST(consensus_reuse, a_coordinator_killed_during_a_run_ends_it_with_an_error) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  spawn_log log;
+  std::promise<void> entered;
+  auto entered_f = entered.get_future();
+  std::promise<void> release;
+  auto release_f = release.get_future().share();
+  std::atomic<bool> first{true};
+  cc::consensus c{ids,
+                  [&](const std::string& id, const request& req) {
+                    // The first call of the first run waits: the run is in
+                    // progress while the test kills its coordinator.
+                    if (first.exchange(false)) {
+                      entered.set_value();
+                      release_f.wait_for(std::chrono::seconds{60});
+                    }
+                    return answer(id, req);
+                  },
+                  test_params()};
+  c.system(sys).observe_spawns(log.observer());
+  std::promise<caf::expected<state>> result;
+  auto result_f = result.get_future();
+  std::thread runner{[&] { result.set_value(c.run("q")); }};
+  ASSERT_EQ(entered_f.wait_for(std::chrono::seconds{30}),
+            std::future_status::ready);
+  auto coord = log.coordinator(0);
+  caf::anon_send_exit(coord, caf::exit_reason::kill);
+  await_termination(sys, coord);
+  // The caller gets an error instead of waiting forever.
+  auto status = result_f.wait_for(std::chrono::seconds{30});
+  release.set_value();
+  if (status != std::future_status::ready) {
+    runner.detach();
+    FAIL() << "run() still waits after its coordinator terminated";
+  }
+  runner.join();
+  auto st = result_f.get();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().category(), cc::errc_category);
+  EXPECT_EQ(static_cast<cc::errc>(st.error().code()), cc::errc::execute_failed);
+  EXPECT_NE(sys.render(st.error()).find("coordinator terminated"),
+            std::string::npos)
+    << sys.render(st.error());
+  // The next run gets a new set and succeeds.
+  EXPECT_EQ(text_of(c.run("q")), inline_state("q", test_params()));
+  EXPECT_EQ(log.count(), 2u);
+}
+
 TEST(consensus_reuse, a_participant_that_takes_down_its_actor_is_replaced) {
   spawn_log log;
   std::atomic<bool> armed{false};

@@ -13,6 +13,8 @@
 #include "caf/actor_system_config.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/logger.hpp"
+#include "caf/mailbox_element.hpp"
+#include "caf/message_id.hpp"
 #include "caf/scoped_actor.hpp"
 #include "caf/send.hpp"
 
@@ -22,6 +24,20 @@
 namespace caf::consensus {
 
 namespace {
+
+/// Puts an error reply with the response id `id` (what `request` returned)
+/// into `caller`'s mailbox: the coordinator that should have answered
+/// terminated.
+void fail_pending(const actor_addr& caller, uint64_t id, const error& reason) {
+  auto hdl = actor_cast<strong_actor_ptr>(caller);
+  if (!hdl)
+    return;
+  auto err = make_error(errc::execute_failed,
+                        "the coordinator terminated during the run"
+                          + (reason ? ": " + to_string(reason) : std::string{}));
+  hdl->enqueue(make_mailbox_element(nullptr, message_id{id}, {}, std::move(err)),
+               nullptr);
+}
 
 /// One coordinator with its participants and the blocking caller that talks
 /// to it, used by one run at a time.
@@ -33,6 +49,11 @@ struct actor_set {
   /// The `consensus::impl::generation` the set was spawned in.
   uint64_t generation = 0;
   std::unique_ptr<scoped_actor> caller;
+  /// Id of the `run` request the caller waits for (0: none). If the
+  /// coordinator terminates while it is set, the caller gets an error reply
+  /// instead of waiting forever (CAF 0.17 does not answer a request whose
+  /// response promise dies with its actor).
+  std::shared_ptr<std::atomic<uint64_t>> pending;
 
   /// Returns whether every actor of the set is still running. The flag is
   /// set by functors attached to the actors; the terminated flag of each
@@ -173,13 +194,20 @@ struct consensus::impl {
     x.generation = gen;
     x.dead = std::make_shared<std::atomic<bool>>(false);
     x.participants = spawn_participants(*home, ids, sync, async, blocking);
+    x.pending = std::make_shared<std::atomic<uint64_t>>(0);
     auto mark = [dead = x.dead](const error&) { dead->store(true); };
     for (auto& h : x.participants)
       actor_cast<abstract_actor*>(h)->attach_functor(mark);
-    x.coord = actors::spawn_coordinator(*home, ids, x.participants, ps, opts);
-    actor_cast<abstract_actor*>(x.coord)->attach_functor(mark);
-    link_lifetimes(x.coord, x.participants);
     x.caller = std::make_unique<scoped_actor>(*home);
+    x.coord = actors::spawn_coordinator(*home, ids, x.participants, ps, opts);
+    actor_cast<abstract_actor*>(x.coord)->attach_functor(
+      [dead = x.dead, pending = x.pending,
+       caller = actor_cast<actor_addr>(*x.caller)](const error& reason) {
+        dead->store(true);
+        if (auto id = pending->exchange(0); id != 0)
+          fail_pending(caller, id, reason);
+      });
+    link_lifetimes(x.coord, x.participants);
     // CAF 0.17: a scoped_actor leaves a reference to its system's logger in
     // the constructing thread's storage, and the system's destructor waits
     // for the logger. Drop that reference, or destroying this object (and
@@ -290,6 +318,15 @@ expected<state> consensus::run(const std::string& prompt) {
   auto& self = *set.caller;
   auto pending = self->request(set.coord, infinite, actors::run_atom::value,
                                prompt);
+  auto id = pending.id().integer_value();
+  set.pending->store(id);
+  if (actor_cast<abstract_actor*>(set.coord)->getf(
+        abstract_actor::is_terminated_flag)
+      && set.pending->exchange(0) == id) {
+    // Terminated before `pending` was set: its functor could not answer.
+    // A reply it sent before terminating is ahead of this one in the mailbox.
+    fail_pending(actor_cast<actor_addr>(self), id, error{});
+  }
   // Short runs (instant agents) finish within microseconds: poll for the
   // reply for a moment before blocking, which saves the caller a thread
   // wake-up (tens of microseconds on an idle virtual machine). Runs that
@@ -301,6 +338,7 @@ expected<state> consensus::run(const std::string& prompt) {
     std::this_thread::yield();
   pending.receive([&](state& st) { out = std::move(st); },
                   [&](error& err) { out = std::move(err); });
+  set.pending->store(0);
   // After a failed or timed-out call a participant may be gone or still
   // busy; after an error the coordinator may be gone. Start over then.
   auto reusable = out && out->failures == 0 && out->timeouts == 0;
