@@ -36,10 +36,8 @@ using namespace caf::consensus;
 namespace {
 
 state inline_run(const bench::workload& w, const params& ps) {
-  auto eng = engine::make(bench::prompt, w.ids(), ps);
-  if (!eng)
-    return {};
-  return run_inline(*eng, [&w](const request& req) { return w.answer(req); });
+  auto st = w.run_inline(ps);
+  return st ? std::move(*st) : state{};
 }
 
 void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,

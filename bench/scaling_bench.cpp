@@ -28,13 +28,11 @@ void scaling(benchmark::State& st, size_t n, std::string policy) {
   bench::workload w{n, scaling_rounds, 50};
   auto ps = w.parameters(policy);
   for (auto _ : st) {
-    auto eng = engine::make(bench::prompt, w.ids(), ps);
-    if (!eng) {
-      st.SkipWithError(render(eng.error()).c_str());
+    auto out = w.run_inline(ps);
+    if (!out) {
+      st.SkipWithError(render(out.error()).c_str());
       return;
     }
-    auto out = run_inline(*eng,
-                          [&w](const request& req) { return w.answer(req); });
     benchmark::DoNotOptimize(out);
   }
   st.SetItemsProcessed(st.iterations() * static_cast<int64_t>(w.calls()));
@@ -45,14 +43,12 @@ void memory_l(benchmark::State& st, std::string policy) {
   bench::workload w{n, scaling_rounds, 50};
   auto ps = w.parameters(policy);
   for (auto _ : st) {
-    auto eng = engine::make(bench::prompt, w.ids(), ps);
-    if (!eng) {
-      st.SkipWithError(render(eng.error()).c_str());
+    auto out = w.run_inline(ps);
+    if (!out) {
+      st.SkipWithError(render(out.error()).c_str());
       return;
     }
-    auto out = run_inline(*eng,
-                          [&w](const request& req) { return w.answer(req); });
-    if (out.rounds_executed != scaling_rounds || out.calls != w.calls()) {
+    if (out->rounds_executed != scaling_rounds || out->calls != w.calls()) {
       st.SkipWithError("shape L did not run every round");
       return;
     }

@@ -4,6 +4,7 @@
 
 #include <sys/resource.h>
 
+#include "caf/consensus/engine.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 
 namespace caf::consensus::bench {
@@ -52,6 +53,14 @@ params workload::parameters(const std::string& policy) const {
 result workload::answer(const request& req) const {
   auto x = static_cast<size_t>(req.round) * ids_.size() + req.index;
   return make_ok(req.participant, outputs_[x], ms_[x]);
+}
+
+expected<state> workload::run_inline(const params& ps) const {
+  auto eng = engine::make(prompt, ids_, ps);
+  if (!eng)
+    return std::move(eng.error());
+  return consensus::run_inline(
+    *eng, [this](const request& req) { return answer(req); });
 }
 
 size_t workload::fixture_bytes() const {

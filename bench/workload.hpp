@@ -8,10 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "caf/expected.hpp"
+
 #include "caf/consensus/params.hpp"
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
 #include "caf/consensus/shared_text.hpp"
+#include "caf/consensus/state.hpp"
 
 namespace caf::consensus::bench {
 
@@ -62,6 +65,10 @@ public:
 
   /// The scripted participant: answers `req` at once.
   result answer(const request& req) const;
+
+  /// One run of the inline engine (`engine::make` + `run_inline`) with the
+  /// scripted participants.
+  expected<state> run_inline(const params& ps) const;
 
   /// Bytes held by the prepared outputs (for memory figures).
   size_t fixture_bytes() const;

@@ -1,12 +1,11 @@
 #include "caf/consensus/consensus.hpp"
 
-#include <chrono>
-#include <thread>
-
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include "caf/abstract_actor.hpp"
 #include "caf/actor_cast.hpp"

@@ -52,8 +52,7 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
       live_.push_back(j);
   // One sampler (reset per round, buffers reused): participant i draws among
   // the live participants other than itself.
-  auto& sampler = sampler_;
-  sampler.reset(live_, st.luminance);
+  sampler_.reset(live_, st.luminance);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{
@@ -61,7 +60,7 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
-    sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
+    sampler_.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
                  tr.samples[i]);
   }
   std::vector<request> out(n);
