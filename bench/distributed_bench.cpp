@@ -27,12 +27,14 @@
 #include <unistd.h>
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/distributed.hpp"
-#include "caf/consensus/sim/output.hpp"
-#include "caf/consensus/sim/runner.hpp"
-#include "caf/consensus/sim/scenario.hpp"
-#include "caf/consensus/sim/store.hpp"
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/store/store.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
+#include "caf/consensus/sim/sweep/run_sweep.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 using namespace caf::consensus;
 

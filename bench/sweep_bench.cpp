@@ -11,8 +11,10 @@
 #include <string>
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/runner.hpp"
-#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/sweep/run_sweep.hpp"
 
 using namespace caf::consensus;
 

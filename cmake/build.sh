@@ -19,7 +19,7 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 packages=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config python3
   libcaf-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libicu-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev

@@ -8,6 +8,7 @@
 
 #include "caf/consensus/choice.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/policy/registry.hpp"
 
 namespace caf::consensus {
 

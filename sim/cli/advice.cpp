@@ -8,7 +8,8 @@
 #include <thread>
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/advice.hpp"
+#include "caf/consensus/sim/advice/advice.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

@@ -9,7 +9,8 @@
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/policy.hpp"
-#include "caf/consensus/sim/conformance.hpp"
+#include "caf/consensus/policy/registry.hpp"
+#include "caf/consensus/sim/conformance/conformance.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

@@ -3,9 +3,10 @@
 #include <fstream>
 #include <iostream>
 
-#include "caf/consensus/sim/output.hpp"
-#include "caf/consensus/sim/store.hpp"
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/store/store.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

@@ -27,6 +27,7 @@
 #include "caf/consensus/connectors/run.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/policy.hpp"
+#include "caf/consensus/policy/registry.hpp"
 #include "cli/agent_options.hpp"
 #include "cli/options.hpp"
 

@@ -4,7 +4,7 @@
 
 #include <iostream>
 
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 namespace caf::consensus::cli {
 

@@ -7,7 +7,7 @@
 
 #include "caf/expected.hpp"
 
-#include "caf/consensus/sim/distributed.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

@@ -4,8 +4,9 @@
 #include <iostream>
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/report.hpp"
-#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/report/report.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

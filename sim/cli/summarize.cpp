@@ -4,10 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "caf/consensus/sim/output.hpp"
-#include "caf/consensus/sim/store.hpp"
-#include "caf/consensus/sim/summary.hpp"
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/report/summary.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/store/store.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "cli/options.hpp"
 #include "cli/sweep_table.hpp"
 

@@ -7,9 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "caf/consensus/sim/output.hpp"
-#include "caf/consensus/sim/store.hpp"
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/report/summary.hpp"
+#include "caf/consensus/sim/scenario/describe.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/store/store.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 namespace caf::consensus::cli {
 

@@ -10,10 +10,10 @@
 
 #include "caf/error.hpp"
 
-#include "caf/consensus/sim/distributed.hpp"
-#include "caf/consensus/sim/runner.hpp"
-#include "caf/consensus/sim/scenario.hpp"
-#include "caf/consensus/sim/summary.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/report/summary.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
 
 namespace caf::consensus::sim {
 class results_store;

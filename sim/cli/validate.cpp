@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {

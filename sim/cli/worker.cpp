@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "caf/consensus/sim/distributed.hpp"
-#include "caf/consensus/sim/sweep_error.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "cli/options.hpp"
 #include "cli/remote_flags.hpp"
 

@@ -8,8 +8,8 @@
 #include "caf/consensus/connectors/mcp_server.hpp"
 #include "caf/consensus/connectors/openai_agent.hpp"
 #include "caf/consensus/connectors/sse.hpp"
-#include "caf/consensus/sim/conformance.hpp"
-#include "caf/consensus/sim/scenario.hpp"
+#include "caf/consensus/sim/conformance/conformance.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
 
@@ -26,9 +26,11 @@ bool valid_utf8(std::string_view x) {
   size_t i = 0;
   while (i < x.size()) {
     auto c = static_cast<unsigned char>(x[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                 : (c >> 3) == 30                              ? 4
-                                                               : 0;
+    size_t len = c < 0x80         ? 1
+                 : (c >> 5) == 6  ? 2
+                 : (c >> 4) == 14 ? 3
+                 : (c >> 3) == 30 ? 4
+                                  : 0;
     if (len == 0 || i + len > x.size())
       return false;
     for (size_t j = 1; j < len; ++j)

@@ -17,7 +17,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "../text/python_text.hpp"
+#include "caf/consensus/internal/python_text.hpp"
 
 namespace caf::consensus::detail {
 

@@ -68,15 +68,6 @@ public:
 /// Creates a fresh policy instance.
 using policy_factory = std::function<std::unique_ptr<policy_base>()>;
 
-/// Returns a new instance of the policy called `name`.
-expected<std::unique_ptr<policy_base>> make(const std::string& name);
-
-/// Registers a user policy (replaces one of the same name).
-void register_policy(const std::string& name, policy_factory factory);
-
-/// Returns the names of all known policies, built-in ones first.
-std::vector<std::string> names();
-
 /// Checks the parameters every policy except `hanzo` shares: rounds >= 0,
 /// timeout > 0, alpha in [0, 1], beta_1 >= 0, beta_2 in [0, 1], no NaN.
 error validate_common(const params& ps);

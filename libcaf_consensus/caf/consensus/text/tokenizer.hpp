@@ -7,14 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "caf/consensus/text/python_space.hpp"
+
 namespace caf::consensus::text {
 
 /// A set of tokens, sorted and without duplicates (byte-wise order).
 using token_set = std::vector<std::string>;
-
-/// Returns `true` if `cp` is one of the 29 code points Python's `str.split()`
-/// treats as whitespace (U+200B and U+FEFF are not).
-bool is_python_space(char32_t cp);
 
 /// Returns Python's `text.lower()` of UTF-8 `text`: full Unicode lower-casing
 /// via ICU's root locale (final sigma and U+0130 included). Invalid UTF-8

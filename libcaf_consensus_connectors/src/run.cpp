@@ -1,0 +1,115 @@
+#include "caf/consensus/connectors/run.hpp"
+
+#include <memory>
+
+#include "caf/abstract_actor.hpp"
+#include "caf/actor_cast.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+
+#include "caf/consensus/actors/coordinator.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/policy/forwarding.hpp"
+#include "caf/consensus/policy/registry.hpp"
+
+namespace caf::consensus::connectors {
+
+namespace {
+
+/// Wraps a policy and reports every absorbed round.
+class observed_policy : public policy::forwarding {
+public:
+  observed_policy(std::unique_ptr<policy::policy_base> inner, round_callback cb)
+    : forwarding(std::move(inner)), cb_(std::move(cb)) {
+    // nop
+  }
+
+  void absorb(state& st, int32_t round,
+              const std::vector<result>& results) override {
+    forwarding::absorb(st, round, results);
+    round_event ev;
+    ev.round = round;
+    ev.participants = st.participants;
+    ev.results = results;
+    ev.confidence = st.confidence;
+    try {
+      cb_(ev);
+    } catch (...) {
+      // an observer must not break the run
+    }
+  }
+
+private:
+  round_callback cb_;
+};
+
+} // namespace
+
+expected<state> run_agents(const std::string& prompt,
+                           std::vector<agent_ptr> agents, params ps,
+                           run_options opts) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < agents.size(); ++i) {
+    if (!agents[i])
+      return make_error(errc::invalid_params,
+                        "agent #" + std::to_string(i + 1) + " is null");
+    ids.push_back(agents[i]->id());
+  }
+  auto eopts = opts.engine;
+  if (opts.on_round) {
+    policy::policy_factory base = eopts.factory;
+    if (!base) {
+      if (auto probe = policy::make(ps.policy); !probe)
+        return std::move(probe.error());
+      base = [name = ps.policy]() -> std::unique_ptr<policy::policy_base> {
+        auto x = policy::make(name);
+        return x ? std::move(*x) : nullptr;
+      };
+    }
+    eopts.factory = [base, cb = opts.on_round] {
+      auto inner = base();
+      if (!inner)
+        return std::unique_ptr<policy::policy_base>{};
+      return std::unique_ptr<policy::policy_base>{
+        std::make_unique<observed_policy>(std::move(inner), cb)};
+    };
+  }
+  // Check everything before anyone is contacted.
+  if (auto eng = engine::make(prompt, ids, ps, eopts); !eng)
+    return std::move(eng.error());
+  std::unique_ptr<actor_system_config> own_cfg;
+  std::unique_ptr<actor_system> own_sys;
+  auto* sys = opts.system;
+  if (sys == nullptr) {
+    own_cfg = std::make_unique<actor_system_config>();
+    own_sys = std::make_unique<actor_system>(*own_cfg);
+    sys = own_sys.get();
+  }
+  expected<state> out{make_error(errc::execute_failed, "no reply")};
+  {
+    std::vector<actors::participant_actor> handles;
+    for (auto& a : agents)
+      handles.push_back(
+        spawn_agent_participant(*sys, std::move(a), opts.on_answer));
+    auto coord = actors::spawn_coordinator(*sys, ids, handles, ps, eopts);
+    // The participants (and their connections) end with the coordinator.
+    actor_cast<abstract_actor*>(coord)->attach_functor([handles](const error&) {
+      for (auto& h : handles)
+        anon_send_exit(h, exit_reason::user_shutdown);
+    });
+    {
+      scoped_actor self{*sys};
+      self->request(coord, infinite, actors::run_atom::value, prompt)
+        .receive([&](state& st) { out = std::move(st); },
+                 [&](error& err) { out = std::move(err); });
+    }
+    anon_send_exit(coord, exit_reason::user_shutdown);
+  }
+  // A private system waits for every participant to close its connection.
+  own_sys.reset();
+  return out;
+}
+
+} // namespace caf::consensus::connectors

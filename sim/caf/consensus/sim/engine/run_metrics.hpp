@@ -1,0 +1,69 @@
+// caf-consensus sim: the metrics of one run (a row of runs.csv) and how they
+// are measured from its final state.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/state.hpp"
+
+namespace caf::consensus::sim {
+
+/// Per-agent outcome of one run (one row of agents.csv, optional).
+struct agent_row {
+  std::string agent;
+  /// Label of the agent's latest ok response (empty: never answered ok).
+  std::string final_label;
+  double confidence = 0;
+  uint64_t calls = 0;
+  uint64_t failures = 0;
+  /// Snowball: round in which it decided (-1: never), its decided label, and
+  /// the polls (rounds it answered ok in) until then.
+  int32_t decided_round = -1;
+  std::string decided_label;
+  int32_t decided_polls = -1;
+};
+
+/// The metrics of one run (one row of runs.csv / runs.jsonl).
+struct run_metrics {
+  uint64_t cell = 0;
+  uint64_t replicate = 0;
+  uint64_t seed = 0;
+  std::string policy;
+  int32_t rounds = 0;
+  int32_t k = 0;
+  double alpha = 0;
+  double beta_1 = 0;
+  double beta_2 = 0;
+  int32_t rounds_executed = 0;
+  std::string stop_reason;
+  bool finalized = false;
+  std::string winner;
+  std::string winner_label;
+  bool winner_correct = false;
+  double winner_confidence = 0;
+  double winner_score = 0;
+  /// Fraction of agents whose final label equals the winner's label.
+  double agreement = 0;
+  int32_t unanimity_round = -1;
+  std::string unanimity_label;
+  uint64_t calls = 0;
+  uint64_t failures = 0;
+  uint64_t timeouts = 0;
+  int64_t latency_ms = 0;
+  /// Snowball: refinement rounds until every participant decided (-1: not
+  /// all decided).
+  int32_t polls_to_decide = -1;
+  /// Per-agent rows (filled when `sweep_options::agent_rows` is set).
+  std::vector<agent_row> agents;
+};
+
+/// Computes the metrics of a finished run.
+run_metrics measure(const scenario& cell, uint64_t cell_index,
+                    uint64_t replicate, uint64_t seed, const state& st,
+                    bool agent_rows = false);
+
+} // namespace caf::consensus::sim

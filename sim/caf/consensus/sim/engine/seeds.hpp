@@ -1,0 +1,24 @@
+// caf-consensus sim: what one run of a cell is given: its run seed, its
+// agents' seed and its parameters.
+
+#pragma once
+
+#include <cstdint>
+
+#include "caf/consensus/params.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+
+namespace caf::consensus::sim {
+
+/// Returns the run seed of (cell, replicate): `seeds[replicate]` when the
+/// scenario lists seeds, else `rng::derive(seed, {cell, replicate})`.
+uint64_t run_seed(const scenario& s, uint64_t cell, uint64_t replicate);
+
+/// Returns the seed the agents of a run draw from:
+/// `rng::derive(run_seed, {hash_name("agents")})`.
+uint64_t agents_seed(uint64_t run_seed);
+
+/// Returns the parameters of a run of `cell`: the cell's, with `seed`.
+params run_params(const scenario& cell, uint64_t seed);
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,81 @@
+// caf-consensus sim: scenario files (YAML; JSON accepted).
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/expected.hpp"
+
+#include "caf/consensus/params.hpp"
+#include "caf/consensus/sim/agents/agents.hpp"
+
+namespace caf::consensus::sim {
+
+/// One swept dimension: a key and its values (as written in the file, kept
+/// as YAML scalars in text form; `apply_axis` converts and checks them).
+struct sweep_axis {
+  /// `rounds`, `k`, `alpha`, `beta_1`, `beta_2`, `policy`, `timeout_ms`,
+  /// `beta`, `alpha_preference`, `alpha_confidence`, or
+  /// `agents.<group>.<field>` (count, fail, no_answer, crash_after, noise,
+  /// behaviour, conform_p, latency.a, latency.b ...).
+  std::string key;
+  std::vector<std::string> values;
+  /// Line in the file (for error messages).
+  int line = 0;
+  /// Line of every value (aligned with `values`; may be empty, then `line`
+  /// stands for all of them).
+  std::vector<int> lines;
+};
+
+/// A resolved scenario (one sweep cell once an assignment is applied).
+struct scenario {
+  /// File it came from and its name (`name:`, default: file stem).
+  std::string file;
+  std::string name;
+  std::string description;
+  /// The prompt synthetic agents are asked (only shown in prompts).
+  std::string prompt = "What is the answer?";
+  params ps;
+  std::vector<agent_group> groups;
+  agent_world world;
+  /// Replicates per cell and the scenario seed.
+  uint64_t replicates = 100;
+  uint64_t seed = 0;
+  /// Explicit per-replicate run seeds (from `seeds:`): replicate i of every
+  /// cell runs with seed `seeds[i]` itself. Empty: derived from `seed`.
+  std::vector<uint64_t> seeds;
+  /// Sweep axes in file order; the grid is their cartesian product (the last
+  /// axis varies fastest).
+  std::vector<sweep_axis> sweep;
+  /// Hash of the file's bytes (hex SHA-like FNV-1a 64 of the canonical text).
+  std::string hash;
+};
+
+/// Loads and validates a scenario file. Errors have the form
+/// `FILE:LINE: key 'KEY': MESSAGE (accepted: ...)`.
+expected<scenario> load_scenario(const std::string& path);
+
+/// Parses scenario text; `origin` names it in errors.
+expected<scenario> parse_scenario(const std::string& text,
+                                  const std::string& origin);
+
+/// Returns the number of cells of the sweep grid (1 without a sweep).
+uint64_t cell_count(const scenario& s);
+
+/// Returns the value index of every axis for cell `cell`.
+std::vector<size_t> cell_coordinates(const scenario& s, uint64_t cell);
+
+/// Returns the scenario with cell `cell`'s sweep values applied (and
+/// validated: e.g. a swept `k` of 0 under metastable is an error naming the
+/// axis and value).
+expected<scenario> resolve_cell(const scenario& s, uint64_t cell);
+
+/// Returns the participant ids of `s` in order (groups expanded).
+std::vector<std::string> participant_ids(const scenario& s);
+
+/// Returns the agents of `s` (aligned with `participant_ids`).
+std::vector<agent> make_agents(const scenario& s);
+
+} // namespace caf::consensus::sim

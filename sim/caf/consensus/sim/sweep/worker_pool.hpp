@@ -1,0 +1,43 @@
+// caf-consensus sim: the pool of worker actors that runs batches of a sweep,
+// and the sessions through which coordinators reach it.
+
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "caf/actor.hpp"
+#include "caf/actor_control_block.hpp"
+#include "caf/fwd.hpp"
+
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
+
+namespace caf::consensus::sim {
+
+/// Spawns a pool of `threads` worker actors, each a blocking actor on a
+/// thread of its own. The pool takes `plan_batch` messages, hands each to
+/// its least busy worker and answers with a `batch_result` (runs in the
+/// batch's order) or the error of the first run that failed. An exit message
+/// to the pool stops every worker (a worker finishes its current batch
+/// first).
+actor spawn_pool(actor_system& sys, size_t threads);
+
+/// Spawns the session of the local pool for `plan`: it answers
+/// `(batch_atom, std::string, run_batch)` (the string is ignored) by running
+/// the batch on `pool`.
+actor spawn_local_session(actor_system& sys, actor pool,
+                          std::shared_ptr<const sweep_plan> plan);
+
+/// Spawns the session of an authenticated remote coordinator `peer`. It
+/// accepts messages only from `peer` and only with `token` (compared in
+/// constant time): `(load_atom, token, sweep_spec)` builds the plan and
+/// answers its number of runs; `(batch_atom, token, run_batch)` checks the
+/// batch and runs it on `pool`. It stops when `peer` goes down. Every
+/// refusal goes to `log`.
+actor spawn_remote_session(actor_system& sys, actor pool, std::string token,
+                           strong_actor_ptr peer,
+                           std::function<void(const std::string&)> log);
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,44 @@
+// caf-consensus sim: one run of a resolved cell, inline or on actors.
+
+#include "caf/consensus/sim/engine/run.hpp"
+
+#include "caf/scoped_actor.hpp"
+
+#include "caf/consensus/engine.hpp"
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/agents/agents.hpp"
+#include "caf/consensus/sim/engine/actor_engine.hpp"
+
+namespace caf::consensus::sim {
+
+std::string to_string(engine_kind x) {
+  return x == engine_kind::actors ? "actors" : "inline";
+}
+
+expected<state> run_inline(const scenario& cell, uint64_t seed) {
+  auto eng = engine::make(cell.prompt, participant_ids(cell),
+                          run_params(cell, seed));
+  if (!eng)
+    return std::move(eng.error());
+  auto agents = make_agents(cell);
+  auto aseed = agents_seed(seed);
+  return consensus::run_inline(*eng, [&](const request& req) {
+    return answer(cell.world, agents[req.index], aseed, req);
+  });
+}
+
+expected<state> run_state(const scenario& cell, uint64_t cell_index,
+                          uint64_t replicate, engine_kind engine,
+                          actor_system* sys) {
+  auto seed = run_seed(cell, cell_index, replicate);
+  if (engine == engine_kind::inline_calls)
+    return run_inline(cell, seed);
+  if (sys == nullptr)
+    return make_error(errc::invalid_params,
+                      "the actor engine needs an actor system");
+  scoped_actor self{*sys};
+  actor_engine eng{self.ptr()};
+  return eng.run(cell, seed);
+}
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,71 @@
+// caf-consensus sim: cell labels and the JSON form of a resolved cell.
+
+#include "caf/consensus/sim/scenario/describe.hpp"
+
+namespace caf::consensus::sim {
+
+using json = nlohmann::json;
+
+std::string cell_label(const scenario& s, uint64_t cell) {
+  if (s.sweep.empty())
+    return {};
+  auto coords = cell_coordinates(s, cell);
+  std::string out;
+  for (size_t i = 0; i < s.sweep.size(); ++i) {
+    if (!out.empty())
+      out += ", ";
+    out += s.sweep[i].key + "=" + s.sweep[i].values[coords[i]];
+  }
+  return out;
+}
+
+json cell_json(const scenario& c) {
+  auto& ps = c.ps;
+  json p = json::object();
+  p["policy"] = ps.policy;
+  p["rounds"] = ps.rounds;
+  p["k"] = ps.k;
+  p["alpha"] = ps.alpha;
+  p["beta_1"] = ps.beta_1;
+  p["beta_2"] = ps.beta_2;
+  p["timeout_ms"] = ps.timeout_ms;
+  p["beta"] = ps.beta;
+  p["alpha_preference"] = ps.alpha_preference;
+  p["alpha_confidence"] = ps.alpha_confidence;
+  p["luminance_weighted"] = ps.luminance_weighted;
+  p["stop_on_unanimity"] = ps.stop_on_unanimity;
+  p["extractor"] = to_string(ps.extractor);
+  p["extractor_pattern"] = ps.extractor_pattern;
+  json groups = json::array();
+  for (auto& g : c.groups) {
+    json lat = json::object();
+    lat["dist"] = to_string(g.latency.type);
+    lat["a"] = g.latency.a;
+    lat["b"] = g.latency.b;
+    if (!g.latency.values.empty())
+      lat["values"] = g.latency.values;
+    json answers = json::object();
+    for (size_t i = 0; i < g.labels.size(); ++i)
+      answers[g.labels[i]] = g.weights[i];
+    groups.push_back(json{{"name", g.name},
+                          {"count", g.count},
+                          {"latency", lat},
+                          {"fail", g.fail},
+                          {"no_answer", g.no_answer},
+                          {"crash_after", g.crash_after},
+                          {"answers", answers},
+                          {"behaviour", to_string(g.refine)},
+                          {"conform_p", g.conform_p},
+                          {"wrong_label", g.wrong_label},
+                          {"noise", g.noise}});
+  }
+  json labels = json::object();
+  for (size_t i = 0; i < c.world.labels.size(); ++i)
+    labels[c.world.labels[i]] = c.world.templates[i];
+  return json{{"params", p},
+              {"agents", groups},
+              {"labels", labels},
+              {"ground_truth", c.world.ground_truth}};
+}
+
+} // namespace caf::consensus::sim

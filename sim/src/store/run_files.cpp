@@ -1,0 +1,100 @@
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+
+#include <sstream>
+
+namespace caf::consensus::sim {
+
+using json = nlohmann::json;
+
+namespace {
+
+std::string num(double x) {
+  return json(x).dump(); // shortest representation that round-trips
+}
+
+std::string csv_field(const std::string& x) {
+  if (x.find_first_of(",\"\n\r") == std::string::npos)
+    return x;
+  std::string out = "\"";
+  for (auto c : x) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+} // namespace
+
+std::string runs_csv_header() {
+  return "cell,replicate,seed,policy,rounds,k,alpha,beta_1,beta_2,"
+         "rounds_executed,stop_reason,finalized,winner,winner_label,"
+         "winner_correct,winner_confidence,winner_score,agreement,"
+         "unanimity_round,unanimity_label,calls,failures,timeouts,"
+         "latency_ms,polls_to_decide";
+}
+
+std::string to_csv(const run_metrics& m) {
+  std::ostringstream os;
+  os << m.cell << ',' << m.replicate << ',' << m.seed << ','
+     << csv_field(m.policy) << ',' << m.rounds << ',' << m.k << ','
+     << num(m.alpha) << ',' << num(m.beta_1) << ',' << num(m.beta_2) << ','
+     << m.rounds_executed << ',' << m.stop_reason << ','
+     << (m.finalized ? "true" : "false") << ',' << csv_field(m.winner) << ','
+     << csv_field(m.winner_label) << ','
+     << (m.winner_correct ? "true" : "false") << ',' << num(m.winner_confidence)
+     << ',' << num(m.winner_score) << ',' << num(m.agreement) << ','
+     << m.unanimity_round << ',' << csv_field(m.unanimity_label) << ','
+     << m.calls << ',' << m.failures << ',' << m.timeouts << ',' << m.latency_ms
+     << ',' << m.polls_to_decide;
+  return os.str();
+}
+
+std::string agents_csv_header() {
+  return "cell,replicate,agent,final_label,confidence,calls,failures,"
+         "decided_round,decided_label,decided_polls";
+}
+
+std::string agents_csv(const run_metrics& m) {
+  std::ostringstream os;
+  for (auto& a : m.agents)
+    os << m.cell << ',' << m.replicate << ',' << csv_field(a.agent) << ','
+       << csv_field(a.final_label) << ',' << num(a.confidence) << ',' << a.calls
+       << ',' << a.failures << ',' << a.decided_round << ','
+       << csv_field(a.decided_label) << ',' << a.decided_polls << '\n';
+  return os.str();
+}
+
+json to_json(const run_metrics& m) {
+  json x = json::object();
+  x["cell"] = m.cell;
+  x["replicate"] = m.replicate;
+  x["seed"] = m.seed;
+  x["policy"] = m.policy;
+  x["rounds"] = m.rounds;
+  x["k"] = m.k;
+  x["alpha"] = m.alpha;
+  x["beta_1"] = m.beta_1;
+  x["beta_2"] = m.beta_2;
+  x["rounds_executed"] = m.rounds_executed;
+  x["stop_reason"] = m.stop_reason;
+  x["finalized"] = m.finalized;
+  x["winner"] = m.winner;
+  x["winner_label"] = m.winner_label;
+  x["winner_correct"] = m.winner_correct;
+  x["winner_confidence"] = m.winner_confidence;
+  x["winner_score"] = m.winner_score;
+  x["agreement"] = m.agreement;
+  x["unanimity_round"] = m.unanimity_round;
+  x["unanimity_label"] = m.unanimity_label;
+  x["calls"] = m.calls;
+  x["failures"] = m.failures;
+  x["timeouts"] = m.timeouts;
+  x["latency_ms"] = m.latency_ms;
+  x["polls_to_decide"] = m.polls_to_decide;
+  return x;
+}
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,138 @@
+// caf-consensus sim: a whole sweep on a local worker pool and remote workers.
+
+#include "caf/consensus/sim/sweep/run_sweep.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "caf/actor_system_config.hpp"
+#include "caf/io/middleman.hpp"
+#include "caf/openssl/manager.hpp"
+#include "caf/scoped_actor.hpp"
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/sweep/dispatcher.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
+
+namespace caf::consensus::sim {
+
+namespace {
+
+/// Reads the scenario file remote workers need and checks it is the one `s`
+/// was loaded from.
+expected<std::string> scenario_text_of(const scenario& s) {
+  std::ifstream in{s.file, std::ios::binary};
+  if (!in)
+    return make_error(sweep_errc::bad_message,
+                      "cannot read '" + s.file
+                        + "' to send it to the remote workers");
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  auto text = buf.str();
+  auto again = parse_scenario(text, s.file);
+  if (!again || again->hash != s.hash)
+    return make_error(sweep_errc::bad_message,
+                      "'" + s.file
+                        + "' changed since it was loaded; cannot send it to "
+                          "the remote workers");
+  return text;
+}
+
+size_t auto_batch_size(uint64_t total) {
+  return static_cast<size_t>(std::clamp<uint64_t>(total / 64, 1, 256));
+}
+
+} // namespace
+
+error run_sweep(const scenario& s, const sweep_options& opts) {
+  auto plan = make_plan(s, opts.engine, opts.agent_rows);
+  if (!plan)
+    return std::move(plan.error());
+  auto remote = opts.remote != nullptr && !opts.remote->workers.empty();
+  if (opts.threads == 0 && !remote)
+    return make_error(errc::invalid_params,
+                      "a sweep needs at least one local thread or a remote "
+                      "worker");
+  if (opts.threads > 4096)
+    return make_error(errc::invalid_params, "at most 4096 local threads, got "
+                                              + std::to_string(opts.threads));
+  dispatch_setup ds;
+  ds.plan = *plan;
+  ds.batch_size = opts.batch_size > 0 ? opts.batch_size
+                                      : auto_batch_size((*plan)->total);
+  if (ds.batch_size > max_batch_runs)
+    return make_error(errc::invalid_params, "at most "
+                                              + std::to_string(max_batch_runs)
+                                              + " runs per batch, got "
+                                              + std::to_string(ds.batch_size));
+  ds.local_threads = static_cast<uint32_t>(opts.threads);
+  ds.skip = opts.skip;
+  ds.on_run = opts.on_run;
+  ds.on_batch = opts.on_batch;
+  ds.on_progress = opts.on_progress;
+  ds.on_event = opts.on_event;
+  actor_system_config cfg;
+  cfg.set("scheduler.max-threads", std::max<size_t>(1, opts.threads));
+  // The inline engine computes on the pool's threads, and the scheduler only
+  // carries the sweep's bookkeeping: `sharing` lets its idle threads sleep.
+  // The actor engine runs every call on the scheduler: `stealing` keeps the
+  // actors a worker wakes in that worker's queue, while `sharing`'s single
+  // queue wakes another thread for nearly every message (2 threads ran
+  // slower than 1).
+  cfg.set("scheduler.policy", opts.engine == engine_kind::actors
+                                ? atom("stealing")
+                                : atom("sharing"));
+  if (remote) {
+    auto& ro = *opts.remote;
+    if (ro.secret.size() < min_secret_bytes)
+      return make_error(sweep_errc::bad_credentials,
+                        "remote workers need a shared secret of at least "
+                          + std::to_string(min_secret_bytes) + " bytes");
+    if (auto err = check_tls(ro.tls))
+      return err;
+    auto text = scenario_text_of(s);
+    if (!text)
+      return std::move(text.error());
+    ds.spec = make_spec(**plan, std::move(*text));
+    ds.remote = opts.remote;
+    add_sweep_types(cfg);
+    cfg.load<io::middleman>();
+    if (ro.tls.enabled()) {
+      cfg.load<openssl::manager>();
+      cfg.openssl_certificate = ro.tls.certificate;
+      cfg.openssl_key = ro.tls.key;
+      cfg.openssl_cafile = ro.tls.ca_file;
+    }
+  }
+  actor_system sys{cfg};
+  actor pool;
+  if (opts.threads > 0) {
+    pool = spawn_pool(sys, opts.threads);
+    ds.local = spawn_local_session(sys, pool, *plan);
+  }
+  auto local = ds.local;
+  auto disp = spawn_dispatcher(sys, std::move(ds));
+  error result;
+  {
+    scoped_actor self{sys};
+    self->request(disp, infinite, start_atom::value)
+      .receive(
+        [&](std::vector<worker_report>& reports) {
+          if (opts.on_report)
+            opts.on_report(reports);
+        },
+        [&](error& err) { result = std::move(err); });
+  }
+  if (local)
+    anon_send_exit(local, exit_reason::user_shutdown);
+  if (pool)
+    anon_send_exit(pool, exit_reason::user_shutdown);
+  return result;
+}
+
+} // namespace caf::consensus::sim

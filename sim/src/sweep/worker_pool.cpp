@@ -1,0 +1,208 @@
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/blocking_actor.hpp"
+#include "caf/event_based_actor.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/stateful_actor.hpp"
+
+#include "caf/consensus/sim/engine/actor_engine.hpp"
+#include "caf/consensus/sim/sweep/auth.hpp"
+#include "caf/consensus/sim/sweep/guarded_actor.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
+
+namespace caf::consensus::sim {
+
+namespace {
+
+// -- worker actors ------------------------------------------------------------
+
+/// Runs batches, one at a time, on its own thread. The actor engine keeps
+/// its actors from batch to batch while the runs belong to the same cell.
+/// (`index` is only there because CAF 0.17 dereferences a null
+/// shared_ptr<tuple<>> when spawning a function without arguments: UB that
+/// UBSan reports.)
+void compute(blocking_actor* self, size_t /* index */) {
+  actor_engine eng{self};
+  bool running = true;
+  self->receive_while(running)(
+    [&](plan_batch& x) -> caf::result<batch_result> {
+      auto ms = run_indexed(x.plan, x.batch.runs, eng);
+      if (!ms)
+        return std::move(ms.error());
+      batch_result out;
+      out.id = x.batch.id;
+      out.runs = std::move(*ms);
+      return out;
+    },
+    [&](exit_msg&) { running = false; });
+}
+
+// -- the pool -----------------------------------------------------------------
+
+struct pool_state {
+  std::vector<actor> workers;
+  /// Batches in flight per worker.
+  std::vector<size_t> load;
+  static inline const char* name = "sweep_pool";
+};
+
+behavior pool(stateful_actor<pool_state>* self, size_t threads) {
+  auto& st = self->state;
+  for (size_t i = 0; i < threads; ++i)
+    st.workers.push_back(self->spawn<detached + linked>(compute, i));
+  st.load.assign(threads, 0);
+  return {
+    [=](plan_batch& x) -> caf::result<batch_result> {
+      auto& st = self->state;
+      auto i = static_cast<size_t>(
+        std::min_element(st.load.begin(), st.load.end()) - st.load.begin());
+      ++st.load[i];
+      auto rp = self->make_response_promise<batch_result>();
+      self->request(st.workers[i], infinite, std::move(x))
+        .then(
+          [=](batch_result& r) mutable {
+            --self->state.load[i];
+            rp.deliver(std::move(r));
+          },
+          [=](error& err) mutable {
+            --self->state.load[i];
+            rp.deliver(std::move(err));
+          });
+      return rp;
+    },
+  };
+}
+
+// -- sessions -----------------------------------------------------------------
+
+struct session_config {
+  actor pool;
+  /// Null for the local session (then `token` is not checked).
+  strong_actor_ptr peer;
+  std::string token;
+  std::shared_ptr<const sweep_plan> plan;
+  std::function<void(const std::string&)> log;
+};
+
+/// Checks a batch against the plan; returns an error naming the problem.
+error check_batch(const sweep_plan& p, const run_batch& b) {
+  if (b.runs.empty())
+    return make_error(sweep_errc::bad_message, "empty batch");
+  if (b.runs.size() > max_batch_runs)
+    return make_error(sweep_errc::bad_message,
+                      "batch of " + std::to_string(b.runs.size())
+                        + " runs (at most " + std::to_string(max_batch_runs)
+                        + ")");
+  for (size_t i = 0; i < b.runs.size(); ++i) {
+    if (b.runs[i] >= p.total)
+      return make_error(sweep_errc::bad_message,
+                        "run " + std::to_string(b.runs[i])
+                          + " is outside the sweep (" + std::to_string(p.total)
+                          + " runs)");
+    if (i > 0 && b.runs[i] <= b.runs[i - 1])
+      return make_error(sweep_errc::bad_message,
+                        "batch runs are not strictly increasing");
+  }
+  return error{};
+}
+
+behavior session(event_based_actor* self, std::shared_ptr<session_config> c) {
+  auto refuse = [=](const char* what) -> error {
+    if (c->log)
+      c->log("session: refused a message from "
+             + (self->current_sender()
+                  ? to_string(self->current_sender()->node())
+                  : std::string{"an anonymous sender"})
+             + ": " + what);
+    return make_error(sweep_errc::refused, what);
+  };
+  // Returns an error unless the current message comes from our peer with
+  // our token.
+  auto check = [=](const std::string& token) -> error {
+    if (c->peer == nullptr)
+      return error{}; // local session
+    if (self->current_sender() != c->peer)
+      return refuse("not the authenticated coordinator of this session");
+    if (!equal_secure(token, c->token))
+      return refuse("wrong session token");
+    return error{};
+  };
+  if (c->peer != nullptr) {
+    self->monitor(c->peer);
+    self->set_down_handler([=](down_msg& dm) {
+      if (dm.source == c->peer)
+        self->quit();
+    });
+  }
+  return {
+    [=](load_atom, const std::string& token,
+        const sweep_spec& spec) -> caf::result<uint64_t> {
+      if (auto err = check(token))
+        return err;
+      if (c->plan != nullptr) {
+        if (fingerprint(*c->plan) != spec.fingerprint)
+          return make_error(sweep_errc::bad_message,
+                            "this session already runs another sweep");
+        return c->plan->total;
+      }
+      auto p = plan_from_spec(spec);
+      if (!p) {
+        if (c->log)
+          c->log("session: cannot run the coordinator's sweep: "
+                 + render_sweep_error(p.error()));
+        return std::move(p.error());
+      }
+      c->plan = std::move(*p);
+      if (c->log)
+        c->log("session: loaded " + c->plan->base.file + " ("
+               + std::to_string(c->plan->total) + " runs, engine "
+               + to_string(c->plan->engine) + ")");
+      return c->plan->total;
+    },
+    [=](batch_atom, const std::string& token,
+        run_batch& b) -> caf::result<batch_result> {
+      if (auto err = check(token))
+        return err;
+      if (c->plan == nullptr)
+        return make_error(sweep_errc::bad_message,
+                          "no sweep loaded in this session");
+      if (auto err = check_batch(*c->plan, b))
+        return err;
+      self->delegate(c->pool, plan_batch{c->plan, std::move(b)});
+      return delegated<batch_result>{};
+    },
+  };
+}
+
+} // namespace
+
+actor spawn_pool(actor_system& sys, size_t threads) {
+  return sys.spawn(pool, std::max<size_t>(1, threads));
+}
+
+actor spawn_local_session(actor_system& sys, actor pool,
+                          std::shared_ptr<const sweep_plan> plan) {
+  auto c = std::make_shared<session_config>();
+  c->pool = std::move(pool);
+  c->plan = std::move(plan);
+  return sys.spawn(session, std::move(c));
+}
+
+actor spawn_remote_session(actor_system& sys, actor pool, std::string token,
+                           strong_actor_ptr peer,
+                           std::function<void(const std::string&)> log) {
+  auto c = std::make_shared<session_config>();
+  c->pool = std::move(pool);
+  c->token = std::move(token);
+  c->peer = std::move(peer);
+  c->log = std::move(log);
+  return sys.spawn<guarded_actor>(
+    [c](guarded_actor* self) { return session(self, c); });
+}
+
+} // namespace caf::consensus::sim
