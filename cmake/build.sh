@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian machine.
 #
-#   cmake/build.sh run [ARGS...]  install missing Debian packages, build (Release),
-#                                 run `consensus-sim run scenarios/quickstart.yaml`
+#   cmake/build.sh run [ARGS...]  install missing Debian packages, build the CLI
+#                                 and its libraries only (Release), run
+#                                 `consensus-sim run scenarios/quickstart.yaml`
 #                                 (or `consensus-sim ARGS...` when ARGS are given)
-#   cmake/build.sh test           install missing packages, build, run every test (ctest)
+#   cmake/build.sh test           install missing packages, build everything
+#                                 (tests, benchmarks), run every test (ctest)
 #   cmake/build.sh sanitize       the whole test suite again, built with
 #                                 AddressSanitizer + UBSan (dir build-asan)
 #   cmake/build.sh build          install missing packages and build only
@@ -46,18 +48,21 @@ install_missing() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
 }
 
+# build [TARGET...]: configure and build TARGETs (default: everything).
 build() {
   local dir=${BUILD_DIR:-build}
-  echo "==> configuring and building in $dir"
+  local targets=()
+  [ $# -gt 0 ] && targets=(--target "$@")
+  echo "==> configuring and building ${*:-everything} in $dir"
   # shellcheck disable=SC2086
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}" ${CMAKE_ARGS:-} >/dev/null
-  cmake --build "$dir" -j "${JOBS:-$(nproc)}"
+  cmake --build "$dir" -j "${JOBS:-$(nproc)}" "${targets[@]}"
 }
 
 case "$mode" in
   run)
     install_missing
-    build
+    build consensus-sim
     dir=${BUILD_DIR:-build}
     if [ $# -eq 0 ]; then
       set -- run scenarios/quickstart.yaml

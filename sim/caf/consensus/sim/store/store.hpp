@@ -17,6 +17,7 @@
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/run_set.hpp"
 #include "caf/consensus/sim/sweep/manifest.hpp"
 
 struct sqlite3;
@@ -36,32 +37,6 @@ struct store_identity {
   bool agent_rows = false;
   /// The program version that wrote the first run (`program_version`).
   std::string program;
-};
-
-/// A set of canonical run indices (`cell * replicates + replicate`), kept as
-/// sorted half-open intervals: its size grows with the number of gaps, not
-/// with the number of runs.
-class run_set {
-public:
-  /// Adds `idx`; indices must arrive in increasing order.
-  void push_back(uint64_t idx);
-
-  /// Returns whether `idx` is in the set.
-  bool contains(uint64_t idx) const;
-
-  /// Returns the number of indices in the set.
-  uint64_t size() const {
-    return size_;
-  }
-
-  /// Returns the number of intervals.
-  size_t intervals() const {
-    return xs_.size();
-  }
-
-private:
-  std::vector<std::pair<uint64_t, uint64_t>> xs_;
-  uint64_t size_ = 0;
 };
 
 /// The results of one sweep in `DIR/results.db`: one row per finished run,

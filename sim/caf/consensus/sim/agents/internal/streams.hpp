@@ -1,0 +1,63 @@
+// caf-consensus sim: the random streams of a synthetic agent, one per run,
+// agent, round and purpose (private header, not installed).
+//
+// Random streams. Every draw of `answer` comes from its own xoshiro256**
+// stream seeded with
+//
+//   rng::derive(run_seed, {agent.index, round, purpose})
+//
+// where `purpose` is `rng::hash_name` of one of the names below. Streams are
+// thus keyed by what they decide, never by call order, and independent of
+// each other: changing a group's failure rate does not change its latencies
+// or its labels (common random numbers across sweep cells).
+//
+//   "sim.agent.latency"  one latency sample (normal: redraws until >= 0)
+//   "sim.agent.fault"    one uniform draw deciding no-answer / failure
+//   "sim.agent.label"    categorical draws (initial answer, `resample`, and
+//                        the fallback when the request shows no own label)
+//   "sim.agent.refine"   the choice of a behaviour: `conform` coin,
+//                        `copy-peer` pick
+//   "sim.agent.noise"    word-level noise of the rendered text
+//
+// Default templates use a separate, scenario-independent generator seeded
+// with `rng::hash_name(label)`.
+
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "caf/consensus/rng/rng64.hpp"
+
+#include "caf/consensus/sim/agents/agents.hpp"
+
+namespace caf::consensus::sim::agents_internal {
+
+/// Returns the key of a stream purpose (`rng::hash_name` of its name).
+inline uint64_t purpose_key(const char* name) {
+  return rng::hash_name(name, std::strlen(name));
+}
+
+/// The keys of the five purposes.
+struct purposes {
+  uint64_t latency = purpose_key("sim.agent.latency");
+  uint64_t fault = purpose_key("sim.agent.fault");
+  uint64_t label = purpose_key("sim.agent.label");
+  uint64_t refine = purpose_key("sim.agent.refine");
+  uint64_t noise = purpose_key("sim.agent.noise");
+};
+
+/// Returns the keys of the purposes (computed once).
+inline const purposes& purpose() {
+  static const purposes instance;
+  return instance;
+}
+
+/// Returns the stream of agent `a` in `round` for `purpose`.
+inline rng::rng64 stream(uint64_t run_seed, const agent& a, int32_t round,
+                         uint64_t purpose) {
+  auto r = static_cast<uint64_t>(static_cast<int64_t>(round));
+  return rng::rng64{rng::derive(run_seed, {uint64_t{a.index}, r, purpose})};
+}
+
+} // namespace caf::consensus::sim::agents_internal

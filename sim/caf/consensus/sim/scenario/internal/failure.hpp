@@ -1,0 +1,44 @@
+// caf-consensus sim: a problem with one key of a scenario file, and the
+// pieces its message is made of (quoted values, accepted lists, numbers).
+
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "caf/consensus/error.hpp"
+
+namespace caf::consensus::sim::scenario_internal {
+
+/// A problem with one key of a scenario (thrown while parsing or applying).
+struct failure {
+  /// 1-based line; 0: unknown.
+  int line;
+  std::string key;
+  std::string problem;
+};
+
+/// Throws a failure at `line` (1-based; 0: unknown) of key `key`.
+[[noreturn]] void fail(int line, std::string key, std::string problem);
+
+/// Returns `ORIGIN:LINE` (`ORIGIN` alone for line 0).
+std::string where(const std::string& origin, int line);
+
+/// Returns the error of failure `x` in `origin`:
+/// `ORIGIN:LINE: key 'KEY': PROBLEM`.
+error to_error(const std::string& origin, const failure& x);
+
+/// Returns ` (accepted: a, b, c)`, with at most 20 entries.
+std::string accepted(const std::vector<std::string>& xs);
+
+/// Quotes user text for a message: at most 60 bytes (cut at a character
+/// boundary), control characters replaced by '?'.
+std::string quote(const std::string& x);
+
+/// Formats `x` without decimals (`%.0f`).
+std::string fixed(double x);
+
+/// Formats `x` as a stream does (`0.5`, `1e+20`), in the classic locale.
+std::string num(double x);
+
+} // namespace caf::consensus::sim::scenario_internal

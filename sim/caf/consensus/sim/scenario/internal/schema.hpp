@@ -1,0 +1,58 @@
+// caf-consensus sim: the scenario schema: the keys a file may hold, the
+// names it accepts and its size limits.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "caf/consensus/sim/agents/agents.hpp"
+
+namespace caf::consensus::sim::scenario_internal {
+
+// -- limits -------------------------------------------------------------------
+
+constexpr uint64_t max_agents = 100'000;
+constexpr uint64_t max_runs = 1'000'000'000;
+constexpr uint64_t max_replicates = 1'000'000'000;
+constexpr uint64_t max_axis_values = 100'000;
+constexpr uint64_t max_seeds = 1'000'000;
+constexpr int64_t max_rounds = 1'000'000;
+constexpr size_t max_file_size = 64 * 1024 * 1024;
+
+// -- names --------------------------------------------------------------------
+
+/// Top-level keys of a scenario file.
+const std::vector<std::string>& top_keys();
+
+/// Keys of `params` (and sweepable protocol parameters).
+const std::vector<std::string>& param_keys();
+
+/// Keys of one group of `agents`.
+const std::vector<std::string>& group_keys();
+
+/// Keys of a group's `faults`.
+const std::vector<std::string>& fault_keys();
+
+/// Group fields a sweep may set (`agents.<group>.<field>`).
+const std::vector<std::string>& group_axis_fields();
+
+/// Keys a sweep may set: the params, `policy` and `agents.<group>.<field>`.
+std::vector<std::string> axis_keys();
+
+/// Names of the answer behaviours.
+const std::vector<std::string>& behaviour_names();
+
+/// Names of the latency distributions (in `latency_model::kind` order).
+const std::vector<std::string>& dist_names();
+
+/// The file's field names of a distribution's `a` and `b` (empty: unused).
+std::pair<std::string, std::string> dist_fields(latency_model::kind x);
+
+/// Returns the name of distribution `x`.
+std::string dist_name(latency_model::kind x);
+
+} // namespace caf::consensus::sim::scenario_internal

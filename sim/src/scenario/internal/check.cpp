@@ -1,0 +1,154 @@
+// caf-consensus sim: the whole-scenario check.
+
+#include "caf/consensus/sim/scenario/internal/check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <unordered_map>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/policy/policy.hpp"
+#include "caf/consensus/policy/registry.hpp"
+#include "caf/consensus/sim/scenario/internal/failure.hpp"
+#include "caf/consensus/sim/scenario/internal/schema.hpp"
+#include "caf/consensus/sim/scenario/internal/value.hpp"
+
+namespace caf::consensus::sim::scenario_internal {
+
+namespace {
+
+std::string error_text(const error& err) {
+  auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return render(err);
+}
+
+/// Maps a policy's validation message (`k must be >= 1 ...`) to its key.
+std::string blame_param(const std::string& msg) {
+  auto word = msg.substr(0, msg.find(' '));
+  if (word == "timeout")
+    return "params.timeout_ms";
+  auto& keys = param_keys();
+  if (std::find(keys.begin(), keys.end(), word) != keys.end())
+    return "params." + word;
+  return "policy";
+}
+
+} // namespace
+
+std::optional<issue> check(const params& ps,
+                           const std::vector<agent_group>& groups,
+                           const agent_world& world) {
+  auto& labels = world.labels;
+  auto is_label = [&](const std::string& x) {
+    return std::find(labels.begin(), labels.end(), x) != labels.end();
+  };
+  if (!is_label(world.ground_truth))
+    return issue{"ground_truth", "unknown label " + quote(world.ground_truth)
+                                   + accepted(labels)};
+  uint64_t total = 0;
+  for (auto& g : groups)
+    total += g.count;
+  if (groups.empty())
+    return issue{"agents", "expected at least one group"};
+  // Agent ids are `name` (count 1) or `name-1` .. `name-N`: a group of one
+  // named `X-N` collides with group X if X has N agents or more. Only index
+  // the names when such a group exists.
+  std::unordered_map<std::string, size_t> by_name;
+  auto id_like = [](const agent_group& g) {
+    auto dash = g.name.rfind('-');
+    return g.count == 1 && dash != std::string::npos && dash + 1 < g.name.size()
+           && g.name[dash + 1] != '0' && is_int_text(g.name.substr(dash + 1));
+  };
+  if (std::any_of(groups.begin(), groups.end(), id_like))
+    for (size_t i = 0; i < groups.size(); ++i)
+      by_name.emplace(groups[i].name, i);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    auto& g = groups[i];
+    auto path = [i] { return "agents[" + std::to_string(i) + "]"; };
+    sum += g.count;
+    if (sum > max_agents)
+      return issue{path() + ".count", "the scenario has "
+                                        + std::to_string(total)
+                                        + " agents, more than the cap of "
+                                        + std::to_string(max_agents)};
+    if (id_like(g)) {
+      auto dash = g.name.rfind('-');
+      auto n = parse_int<uint64_t>(g.name.substr(dash + 1));
+      auto j = by_name.find(g.name.substr(0, dash));
+      if (n && j != by_name.end() && groups[j->second].count > 1
+          && *n <= groups[j->second].count)
+        return issue{path() + ".name", "agent id " + quote(g.name)
+                                         + " of group "
+                                         + quote(groups[j->second].name)
+                                         + " collides with this group's name"};
+    }
+    auto& lat = g.latency;
+    if (lat.type == latency_model::kind::uniform && lat.a > lat.b)
+      return issue{path() + ".latency.max_ms", "max_ms (" + num(lat.b)
+                                                 + ") must be >= min_ms ("
+                                                 + num(lat.a) + ")"};
+    if (lat.type == latency_model::kind::empirical && lat.values.empty())
+      return issue{path() + ".latency.values_ms",
+                   "expected at least one value"};
+    double weights = 0;
+    for (size_t j = 0; j < g.labels.size(); ++j) {
+      if (!is_label(g.labels[j]))
+        return issue{path() + ".answers." + g.labels[j],
+                     "unknown label " + quote(g.labels[j]) + accepted(labels)};
+      weights += g.weights[j];
+    }
+    if (g.labels.empty() || !(weights > 0) || !std::isfinite(weights))
+      return issue{path() + ".answers",
+                   "the weights must sum to a positive finite number"};
+    if (g.fail + g.no_answer > 1)
+      return issue{path() + ".faults", "fail + no_answer must be <= 1, got "
+                                         + num(g.fail) + " + "
+                                         + num(g.no_answer)};
+    if (!g.wrong_label.empty()) {
+      if (!is_label(g.wrong_label))
+        return issue{path() + ".wrong_label", "unknown label "
+                                                + quote(g.wrong_label)
+                                                + accepted(labels)};
+      if (g.wrong_label == world.ground_truth)
+        return issue{path() + ".wrong_label",
+                     "must differ from the ground truth "
+                       + quote(world.ground_truth)};
+    } else if ((g.refine == behaviour::fixed_wrong
+                || g.refine == behaviour::flip_flop)
+               && labels.size() < 2) {
+      return issue{path() + ".behaviour",
+                   "behaviour "
+                     + std::string{g.refine == behaviour::fixed_wrong
+                                     ? "fixed-wrong"
+                                     : "flip-flop"}
+                     + " needs a label other than the ground truth "
+                     + quote(world.ground_truth)};
+    }
+  }
+  auto pol = policy::make(ps.policy);
+  if (!pol)
+    return issue{"policy", "unknown policy " + quote(ps.policy)
+                             + accepted(policy::names())};
+  if (auto err = (*pol)->validate(ps, static_cast<size_t>(total))) {
+    auto msg = error_text(err);
+    return issue{blame_param(msg), msg};
+  }
+  if (ps.extractor == extractor_kind::regex) {
+    if (ps.extractor_pattern.empty())
+      return issue{"params.extractor",
+                   "extractor 'regex' needs a non-empty extractor_pattern"};
+    try {
+      std::regex re{ps.extractor_pattern, std::regex::ECMAScript};
+    } catch (const std::exception& e) {
+      return issue{"params.extractor_pattern",
+                   "not a valid regex: " + std::string{e.what()}};
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace caf::consensus::sim::scenario_internal

@@ -1,0 +1,132 @@
+// caf-consensus sim: the scenario file parser: agent groups and their
+// latency.
+
+#include "caf/consensus/sim/scenario/internal/parser.hpp"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "caf/consensus/sim/scenario/internal/failure.hpp"
+#include "caf/consensus/sim/scenario/internal/schema.hpp"
+#include "caf/consensus/sim/scenario/internal/setters.hpp"
+
+namespace caf::consensus::sim::scenario_internal {
+
+latency_model parser::parse_latency(const entry& e) {
+  latency_model m;
+  auto v = e.val();
+  if (v.type == value::kind::scalar) {
+    m.type = latency_model::kind::constant;
+    m.a = to_num(v, 0, inf);
+    return m;
+  }
+  if (v.type != value::kind::map)
+    expected_(v, "a number of ms or a map with 'dist'");
+  // Find `dist` first: it decides which other keys are accepted.
+  std::string dist;
+  int dist_line = e.line;
+  bool has_dist = false;
+  for (auto i = e.node.begin(); i != e.node.end(); ++i) {
+    if (!has_dist && i->first.IsScalar() && i->first.Scalar() == "dist") {
+      has_dist = true;
+      dist_line = line_of(i->first, e.line);
+      dist = to_str(from_node(i->second, e.key + ".dist", dist_line));
+    }
+  }
+  auto& names = dist_names();
+  auto pos = std::find(names.begin(), names.end(), dist);
+  if (!has_dist)
+    missing(e.key_line, e.key + ".dist", accepted(names));
+  if (pos == names.end())
+    fail(dist_line, e.key + ".dist",
+         "unknown distribution " + quote(dist) + accepted(names));
+  m.type = static_cast<latency_model::kind>(pos - names.begin());
+  auto [a, b] = dist_fields(m.type);
+  std::vector<std::string> ok{"dist"};
+  if (m.type == latency_model::kind::empirical) {
+    ok.emplace_back("values_ms");
+  } else {
+    ok.push_back(a);
+    if (!b.empty())
+      ok.push_back(b);
+  }
+  auto es = entries(e.node, e.key, e.line, &ok, "");
+  for (size_t i = 1; i < ok.size(); ++i)
+    if (!find(es, ok[i]))
+      missing(e.key_line, e.key + "." + ok[i], " for dist " + dist);
+  m.b = 0;
+  for (auto& x : es) {
+    if (x.name == "dist")
+      continue;
+    if (x.name == "values_ms") {
+      if (!x.node.IsSequence())
+        expected_(x.val(), "a list of numbers >= 0");
+      size_t i = 0;
+      for (auto y : x.node) {
+        auto yv = from_node(y, x.key + "[" + std::to_string(i++) + "]",
+                            line_of(y, x.line));
+        m.values.push_back(to_num(yv, 0, inf));
+      }
+      if (m.values.empty())
+        expected_(x.val(), "at least one value");
+      m.a = 0;
+    } else if (x.name == a) {
+      m.a = to_num(x.val(), 0, inf);
+    } else {
+      m.b = to_num(x.val(), 0, inf);
+    }
+  }
+  return m;
+}
+
+agent_group parser::parse_group(const YAML::Node& n, size_t index, int line) {
+  agent_group g;
+  auto path = "agents[" + std::to_string(index) + "]";
+  lines_[path] = line;
+  auto es = entries(n, path, line, &group_keys(),
+                    "a map describing a group of agents");
+  auto name = find(es, "name");
+  if (!name)
+    missing(line, path + ".name");
+  auto nv = name->val();
+  g.name = to_str(nv);
+  check_identifier(g.name, "group name", nv.line, nv.key);
+  for (auto& x : es) {
+    auto v = x.val();
+    if (x.name == "count") {
+      g.count = static_cast<uint32_t>(to_int(v, 1, max_agents));
+    } else if (x.name == "latency") {
+      g.latency = parse_latency(x);
+    } else if (x.name == "answers") {
+      auto as = entries(x.node, x.key, x.line, nullptr,
+                        "a map of label: weight");
+      if (as.empty())
+        expected_(v, "at least one label: weight");
+      for (auto& y : as) {
+        check_identifier(y.name, "label", y.key_line, y.key);
+        g.labels.push_back(y.name);
+        g.weights.push_back(to_num(y.val(), 0, inf));
+      }
+    } else if (x.name == "behaviour") {
+      set_behaviour(g, v);
+    } else if (x.name == "wrong_label") {
+      g.wrong_label = to_label(v);
+    } else if (x.name == "noise") {
+      g.noise = to_num(v, 0, 1);
+    } else if (x.name == "faults") {
+      for (auto& y : entries(x.node, x.key, x.line, &fault_keys(),
+                             "a map of fail, no_answer, crash_after")) {
+        if (y.name == "fail")
+          g.fail = to_num(y.val(), 0, 1);
+        else if (y.name == "no_answer")
+          g.no_answer = to_num(y.val(), 0, 1);
+        else
+          set_crash_after(g, y.val());
+      }
+    }
+  }
+  return g;
+}
+
+} // namespace caf::consensus::sim::scenario_internal

@@ -1,0 +1,182 @@
+// caf-consensus sim: loading a scenario: reading the file, YAML syntax
+// errors, the one-document rule, and the hash of the text.
+
+#include "caf/consensus/sim/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/scenario/internal/failure.hpp"
+#include "caf/consensus/sim/scenario/internal/parser.hpp"
+#include "caf/consensus/sim/scenario/internal/schema.hpp"
+#include "caf/consensus/sim/scenario/internal/value.hpp"
+
+namespace caf::consensus::sim {
+
+using namespace scenario_internal;
+
+namespace {
+
+/// Records where each YAML document starts (and ignores everything else).
+class document_counter : public YAML::EventHandler {
+public:
+  std::vector<YAML::Mark> starts;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+  }
+  void OnDocumentEnd() override {
+    // nop
+  }
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {
+    // nop
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {
+    // nop
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    // nop
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    // nop
+  }
+  void OnSequenceEnd() override {
+    // nop
+  }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    // nop
+  }
+  void OnMapEnd() override {
+    // nop
+  }
+};
+
+/// Returns the FNV-1a 64 hash of `text` as 16 hex digits.
+std::string fnv1a(const std::string& text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (auto c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(h));
+  return buf;
+}
+
+} // namespace
+
+expected<scenario> load_scenario(const std::string& path) {
+  auto f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return make_error(errc::malformed_input,
+                      path + ": cannot open: " + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    auto n = std::fread(buf, 1, sizeof(buf), f);
+    text.append(buf, n);
+    if (text.size() > max_file_size) {
+      std::fclose(f);
+      return make_error(errc::malformed_input,
+                        path + ": cannot read: larger than "
+                          + std::to_string(max_file_size / (1024 * 1024))
+                          + " MiB");
+    }
+    if (n < sizeof(buf))
+      break;
+  }
+  auto err = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (err != 0)
+    return make_error(errc::malformed_input,
+                      path + ": cannot read: " + std::strerror(err));
+  return parse_scenario(text, path);
+}
+
+expected<scenario> parse_scenario(const std::string& text,
+                                  const std::string& origin) {
+  auto syntax = [&](const YAML::Exception& e) {
+    auto line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
+    // yaml-cpp may quote raw input bytes: keep the message printable.
+    std::string msg;
+    for (auto c : e.msg)
+      msg += (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) ? '?' : c;
+    if (auto deep = dynamic_cast<const YAML::DeepRecursion*>(&e))
+      msg = "nested too deeply (" + std::to_string(deep->depth()) + " levels)";
+    return make_error(errc::malformed_input,
+                      where(origin, line) + ": YAML syntax error: " + msg);
+  };
+  // Count the documents first (up to two). yaml-cpp 0.7 loops forever on
+  // some malformed input (e.g. a leading ','): it keeps returning empty
+  // documents without consuming anything, so LoadAll never ends. Two
+  // documents starting at the same position mean it is stuck there.
+  document_counter counter;
+  YAML::Node root;
+  try {
+    std::istringstream in{text};
+    YAML::Parser p{in};
+    while (counter.starts.size() < 2 && p.HandleNextDocument(counter)) {
+      // nop
+    }
+    auto& xs = counter.starts;
+    if (xs.size() == 2 && xs[0].pos == xs[1].pos) {
+      auto pos = static_cast<size_t>(std::max(xs[0].pos, 0));
+      auto c = pos < text.size() ? static_cast<unsigned char>(text[pos]) : 0;
+      std::string what = "unexpected character";
+      if (c > 0x20 && c < 0x7F)
+        what += std::string{" '"} + static_cast<char>(c) + "'";
+      return make_error(errc::malformed_input,
+                        where(origin, xs[0].line + 1)
+                          + ": YAML syntax error: " + what);
+    }
+    if (xs.size() == 2)
+      return make_error(errc::malformed_input,
+                        where(origin, xs[1].line + 1)
+                          + ": a second YAML document starts here (a "
+                            "scenario file holds one)");
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return syntax(e);
+  } catch (const std::exception& e) {
+    return make_error(errc::malformed_input,
+                      origin + ": cannot parse: " + e.what());
+  }
+  if (!root.IsDefined() || root.IsNull())
+    return make_error(errc::malformed_input,
+                      origin
+                        + ": empty scenario (expected a map with at "
+                          "least 'ground_truth' and 'agents')");
+  if (!root.IsMap())
+    return make_error(
+      errc::malformed_input,
+      where(origin, line_of(root, 1))
+        + ": expected a map of scenario keys at the top level, got "
+        + describe(from_node(root, "", 0)));
+  try {
+    parser p{origin};
+    auto s = p.run(root);
+    s.hash = fnv1a(text);
+    return s;
+  } catch (const failure& x) {
+    return to_error(origin, x);
+  } catch (const YAML::Exception& e) {
+    return syntax(e);
+  } catch (const std::exception& e) {
+    return make_error(errc::malformed_input,
+                      origin + ": cannot parse: " + e.what());
+  }
+}
+
+} // namespace caf::consensus::sim

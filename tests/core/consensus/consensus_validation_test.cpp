@@ -1,0 +1,71 @@
+// Tests: invalid input is rejected before any call (suite consensus).
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+
+#include "caf/consensus/consensus.hpp"
+#include "caf/consensus/error.hpp"
+
+#include "core/consensus/consensus_helpers.hpp"
+
+namespace cc = caf::consensus;
+
+using cc::params;
+using cc::request;
+using namespace caf::consensus::test;
+
+// -- validation ---------------------------------------------------------------
+
+TEST(consensus, invalid_input_is_rejected_before_any_call) {
+  std::atomic<int> calls{0};
+  auto exec = [&](const std::string& id, const request& req) {
+    ++calls;
+    return cc::make_ok(id, "x", 1, req.round);
+  };
+  {
+    cc::consensus c{{"a", "b", "a"}, exec, quick_params()};
+    EXPECT_EQ(code_of(c.validate()), cc::errc::duplicate_participant);
+    auto st = c.run("q");
+    ASSERT_FALSE(st);
+    EXPECT_EQ(code_of(st.error()), cc::errc::duplicate_participant);
+  }
+  {
+    cc::consensus c{{}, exec, quick_params()};
+    EXPECT_EQ(code_of(c.validate()), cc::errc::no_participants);
+    EXPECT_FALSE(c.run("q"));
+  }
+  {
+    cc::consensus c{{"a", ""}, exec, quick_params()};
+    EXPECT_EQ(code_of(c.validate()), cc::errc::empty_participant_id);
+  }
+  {
+    params ps;
+    ps.alpha = 2;
+    cc::consensus c{{"a", "b"}, exec, ps};
+    EXPECT_EQ(code_of(c.validate()), cc::errc::invalid_params);
+    auto st = c.run("q");
+    ASSERT_FALSE(st);
+    EXPECT_EQ(code_of(st.error()), cc::errc::invalid_params);
+  }
+  {
+    params ps;
+    ps.policy = "unheard-of";
+    EXPECT_EQ(code_of(cc::run("q", {"a"}, exec, ps).error()),
+              cc::errc::unknown_policy);
+  }
+  {
+    cc::consensus c{{"a"}, cc::execute_fn{}, quick_params()};
+    EXPECT_EQ(code_of(c.validate()), cc::errc::invalid_params);
+    EXPECT_FALSE(c.run("q"));
+  }
+  EXPECT_EQ(calls.load(), 0);
+  // Parameters are editable before running.
+  cc::consensus c{{"a", "b"}, exec, quick_params()};
+  c.parameters().k = 0;
+  EXPECT_EQ(code_of(c.validate()), cc::errc::invalid_params);
+  c.parameters().k = 1;
+  EXPECT_FALSE(c.validate());
+  EXPECT_EQ(calls.load(), 0);
+}

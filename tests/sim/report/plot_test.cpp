@@ -1,0 +1,154 @@
+// Tests: gnuplot charts (safe labels, malformed charts, SVG/PNG, errors).
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/report/plot.hpp"
+#include "sim/report/report_fixture.hpp"
+
+using namespace caf::consensus;
+using namespace report_test;
+namespace fs = std::filesystem;
+
+namespace {
+
+sim::line_chart two_series_chart() {
+  sim::line_chart ch;
+  ch.title = "test chart";
+  ch.xlabel = "beta_2";
+  sim::plot_panel p;
+  p.title = "accuracy";
+  p.ylabel = "share";
+  p.unit_range = true;
+  for (int s = 0; s < 2; ++s) {
+    sim::plot_series ser;
+    ser.name = s == 0 ? "first" : "second";
+    for (int i = 0; i < 4; ++i) {
+      ser.x.push_back(0.6 + 0.1 * i);
+      ser.y.push_back(0.5 + 0.1 * i - 0.2 * s);
+      ser.lo.push_back(ser.y.back() - 0.05);
+      ser.hi.push_back(ser.y.back() + 0.05);
+    }
+    p.series.push_back(ser);
+  }
+  ch.panels.push_back(p);
+  return ch;
+}
+
+} // namespace
+
+TEST(plot, text_loses_every_character_gnuplot_could_interpret) {
+  auto x = sim::gnuplot_text("a\"b`c$d@e\\f\ng'h{i}^j beta_2 ≥ 0.5");
+  for (auto c : std::string{"\"`$@\\\n'{}^"})
+    EXPECT_EQ(x.find(c), std::string::npos) << "kept '" << c << "' in " << x;
+  EXPECT_NE(x.find("beta_2 ≥ 0.5"), std::string::npos) << x;
+  EXPECT_EQ(sim::gnuplot_text("ok\xff\xfe"), "ok??");
+  EXPECT_EQ(sim::gnuplot_text("\xe2\x89"), "??"); // cut UTF-8 sequence
+  EXPECT_LE(sim::gnuplot_text(std::string(1000, 'x')).size(), 120u);
+  // Cut on a code point boundary.
+  auto many = sim::gnuplot_text(std::string(200, 'a') + "≥");
+  EXPECT_EQ(many.size(), 120u);
+  std::string multi;
+  for (int i = 0; i < 100; ++i)
+    multi += "≥";
+  auto cut = sim::gnuplot_text(multi);
+  EXPECT_EQ(cut.size() % 3, 0u);
+}
+
+TEST(plot, malformed_charts_are_rejected_with_the_reason) {
+  sim::line_chart empty;
+  empty.title = "t";
+  EXPECT_NE(sim::check_chart(empty).find("has no panel"), std::string::npos);
+  auto ch = two_series_chart();
+  EXPECT_EQ(sim::check_chart(ch), "");
+  ch.panels[0].series[1].lo.pop_back();
+  EXPECT_NE(sim::check_chart(ch).find("differ in length"), std::string::npos);
+  auto cat = two_series_chart();
+  cat.xtics = {"a", "b"};
+  EXPECT_NE(sim::check_chart(cat).find("not a category index"),
+            std::string::npos);
+  auto inf = two_series_chart();
+  inf.panels[0].series[0].x[0] = INFINITY;
+  EXPECT_NE(sim::check_chart(inf).find("not a finite number"),
+            std::string::npos);
+  sim::heatmap_chart hm;
+  hm.title = "h";
+  hm.xtics = {"1", "2"};
+  hm.ytics = {"a"};
+  hm.panels.push_back(sim::heatmap_panel{"p", true, {{0.1}}});
+  EXPECT_NE(sim::check_chart(hm).find("row of 1 cells for 2 x values"),
+            std::string::npos);
+  auto err = sim::draw(empty, sim::plot_format::svg, {});
+  ASSERT_FALSE(err);
+  EXPECT_NE(render(err.error()).find("has no panel"), std::string::npos);
+}
+
+TEST(plot, draws_line_charts_as_svg_and_png) {
+  auto ch = two_series_chart();
+  auto svg = sim::draw(ch, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  EXPECT_EQ(svg->find("<?xml"), 0u);
+  EXPECT_NE(svg->find("<svg"), std::string::npos);
+  EXPECT_NE(svg->find("test chart"), std::string::npos);
+  EXPECT_NE(svg->find("second"), std::string::npos);
+  // Two series, each a band and a line: four plot groups with paths.
+  EXPECT_GE(count_of(*svg, "gnuplot_plot_"), 4u);
+  EXPECT_NE(svg->find("rgb( 31, 119, 180)"), std::string::npos); // #1f77b4
+  EXPECT_NE(svg->find("rgb(255, 127,  14)"), std::string::npos); // #ff7f0e
+  auto png = sim::draw(ch, sim::plot_format::png, {});
+  ASSERT_TRUE(png) << render(png.error());
+  ASSERT_GT(png->size(), 1000u);
+  EXPECT_EQ(png->substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST(plot, draws_heatmaps_and_categorical_charts) {
+  sim::heatmap_chart hm;
+  hm.title = "heat";
+  hm.xlabel = "k";
+  hm.ylabel = "policy";
+  hm.xtics = {"1", "2", "3"};
+  hm.ytics = {"hanzo", "metastable"};
+  hm.panels.push_back(
+    sim::heatmap_panel{"accuracy", true, {{0.1, 0.5, NAN}, {0.9, 0.7, 0.3}}});
+  auto svg = sim::draw(hm, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  EXPECT_NE(svg->find("metastable"), std::string::npos);
+  EXPECT_NE(svg->find("0.9"), std::string::npos); // a cell label
+  auto ch = two_series_chart();
+  ch.xtics = {"a", "b", "c", "d"};
+  for (auto& s : ch.panels[0].series)
+    for (size_t i = 0; i < s.x.size(); ++i)
+      s.x[i] = static_cast<double>(i);
+  auto cat = sim::draw(ch, sim::plot_format::svg, {});
+  ASSERT_TRUE(cat) << render(cat.error());
+  EXPECT_GE(count_of(*cat, "gnuplot_plot_"), 2u);
+}
+
+TEST(plot, labels_cannot_run_commands) {
+  temp_dir tmp;
+  auto victim = tmp.path / "pwned";
+  auto ch = two_series_chart();
+  ch.title = "`touch " + victim.string() + "`";
+  ch.xlabel = "\" ; system(\"touch " + victim.string() + "\") ; \"";
+  ch.panels[0].series[0].name = "@x $y \\\"";
+  auto svg = sim::draw(ch, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  EXPECT_FALSE(fs::exists(victim));
+}
+
+TEST(plot, missing_or_failing_gnuplot_is_a_clear_error) {
+  sim::gnuplot_options opts;
+  opts.program = "/nonexistent/gnuplot";
+  auto r = sim::draw(two_series_chart(), sim::plot_format::svg, opts);
+  ASSERT_FALSE(r);
+  EXPECT_NE(render(r.error()).find("gnuplot-nox"), std::string::npos)
+    << render(r.error());
+  auto bad = sim::run_gnuplot("this is not a gnuplot command\n", {});
+  ASSERT_FALSE(bad);
+  EXPECT_NE(render(bad.error()).find("gnuplot failed"), std::string::npos)
+    << render(bad.error());
+}

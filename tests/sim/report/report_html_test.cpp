@@ -1,0 +1,141 @@
+// Tests: the HTML report (escaping, SVG ids, charts, tables, limits).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/report/report.hpp"
+#include "sim/report/report_fixture.hpp"
+
+using namespace caf::consensus;
+using namespace report_test;
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+TEST(report_html, escapes_text_and_isolates_svg_ids) {
+  EXPECT_EQ(sim::html_escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+  std::string svg = "<?xml version=\"1.0\"?>\n<svg>\n<g id=\"gnuplot_canvas\">"
+                    "<path id='gpPt1' d='M0,0'/><use xlink:href='#gpPt1'/>"
+                    "<rect fill=\"url(#grad)\"/><g grid='x'/></g></svg>";
+  auto x = sim::inline_svg(svg, "c3-");
+  EXPECT_EQ(x.find("<?xml"), std::string::npos);
+  EXPECT_EQ(x.find("<svg"), 0u);
+  EXPECT_NE(x.find("id=\"c3-gnuplot_canvas\""), std::string::npos);
+  EXPECT_NE(x.find("id='c3-gpPt1'"), std::string::npos);
+  EXPECT_NE(x.find("xlink:href='#c3-gpPt1'"), std::string::npos);
+  EXPECT_NE(x.find("url(#c3-grad)"), std::string::npos);
+  EXPECT_NE(x.find("grid='x'"), std::string::npos);
+}
+
+TEST(report_html, quickstart_report_is_self_contained_and_complete) {
+  temp_dir tmp;
+  auto res = sim::load_results(quickstart_dir().string());
+  ASSERT_TRUE(res);
+  sim::report_options opts;
+  opts.out_dir = (tmp.path / "out").string();
+  auto w = sim::write_report(*res, opts);
+  ASSERT_TRUE(w) << render(w.error());
+  EXPECT_TRUE(fs::exists(tmp.path / "out" / "charts" / "01-beta_2.svg"));
+  EXPECT_TRUE(fs::exists(tmp.path / "out" / "charts" / "01-beta_2.png"));
+  auto html = slurp(w->html_path);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  // Only the SVG namespaces look like URLs.
+  std::regex url{"https?://[^\"' <]*"};
+  for (auto i = std::sregex_iterator(html.begin(), html.end(), url);
+       i != std::sregex_iterator(); ++i)
+    EXPECT_NE(i->str().find("www.w3.org"), std::string::npos) << i->str();
+  EXPECT_EQ(count_of(html, "<figure class=\"chart\""), 1u);
+  EXPECT_EQ(count_of(html, "<svg"), 1u);
+  EXPECT_NE(html.find("quickstart"), std::string::npos);
+  EXPECT_NE(html.find("Scenario and manifest"), std::string::npos);
+  EXPECT_NE(html.find(load("quickstart.yaml", 1).hash), std::string::npos);
+  EXPECT_NE(html.find("finalize rate"), std::string::npos);
+  EXPECT_NE(html.find("accuracy among finalized"), std::string::npos);
+  EXPECT_NE(html.find("mean rounds"), std::string::npos);
+  // Every cell of the summary table.
+  for (auto v : {"0.6", "0.7", "0.8", "0.9"})
+    EXPECT_NE(html.find("<td>" + std::string{v} + "</td>"), std::string::npos);
+}
+
+TEST(report_html, two_swept_parameters_get_heatmaps_and_a_policy_section) {
+  temp_dir tmp;
+  write_results(load("hanzo-never-finalizes.yaml", 20), tmp.path / "hz");
+  auto res = sim::load_results((tmp.path / "hz").string());
+  ASSERT_TRUE(res) << render(res.error());
+  auto lines = sim::line_charts(*res, nullptr);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].first, "01-policy");
+  EXPECT_EQ(lines[0].second.xtics,
+            (std::vector<std::string>{"hanzo", "metastable"}));
+  EXPECT_NE(lines[0].second.title.find("Policies compared"), std::string::npos);
+  // One series per value of the other parameter.
+  EXPECT_EQ(lines[0].second.panels[0].series.size(), 3u);
+  auto maps = sim::heatmaps(*res);
+  ASSERT_EQ(maps.size(), 1u);
+  EXPECT_EQ(maps[0].first, "heatmap-policy-beta_2");
+  // hanzo (x = 0) at beta_2 = 0.8 (y = 2) never finalizes; metastable does.
+  auto& z = maps[0].second.panels[0].z;
+  EXPECT_DOUBLE_EQ(z[2][0], 0.0);
+  EXPECT_DOUBLE_EQ(z[2][1], 1.0);
+  sim::report_options opts;
+  opts.out_dir = (tmp.path / "out").string();
+  opts.png = false;
+  auto w = sim::write_report(*res, opts);
+  ASSERT_TRUE(w) << render(w.error());
+  EXPECT_EQ(w->chart_paths.size(), 3u);
+  auto html = slurp(w->html_path);
+  EXPECT_NE(html.find("Policies compared"), std::string::npos);
+  EXPECT_EQ(count_of(html, "<figure class=\"chart\""), 3u);
+  EXPECT_FALSE(fs::exists(tmp.path / "out" / "charts" / "01-policy.png"));
+}
+
+TEST(report_html, large_sparse_sweeps_stay_readable) {
+  // A 100 x 100 grid with one cell present: the table lists that cell and
+  // counts the missing ones; no 10,000-cell heatmap is drawn.
+  temp_dir tmp;
+  auto dir = tmp.path / "sparse";
+  fs::create_directories(dir);
+  json vals_a = json::array();
+  json vals_b = json::array();
+  for (int i = 0; i < 100; ++i) {
+    vals_a.push_back(std::to_string(i));
+    vals_b.push_back("v" + std::to_string(i));
+  }
+  json manifest{{"scenario", {{"name", "sparse"}}},
+                {"sweep",
+                 json::array({json{{"key", "a"}, {"values", vals_a}},
+                              json{{"key", "b"}, {"values", vals_b}}})}};
+  spit(dir / "manifest.json", manifest.dump());
+  std::istringstream first{slurp(quickstart_dir() / "summary.jsonl")};
+  std::string line;
+  std::getline(first, line);
+  auto cell = json::parse(line);
+  cell["cell"] = 205; // a = 2, b = v5
+  cell["assignment"] = json{{"a", "2"}, {"b", "v5"}};
+  spit(dir / "summary.jsonl", cell.dump() + "\n");
+  auto res = sim::load_results(dir.string());
+  ASSERT_TRUE(res) << render(res.error());
+  EXPECT_EQ(res->cells.size(), 10000u);
+  EXPECT_TRUE(res->cells[205].present);
+  EXPECT_TRUE(sim::heatmaps(*res).empty());
+  auto html = sim::report_html(*res, {}, nullptr);
+  EXPECT_NE(html.find("9999 of 10000 cells have no results"),
+            std::string::npos);
+  EXPECT_EQ(count_of(html, "<i>no results</i>"), 0u);
+  EXPECT_LT(html.size(), 200000u);
+  // Both line charts pool over the other parameter: one line each.
+  auto charts = sim::line_charts(*res, nullptr);
+  ASSERT_EQ(charts.size(), 2u);
+  EXPECT_EQ(charts[0].second.panels[0].series.size(), 1u);
+  EXPECT_EQ(charts[0].second.panels[0].series[0].name, "pooled over b");
+}

@@ -1,0 +1,66 @@
+// Tests: loading scenario files (missing files, directories, the hash).
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+
+#include "sim/scenario/scenario_files.hpp"
+
+using namespace caf::consensus;
+using namespace caf::consensus::sim;
+using namespace caf::consensus::test;
+
+namespace {
+
+/// FNV-1a 64, independent of the implementation under test.
+std::string fnv1a(const std::string& bytes) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx",
+                static_cast<unsigned long long>(h));
+  return buf;
+}
+
+} // namespace
+
+TEST(scenario_load, missing_file) {
+  auto path = data_dir + "/no-such-file.yaml";
+  auto s = load_scenario(path);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(render(s.error()), "malformed_input: " + path
+                                 + ": cannot open: No such file or "
+                                   "directory");
+}
+
+TEST(scenario_load, a_directory_is_not_a_scenario) {
+  auto s = load_scenario(data_dir);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(render(s.error()),
+            "malformed_input: " + data_dir + ": cannot read: Is a directory");
+}
+
+TEST(scenario_load, hash_is_fnv1a_of_the_file_bytes) {
+  EXPECT_EQ(fnv1a(""), "cbf29ce484222325");
+  EXPECT_EQ(fnv1a("a"), "af63dc4c8601ec8c");
+  auto path = good("quickstart.yaml");
+  auto s = must_load(path);
+  EXPECT_EQ(s.hash, fnv1a(slurp(path)));
+  // Same text, same hash; one more byte, another hash.
+  auto text = slurp(path);
+  auto t = parse_scenario(text, "elsewhere.yaml");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->hash, s.hash);
+  auto u = parse_scenario(text + "\n", "elsewhere.yaml");
+  ASSERT_TRUE(u);
+  EXPECT_NE(u->hash, s.hash);
+  EXPECT_EQ(u->hash.size(), 16u);
+}

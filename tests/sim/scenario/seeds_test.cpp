@@ -1,0 +1,52 @@
+// Tests: explicit run seeds (lists and ranges) and their errors.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "caf/consensus/sim/scenario/scenario.hpp"
+
+#include "sim/scenario/scenario_files.hpp"
+
+using namespace caf::consensus;
+using namespace caf::consensus::sim;
+using namespace caf::consensus::test;
+
+TEST(scenario_seeds, range) {
+  auto s = must_load(good("seeds_range.yaml"));
+  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{10, 11, 12, 13, 14}));
+  EXPECT_EQ(s.replicates, 5u);
+  EXPECT_EQ(s.seed, 0u);
+}
+
+TEST(scenario_seeds, list_sets_the_replicates) {
+  auto s = must_parse(base + "seeds: [3, 1, 2]\n");
+  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{3, 1, 2}));
+  EXPECT_EQ(s.replicates, 3u);
+  auto t = must_parse(base + "replicates: 3\nseeds: [3, 1, 2]\n");
+  EXPECT_EQ(t.replicates, 3u);
+  auto u = must_parse(base + "seeds: {from: 0, to: 0}\n");
+  EXPECT_EQ(u.seeds, (std::vector<uint64_t>{0}));
+}
+
+TEST(scenario_seeds, errors) {
+  EXPECT_EQ(parse_error(base + "seeds: []\n"),
+            "malformed_input: inline.yaml:4: key 'seeds': expected at least "
+            "one seed, got an empty list");
+  EXPECT_EQ(parse_error(base + "seeds: [1, x]\n"),
+            "malformed_input: inline.yaml:4: key 'seeds[1]': expected an "
+            "integer in [0, 18446744073709551615], got 'x'");
+  EXPECT_EQ(parse_error(base + "seeds: {from: 1, to: 2000000}\n"),
+            "malformed_input: inline.yaml:4: key 'seeds.to': expected at "
+            "most 1000000 seeds, got 2000000");
+  EXPECT_EQ(parse_error(base + "seeds: {from: 0, to: 18446744073709551615}\n"),
+            "malformed_input: inline.yaml:4: key 'seeds.to': expected at "
+            "most 1000000 seeds, got 2^64");
+  EXPECT_EQ(parse_error(base + "seeds: {from: 1}\n"),
+            "malformed_input: inline.yaml:4: key 'seeds.to': missing "
+            "required key");
+  EXPECT_EQ(parse_error(base + "seeds: {from: 1, to: 2, by: 1}\n"),
+            "malformed_input: inline.yaml:4: key 'seeds.by': unknown key "
+            "(accepted: from, to)");
+}
