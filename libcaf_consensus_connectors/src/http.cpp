@@ -202,13 +202,21 @@ int64_t parse_retry_after(const std::string& value) {
   auto x = trim(value);
   if (x.empty())
     return -1;
-  if (std::all_of(x.begin(), x.end(), [](char c) {
-        return std::isdigit(static_cast<unsigned char>(c));
-      })) {
-    if (x.size() > 9)
-      return -1;
+  auto digits = [](const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+  };
+  if (digits(x)) {
+    auto first = x.find_first_not_of('0');
+    if (first == std::string::npos)
+      return 0;
+    if (x.size() - first > 9)
+      return retry_after_unusable;
     return std::stoll(x) * 1000;
   }
+  if (x[0] == '-' && digits(x.substr(1)))
+    return retry_after_unusable;
   auto when = curl_getdate(x.c_str(), nullptr);
   if (when < 0)
     return -1;

@@ -1,11 +1,24 @@
+// caf-consensus connectors: the MCP Streamable HTTP transport.
+
 #include "caf/consensus/connectors/http_transport.hpp"
+
+#include <algorithm>
+#include <cstdio>
 
 #include "caf/consensus/connectors/sse.hpp"
 #include "caf/consensus/error.hpp"
 
 namespace caf::consensus::connectors {
 
-namespace {} // namespace
+namespace {
+
+std::string hex_byte(unsigned char c) {
+  char buf[3];
+  std::snprintf(buf, sizeof(buf), "%02x", c);
+  return buf;
+}
+
+} // namespace
 
 http_transport::http_transport(std::string endpoint, http_headers headers,
                                io_limits limits)
@@ -113,8 +126,25 @@ error http_transport::send(const json& msg, time_point deadline) {
     return std::move(resp.error());
   }
   if (auto sid = resp->header("mcp-session-id"); !sid.empty()) {
-    if (sid.find_first_of("\r\n") == std::string::npos && sid.size() <= 1024)
-      session_ = sid;
+    // The MCP spec allows only visible ASCII (0x21 to 0x7E) in a session id;
+    // we also cap its length, since the client sends it with every request.
+    auto bad = std::find_if(sid.begin(), sid.end(),
+                            [](char c) { return c < 0x21 || c > 0x7e; });
+    if (sid.size() > max_session_id_bytes)
+      return make_error(errc::malformed_input,
+                        "the " + describe() + " sent an Mcp-Session-Id of "
+                          + std::to_string(sid.size()) + " bytes (at most "
+                          + std::to_string(max_session_id_bytes)
+                          + " are accepted)");
+    if (bad != sid.end())
+      return make_error(errc::malformed_input,
+                        "the " + describe()
+                          + " sent an Mcp-Session-Id with a byte outside "
+                            "visible ASCII (0x"
+                          + hex_byte(static_cast<unsigned char>(*bad))
+                          + " at offset " + std::to_string(bad - sid.begin())
+                          + ")");
+    session_ = sid;
   }
   auto status = resp->status;
   if (status == 200) {

@@ -197,6 +197,10 @@ result openai_agent_connection::execute(const request& req) {
                          + (attempts_ == 1 ? "" : "s") + ")";
     if (!again || attempt >= cfg_.max_retries)
       return fail(why + attempts_text);
+    if (retry_after == retry_after_unusable)
+      return fail(why + attempts_text + "; giving up: its Retry-After '"
+                  + resp->header("retry-after").substr(0, 40)
+                  + "' is negative or too large to wait for");
     auto delay = retry_after >= 0
                    ? retry_after
                    : std::min(cfg_.backoff_ms << std::min(attempt, 20),

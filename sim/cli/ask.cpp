@@ -13,6 +13,7 @@
 #include "caf/consensus/connectors/agent_spec.hpp"
 #include "caf/consensus/connectors/report.hpp"
 #include "caf/consensus/connectors/run.hpp"
+#include "caf/consensus/connectors/terminal.hpp"
 #include "caf/consensus/error.hpp"
 #include "cli/agent_options.hpp"
 #include "cli/options.hpp"
@@ -23,7 +24,9 @@ namespace {
 
 using connectors::json;
 
-/// Returns `text` on one line, cut to `n` code points.
+/// Returns `text` on one line, cut to `n` code points, with control
+/// characters written visibly (an agent's text never reaches the terminal
+/// raw).
 std::string one_line(const std::string& text, size_t n) {
   std::string flat;
   bool space = false;
@@ -38,7 +41,8 @@ std::string one_line(const std::string& text, size_t n) {
     flat += c;
   }
   auto cut = cut_code_points(flat, n);
-  return cut.size() < flat.size() ? cut + "..." : cut;
+  auto safe = connectors::terminal_safe(cut);
+  return cut.size() < flat.size() ? safe + "..." : safe;
 }
 
 std::string fixed(double x, int prec) {
@@ -60,8 +64,9 @@ public:
   void on_answer(const result& r) {
     std::lock_guard<std::mutex> guard{mtx_};
     if (r.round < round_) {
-      out_ << "  (late) " << r.id << " answered round " << r.round << " after "
-           << r.ms << " ms; ignored\n"
+      out_ << "  (late) " << connectors::terminal_safe(r.id)
+           << " answered round " << r.round << " after " << r.ms
+           << " ms; ignored\n"
            << std::flush;
       return;
     }
@@ -86,7 +91,7 @@ public:
     out_ << "  -> " << ok << "/" << ev.results.size() << " answered; "
          << "confidence:";
     for (size_t i = 0; i < ev.participants.size(); ++i)
-      out_ << ' ' << ev.participants[i] << '='
+      out_ << ' ' << connectors::terminal_safe(ev.participants[i]) << '='
            << fixed(i < ev.confidence.size() ? ev.confidence[i] : 0.0, 2);
     out_ << '\n' << std::flush;
     round_ = ev.round + 1;
@@ -104,8 +109,8 @@ private:
   }
 
   void line(const result& r, const char* note = "") {
-    out_ << "  " << std::left << std::setw(static_cast<int>(width_)) << r.id
-         << std::right << "  ";
+    out_ << "  " << std::left << std::setw(static_cast<int>(width_))
+         << connectors::terminal_safe(r.id) << std::right << "  ";
     if (r.ok)
       out_ << "ok      " << std::setw(7) << r.ms << " ms  \""
            << one_line(r.output, 72) << "\"";
@@ -175,7 +180,8 @@ int ask(const args& xs) {
   if (auto rc = parse("ask", xs, desc, pos, vm, synopsis.c_str()))
     return *rc;
   auto fail = [](const std::string& what, int rc) {
-    std::cerr << "consensus-sim ask: " << what << '\n';
+    std::cerr << "consensus-sim ask: " << connectors::terminal_safe(what, true)
+              << '\n';
     return rc;
   };
   if (prompt_arg.empty() && prompt_file.empty())
@@ -238,7 +244,7 @@ int ask(const args& xs) {
     std::cout << "\n";
     if (has_winner) {
       std::cout << (st->finalized ? "FINAL" : "NOT FINAL") << ": winner "
-                << st->winner << " (confidence "
+                << connectors::terminal_safe(st->winner) << " (confidence "
                 << fixed(i < st->confidence.size() ? st->confidence[i] : 0.0, 2)
                 << ", score "
                 << fixed(i < st->scores.size() ? st->scores[i] : 0.0, 2)
@@ -252,7 +258,7 @@ int ask(const args& xs) {
               << st->calls << ", failures " << st->failures << ", timeouts "
               << st->timeouts << "; wall time " << wall << " ms\n";
     if (has_winner)
-      std::cout << "\n" << answer << "\n";
+      std::cout << "\n" << connectors::terminal_safe(answer, true) << "\n";
     std::cout << std::flush;
   }
   return has_winner ? 0 : 3;

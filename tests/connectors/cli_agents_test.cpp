@@ -147,6 +147,35 @@ TEST(cli_ask, openai_agents_and_an_agents_file) {
   EXPECT_TRUE(saw_other);
 }
 
+TEST(cli_ask, terminal_escapes_from_agents_are_shown_not_obeyed) {
+  // Window title, screen clear, a hidden hyperlink, BEL and a C1 CSI.
+  std::string evil = "Paris\x1b]0;pwned\x07 \x1b[2J\x1b]8;;http://x\x1b\\link"
+                     "\x1b]8;;\x1b\\ \xc2\x9b"
+                     "31m";
+  test::chat_server chat;
+  chat.fallback({200, test::completion(evil), {}, {}});
+  auto agent = "m=openai:" + chat.base() + "#test-model";
+  auto r = sim({"ask", "Capital?", "--agent", agent, "--api-key-env",
+                "CAF_TEST_KEY", "--rounds", "0"},
+               {{"CAF_TEST_KEY", "sk-cli"}});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find('\x1b'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find('\x07'), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\xc2\x9b"), std::string::npos) << r.out;
+  EXPECT_TRUE(has(r.out, "Paris\\x1b]0;pwned\\x07 \\x1b[2J")) << r.out;
+  EXPECT_TRUE(has(r.out, "\\u009b31m")) << r.out;
+  // JSON output keeps the text exact (JSON escapes it).
+  auto j = sim({"ask", "Capital?", "--json", "--agent", agent, "--api-key-env",
+                "CAF_TEST_KEY", "--rounds", "0"},
+               {{"CAF_TEST_KEY", "sk-cli"}});
+  EXPECT_EQ(j.status, 0) << j.err;
+  EXPECT_EQ(j.out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(j.err.find('\x1b'), std::string::npos) << j.err;
+  auto doc = nlohmann::json::parse(j.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << j.out;
+  EXPECT_EQ(doc["answer"], evil);
+}
+
 TEST(cli_ask, no_answer_at_all_exits_with_3) {
   auto r = sim({"ask", "q", "--agent", "a=mcp+http:http://127.0.0.1:1/mcp",
                 "--rounds", "1", "--timeout-ms", "5000"});

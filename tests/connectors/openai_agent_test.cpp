@@ -168,6 +168,42 @@ TEST(openai_agent, a_retry_after_beyond_the_budget_gives_up_at_once) {
   EXPECT_NE(r.error.find("120000 ms"), std::string::npos) << r.error;
 }
 
+TEST(openai_agent, a_negative_or_oversized_retry_after_gives_up_at_once) {
+  for (std::string value : {"-5", "99999999999", "-0000000000001"}) {
+    chat_server srv;
+    srv.fallback({429,
+                  R"({"error":{"message":"slow down"}})",
+                  {{"Retry-After", value}},
+                  {}});
+    auto cfg = config(srv);
+    cfg.max_retries = 3;
+    openai_agent_connection agent{cfg, 2000};
+    auto t0 = clock_type::now();
+    auto r = agent.execute(ask("q"));
+    EXPECT_FALSE(r.ok) << value;
+    EXPECT_EQ(agent.last_attempts(), 1) << value;
+    EXPECT_LT(clock_type::now() - t0, 1000ms) << value;
+    EXPECT_NE(r.error.find("giving up: its Retry-After '" + value
+                           + "' is negative or too large to wait for"),
+              std::string::npos)
+      << r.error;
+  }
+}
+
+TEST(openai_agent, a_retry_after_with_leading_zeros_is_honoured) {
+  chat_server srv;
+  srv.fallback({429,
+                R"({"error":{"message":"slow down"}})",
+                {{"Retry-After", "0000000000000"}},
+                {}});
+  auto cfg = config(srv);
+  cfg.max_retries = 2;
+  openai_agent_connection agent{cfg, 2000};
+  auto r = agent.execute(ask("q"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(agent.last_attempts(), 3) << r.error;
+}
+
 TEST(openai_agent, a_stalled_server_times_out) {
   chat_server srv;
   srv.fallback({200, completion("too late"), {}, 1200ms});

@@ -19,3 +19,14 @@ TEST(http_util, parses_retry_after_and_urls) {
   EXPECT_FALSE(is_http_url("http://"));
   EXPECT_FALSE(is_http_url("http://h x"));
 }
+
+TEST(http_util, a_negative_or_oversized_retry_after_is_unusable) {
+  EXPECT_EQ(parse_retry_after("-5"), retry_after_unusable);
+  EXPECT_EQ(parse_retry_after("-0"), retry_after_unusable);
+  EXPECT_EQ(parse_retry_after("1000000000"), retry_after_unusable);
+  EXPECT_EQ(parse_retry_after("99999999999999999999999"), retry_after_unusable);
+  EXPECT_EQ(parse_retry_after("999999999"), 999999999000);
+  EXPECT_EQ(parse_retry_after("0000000000007"), 7000);
+  EXPECT_EQ(parse_retry_after("00000000000"), 0);
+  EXPECT_EQ(parse_retry_after("-"), -1);
+}

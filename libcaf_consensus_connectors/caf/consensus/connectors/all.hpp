@@ -17,4 +17,5 @@
 #include "caf/consensus/connectors/run.hpp"
 #include "caf/consensus/connectors/sse.hpp"
 #include "caf/consensus/connectors/stdio_transport.hpp"
+#include "caf/consensus/connectors/terminal.hpp"
 #include "caf/consensus/connectors/transport.hpp"

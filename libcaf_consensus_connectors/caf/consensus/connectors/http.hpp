@@ -72,8 +72,14 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
+/// What `parse_retry_after` returns for a value that names a delay no client
+/// can wait for: negative delta seconds, or more than 9 digits (over 31
+/// years). A caller gives up at once instead of retrying.
+constexpr int64_t retry_after_unusable = -2;
+
 /// Returns the delay a `Retry-After` value asks for in milliseconds (delta
-/// seconds or an HTTP date), or -1 when the value is absent or malformed.
+/// seconds or an HTTP date), -1 when the value is absent or malformed, or
+/// `retry_after_unusable` when it is negative or does not fit.
 int64_t parse_retry_after(const std::string& value);
 
 /// Returns whether `url` starts with `http://` or `https://` and has a host.

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <deque>
 #include <string>
 
@@ -9,6 +10,10 @@
 #include "caf/consensus/connectors/transport.hpp"
 
 namespace caf::consensus::connectors {
+
+/// The longest `Mcp-Session-Id` the client accepts from a server (a longer one
+/// fails the request that carried it).
+constexpr size_t max_session_id_bytes = 1024;
 
 /// MCP "Streamable HTTP" transport (protocol revisions 2025-03-26 and
 /// later): every message is POSTed to one endpoint with
