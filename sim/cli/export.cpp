@@ -2,8 +2,10 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/store/output_file.hpp"
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/store/store.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
@@ -57,15 +59,20 @@ int export_runs(const args& xs) {
               << " has no agent rows (the sweep ran without --agents)\n";
     return 1;
   }
-  std::ofstream file;
-  if (!output.empty()) {
-    file.open(output, std::ios::trunc | std::ios::binary);
-    if (!file) {
-      std::cerr << "consensus-sim export: cannot write '" << output << "'\n";
+  // A file goes through a temporary file renamed into place, and never onto
+  // the store it is made from.
+  std::optional<sim::output_file> file;
+  if (vm.count("output")) {
+    auto f = sim::output_file::open(
+      output, {store->path(), store->path() + "-wal", store->path() + "-shm"});
+    if (!f) {
+      std::cerr << "consensus-sim export: "
+                << sim::render_sweep_error(f.error()) << '\n';
       return 1;
     }
+    file.emplace(std::move(*f));
   }
-  std::ostream& out = output.empty() ? std::cout : file;
+  std::ostream& out = file ? file->stream() : std::cout;
   if (format == "csv")
     out << (agents ? sim::agents_csv_header() : sim::runs_csv_header()) << '\n';
   uint64_t n = 0;
@@ -84,8 +91,14 @@ int export_runs(const args& xs) {
               << '\n';
     return 1;
   }
-  if (!out) {
-    std::cerr << "consensus-sim export: write error\n";
+  if (file) {
+    if (auto err = file->commit()) {
+      std::cerr << "consensus-sim export: " << sim::render_sweep_error(err)
+                << '\n';
+      return 1;
+    }
+  } else if (!out) {
+    std::cerr << "consensus-sim export: write error on standard output\n";
     return 1;
   }
   auto& id = store->identity();

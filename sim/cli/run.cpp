@@ -17,7 +17,11 @@
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/report/summary.hpp"
+#include "caf/consensus/sim/report/summary_files.hpp"
+#include "caf/consensus/sim/scenario/overrides.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/output_file.hpp"
+#include "caf/consensus/sim/store/run_export.hpp"
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/store/store.hpp"
 #include "caf/consensus/sim/sweep/distributed.hpp"
@@ -113,7 +117,7 @@ int run(const args& xs) {
   std::string out_dir;
   std::string engine_name;
   size_t threads = 0;
-  uint64_t replicates = 0;
+  std::string replicates;
   bool quiet = false;
   bool agent_rows = false;
   bool resume = false;
@@ -139,7 +143,8 @@ int run(const args& xs) {
     "actors: participants are CAF actors driven by the coordinator; "
     "inline: the same code called directly (faster, identical results)")(
     "replicates,r", po::value(&replicates),
-    "override the scenario's replicates per cell")(
+    "override the scenario's replicates per cell (an integer in [1, 10^9]; "
+    "cells x replicates <= 10^9, as in the file)")(
     "agents", po::bool_switch(&agent_rows),
     "also write agents.csv (one row per agent per run) into --out")(
     "workers,w", po::value(&workers),
@@ -195,6 +200,10 @@ int run(const args& xs) {
                              std::pair{"--stall-timeout", stall_timeout}})
     if (!(value >= 0.01 && value <= 86400))
       return fail(std::string{name} + " must be in [0.01, 86400] seconds", 2);
+  for (auto [name, value] : {std::pair{"out", &out_dir},
+                             std::pair{"workers", &workers}})
+    if (vm.count(name) && value->empty())
+      return fail(std::string{"--"} + name + " needs a value, got ''", 2);
   if (resume && out_dir.empty())
     return fail("--resume needs --out DIR (the directory of the sweep to "
                 "continue)",
@@ -229,13 +238,9 @@ int run(const args& xs) {
   auto sc = sim::load_scenario(file);
   if (!sc)
     return fail(render(sc.error()));
-  if (vm.count("replicates")) {
-    if (replicates < 1 || !sc->seeds.empty())
-      return fail("--replicates must be >= 1 and cannot be combined with a "
-                  "scenario that lists seeds",
-                  2);
-    sc->replicates = replicates;
-  }
+  if (vm.count("replicates"))
+    if (auto err = sim::override_replicates(*sc, replicates))
+      return fail(render(err), 2);
   auto cells = sim::cell_count(*sc);
   auto total = cells * sc->replicates;
   auto agents = sim::participant_ids(*sc).size();
@@ -343,7 +348,10 @@ int run(const args& xs) {
     = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
         .count();
   if (store) {
-    auto n = export_results(*store, out_dir, summaries);
+    auto n = sim::export_runs(*store, out_dir, [&](const sim::run_metrics& m) {
+      if (m.cell < summaries.size())
+        summaries[m.cell].add(m);
+    });
     if (!n)
       return fail(sim::render_sweep_error(n.error()));
     if (*n != total)
@@ -364,11 +372,11 @@ int run(const args& xs) {
     print_workers(std::cout, reports);
   }
   if (!out_dir.empty()) {
-    {
-      std::ofstream mf{fs::path{out_dir} / "manifest.json", std::ios::trunc};
-      mf << sim::manifest(*sc, engine, cmdline).dump(2) << '\n';
-    }
-    if (auto err = write_summaries(out_dir, *sc, summaries))
+    if (auto err
+        = sim::write_file((fs::path{out_dir} / "manifest.json").string(),
+                          sim::manifest(*sc, engine, cmdline).dump(2) + "\n"))
+      return fail(sim::render_sweep_error(err));
+    if (auto err = sim::write_summaries(out_dir, *sc, summaries))
       return fail(sim::render_sweep_error(err));
     std::cout << "Results: " << out_dir
               << "/{results.db,runs.csv,runs.jsonl,summary.csv,summary.jsonl,"

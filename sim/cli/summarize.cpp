@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "caf/consensus/sim/report/summary.hpp"
+#include "caf/consensus/sim/store/run_export.hpp"
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/store/store.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
@@ -51,7 +52,10 @@ int summarize(const args& xs) {
     return 1;
   }
   std::vector<sim::cell_summary> cells(sim::cell_count(*sc));
-  auto n = export_results(*store, "", cells);
+  auto n = sim::export_runs(*store, "", [&](const sim::run_metrics& m) {
+    if (m.cell < cells.size())
+      cells[m.cell].add(m);
+  });
   if (!n) {
     std::cerr << "consensus-sim summarize: "
               << sim::render_sweep_error(n.error()) << '\n';

@@ -15,7 +15,7 @@ expect() {
   local want=$1 regex=$2
   shift 2
   local out rc
-  out=$("$sim" "$@" 2>&1 </dev/null)
+  out=$(timeout 30 "$sim" "$@" 2>&1 </dev/null)
   rc=$?
   if [ "$rc" -ne "$want" ] || ! grep -qE -- "$regex" <<<"$out"; then
     echo "FAIL: consensus-sim $* -> exit $rc (want $want), output:"
@@ -38,7 +38,14 @@ expect 2 "argument \('x'\) for option '--threads' is invalid" run "$q" --threads
 expect 2 "--threads must be in \[0, 1024\], got 5000" run "$q" --threads 5000
 expect 2 "--engine must be 'actors' or 'inline', got 'fast'" run "$q" --engine fast
 expect 2 "unrecognised option '--bogus'" run "$q" --bogus
-expect 2 "--replicates must be >= 1" run "$q" --replicates 0
+expect 2 "--replicates: expected an integer in \\[1, 1000000000\\], got '0'" run "$q" --replicates 0
+expect 2 "--replicates: expected an integer in \\[1, 1000000000\\], got '-1'" run "$q" -r -1
+expect 2 "--replicates: expected an integer in \\[1, 1000000000\\], got '99999999999'" run "$q" -r 99999999999
+expect 2 "--replicates: expected an integer in \\[1, 1000000000\\], got '1e3'" run "$q" -r 1e3
+expect 2 "--replicates: 4 cells x 1000000000 replicates = 4000000000 runs, more than the cap of 1000000000" run "$q" -r 1000000000
+expect 2 "--replicates: .*seeds_range.yaml lists 5 seeds and runs one replicate per seed; to run more, list more seeds" run "$repo/tests/data/scenarios/good/seeds_range.yaml" -r 10
+expect 2 "--out needs a value, got ''" run "$q" --out ''
+expect 2 "--workers needs a value, got ''" run "$q" --workers ''
 expect 2 "--agents needs --out DIR" run "$q" --agents
 expect 2 "missing argument FILE" validate
 expect 2 "missing argument FILE" conform
@@ -58,6 +65,12 @@ head -c 100000 /dev/urandom >"$tmp/random.yaml"
 expect 1 "random.yaml" validate "$tmp/random.yaml"
 mkdir -p "$tmp/dir.yaml"
 expect 1 "dir.yaml" validate "$tmp/dir.yaml"
+# FIFOs are refused at once, never waited on (every expect runs under a
+# timeout: a hang fails the test).
+mkfifo "$tmp/fifo.yaml" "$tmp/fifo.secret"
+expect 1 "fifo.yaml: cannot read: not a regular file" validate "$tmp/fifo.yaml"
+expect 1 "fifo.yaml: cannot read: not a regular file" run "$tmp/fifo.yaml"
+expect 2 "secret file '.*fifo.secret': not a regular file" worker --listen 127.0.0.1:0 --secret-file "$tmp/fifo.secret"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

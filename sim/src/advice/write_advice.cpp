@@ -8,6 +8,7 @@
 #include "caf/consensus/sim/advice/internal/html_page.hpp"
 #include "caf/consensus/sim/advice/output.hpp"
 #include "caf/consensus/sim/report/report.hpp"
+#include "caf/consensus/sim/store/output_file.hpp"
 
 namespace caf::consensus::sim {
 
@@ -22,13 +23,7 @@ error write_advice(const advice_report& rep, const std::string& dir,
     return make_error(errc::malformed_input,
                       "cannot create '" + dir + "/charts': " + ec.message());
   auto write = [&](const fs::path& p, const std::string& bytes) -> error {
-    std::ofstream f{p, std::ios::binary | std::ios::trunc};
-    f << bytes;
-    f.close();
-    if (!f)
-      return make_error(errc::malformed_input,
-                        "cannot write '" + p.string() + "'");
-    return {};
+    return write_file(p.string(), bytes);
   };
   if (auto err = write(fs::path{dir} / "advice.md",
                        advice_markdown(rep, command)))

@@ -5,9 +5,11 @@
 #include "caf/consensus/sim/conformance/conformance.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "caf/consensus/error.hpp"
@@ -46,10 +48,19 @@ std::string get_string(const json& x, const std::string& path) {
 }
 
 int64_t get_int(const json& x, const std::string& path) {
-  if (!x.is_number_integer())
+  if (!x.is_number_integer()) {
+    // A whole number too large for an integer arrives as a float.
+    if (x.is_number_float()) {
+      auto v = x.get<double>();
+      if (std::isfinite(v) && std::trunc(v) == v)
+        throw bad_field{"field '" + path
+                        + "' is out of range (a whole number beyond 64 "
+                          "bits)"};
+    }
     throw bad_field{"field '" + path + "' must be an integer, got "
                     + (x.is_number() ? std::string{"a fraction"}
                                      : std::string{type_name(x)})};
+  }
   if (x.is_number_unsigned() && x.get<uint64_t>() > INT64_MAX)
     throw bad_field{"field '" + path + "' is out of range"};
   return x.get<int64_t>();
@@ -165,12 +176,31 @@ conformance_case parse_case(const json& x, size_t index) {
 expected<std::vector<conformance_case>>
 parse_conformance(const std::string& text, const std::string& origin) {
   json doc;
+  // Duplicate keys are an error, as in scenario files (JSON keeps the last
+  // silently): one set of keys per open object.
+  std::vector<std::set<std::string>> keys;
+  std::string duplicate;
+  auto check = [&](int, json::parse_event_t ev, json& parsed) {
+    if (ev == json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (ev == json::parse_event_t::object_end) {
+      keys.pop_back();
+    } else if (ev == json::parse_event_t::key && duplicate.empty()
+               && !keys.empty() && parsed.is_string()
+               && !keys.back().insert(parsed.get<std::string>()).second) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    doc = json::parse(text);
+    doc = json::parse(text, check);
   } catch (const json::exception& e) { // parse_error, out_of_range (1e400)
     return make_error(errc::malformed_input,
                       origin + ": not valid JSON: " + e.what());
   }
+  if (!duplicate.empty())
+    return make_error(errc::malformed_input,
+                      origin + ": duplicate key '" + duplicate + "'");
   if (!doc.is_object())
     return make_error(errc::malformed_input,
                       origin + ": top level must be an object with 'cases'");

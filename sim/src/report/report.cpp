@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/store/output_file.hpp"
 
 namespace caf::consensus::sim {
 
@@ -24,13 +25,7 @@ expected<report_written> write_report(const results& res,
   report_written written;
   std::vector<chart_file> files;
   auto write = [&](const fs::path& p, const std::string& bytes) -> error {
-    std::ofstream f{p, std::ios::binary | std::ios::trunc};
-    f << bytes;
-    f.close();
-    if (!f)
-      return make_error(errc::malformed_input,
-                        "cannot write '" + p.string() + "'");
-    return {};
+    return write_file(p.string(), bytes);
   };
   auto emit = [&](const std::string& name, const auto& chart,
                   const std::string& caption) -> error {

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <sstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -78,10 +82,27 @@ std::string fnv1a(const std::string& text) {
 } // namespace
 
 expected<scenario> load_scenario(const std::string& path) {
-  auto f = std::fopen(path.c_str(), "rb");
-  if (!f)
+  // Opened without blocking, so that a FIFO is refused instead of waited on.
+  auto fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
     return make_error(errc::malformed_input,
                       path + ": cannot open: " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)
+      || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+    ::close(fd);
+    return make_error(errc::malformed_input,
+                      path
+                        + ": cannot read: not a regular file (a FIFO, "
+                          "socket or device)");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  auto f = ::fdopen(fd, "rb");
+  if (!f) {
+    ::close(fd);
+    return make_error(errc::malformed_input,
+                      path + ": cannot open: " + std::strerror(errno));
+  }
   std::string text;
   char buf[65536];
   for (;;) {

@@ -73,6 +73,27 @@ results_store::~results_store() {
 
 // -- factories ----------------------------------------------------------------
 
+namespace {
+
+/// Returns the URI that opens `path` as an immutable database (no locks, no
+/// WAL index: for files nobody writes).
+std::string immutable_uri(const std::string& path) {
+  std::string out = "file:";
+  for (auto c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static const char* hex = "0123456789ABCDEF";
+      out += '%';
+      out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      out += hex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "?immutable=1";
+}
+
+} // namespace
+
 bool results_store::exists(const std::string& dir) {
   std::error_code ec;
   return fs::exists(db_path(dir), ec);
@@ -100,12 +121,22 @@ expected<results_store> results_store::open_db(const std::string& dir,
   auto flags = write ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                      : SQLITE_OPEN_READWRITE;
   auto rc = sqlite3_open_v2(out.path_.c_str(), &out.db_, flags, nullptr);
-  if (rc != SQLITE_OK && !write) {
-    // A read-only file system or file: readers may still read.
+  if (!write
+      && (rc != SQLITE_OK || sqlite3_db_readonly(out.db_, "main") == 1)) {
+    // We may not write the file or its folder (a read-only medium, another
+    // user's store), so SQLite cannot keep the WAL index it needs for a
+    // shared read. A finished store has no write-ahead log left: read it as
+    // an immutable file. With a log, fall back to a plain read-only open.
     sqlite3_close(out.db_);
     out.db_ = nullptr;
-    rc = sqlite3_open_v2(out.path_.c_str(), &out.db_, SQLITE_OPEN_READONLY,
-                         nullptr);
+    std::error_code ec;
+    auto wal = fs::file_size(out.path_ + "-wal", ec);
+    if (ec || wal == 0)
+      rc = sqlite3_open_v2(immutable_uri(out.path_).c_str(), &out.db_,
+                           SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
+    else
+      rc = sqlite3_open_v2(out.path_.c_str(), &out.db_, SQLITE_OPEN_READONLY,
+                           nullptr);
   }
   if (rc != SQLITE_OK)
     return make_error(sweep_errc::store_failed,

@@ -180,8 +180,10 @@ spawn_basp_guard(actor_system& sys, const endpoint& listen, uint16_t upstream,
                  uint32_t max_payload, size_t max_connections,
                  std::function<void(const std::string&)> log) {
   auto& mm = sys.middleman();
+  // SO_REUSEADDR: a worker restarted at once binds its port again although
+  // its killed predecessor's connections still linger in TIME_WAIT.
   auto acceptor = mm.backend().new_tcp_doorman(listen.port, listen.host.c_str(),
-                                               false);
+                                               true);
   if (!acceptor)
     return make_error(sweep_errc::network_failed,
                       "cannot listen on " + to_string(listen) + ": "

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -109,6 +111,11 @@ expected<std::string> load_secret(const std::string& file) {
   std::string origin;
   if (!file.empty()) {
     origin = "secret file '" + file + "'";
+    // A FIFO would block the open below until a writer comes: refuse it.
+    struct stat st;
+    if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      return make_error(sweep_errc::bad_credentials,
+                        "cannot read the " + origin + ": not a regular file");
     std::ifstream in{file, std::ios::binary};
     if (!in)
       return make_error(sweep_errc::bad_credentials,
@@ -177,6 +184,11 @@ error check_tls(const tls_options& x) {
                       "missing: "
                         + missing);
   for (auto* f : {&x.certificate, &x.key, &x.ca_file}) {
+    struct stat st;
+    if (::stat(f->c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+      return make_error(sweep_errc::bad_credentials,
+                        "cannot read TLS file '" + *f
+                          + "': not a regular file");
     std::ifstream in{*f};
     if (!in)
       return make_error(sweep_errc::bad_credentials,

@@ -266,7 +266,9 @@ worker_node::start(worker_node_options opts) {
   auto& st = *node->impl_;
   if (o.tls.enabled()) {
     // TLS: only peers with a certificate our CA vouches for get to BASP.
-    auto port = openssl::publish(st.gate, o.listen.port, o.listen.host.c_str());
+    // SO_REUSEADDR, as for plain TCP (see spawn_basp_guard).
+    auto port = openssl::publish(st.gate, o.listen.port, o.listen.host.c_str(),
+                                 true);
     if (!port)
       return make_error(sweep_errc::network_failed,
                         "cannot listen on " + to_string(o.listen) + ": "

@@ -92,3 +92,23 @@ TEST(conformance, malformed_files_name_the_case_and_field) {
     "malformed_input: f.json: case #1 'z': field 'input.script.b' names no "
     "participant");
 }
+
+TEST(conformance, duplicate_keys_and_overflows_are_named) {
+  auto err = [](const std::string& text) {
+    auto x = sim::parse_conformance(text, "f.json");
+    return x ? std::string{"no error"} : render(x.error());
+  };
+  EXPECT_EQ(err(R"({"cases": [], "cases": []})"),
+            "malformed_input: f.json: duplicate key 'cases'");
+  EXPECT_EQ(err(R"({"cases": [{"name": "x", "input": {"prompt": "p",
+        "prompt": "q", "participants": ["a"]}}]})"),
+            "malformed_input: f.json: duplicate key 'prompt'");
+  // The same key in two different objects is fine.
+  EXPECT_EQ(err(R"({"cases": [{"name": "x"}, {"name": "y"}]})"),
+            "malformed_input: f.json: case #1 'x': missing field 'input'");
+  EXPECT_EQ(
+    err(R"({"cases": [{"name": "v", "input": {"prompt": "p",
+        "participants": ["a"], "rounds": 100000000000000000000}}]})"),
+    "malformed_input: f.json: case #1 'v': field 'input.rounds' is out of "
+    "range (a whole number beyond 64 bits)");
+}

@@ -50,3 +50,13 @@ TEST(scenario_seeds, errors) {
             "malformed_input: inline.yaml:4: key 'seeds.by': unknown key "
             "(accepted: from, to)");
 }
+
+TEST(scenario_seeds, minus_zero_is_zero) {
+  EXPECT_EQ(must_parse(base + "seed: -0\n").seed, 0u);
+  EXPECT_EQ(must_parse(base + "seed: -000\n").seed, 0u);
+  EXPECT_EQ(must_parse(base + "seeds: [-0, 1]\n").seeds,
+            (std::vector<uint64_t>{0, 1}));
+  EXPECT_EQ(parse_error(base + "seed: -01\n"),
+            "malformed_input: inline.yaml:4: key 'seed': expected an integer "
+            "in [0, 18446744073709551615], got '-01'");
+}

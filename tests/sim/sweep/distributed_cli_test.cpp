@@ -463,3 +463,32 @@ TEST_F(distributed_cli, a_worker_survives_garbage_and_oversized_messages) {
   ASSERT_EQ(coord.wait(60s), 0) << coord.err();
   EXPECT_EQ(test_util::slurp(path("d/runs.csv")), reference_csv(50));
 }
+
+TEST_F(distributed_cli, a_killed_worker_restarted_at_once_binds_its_port) {
+  process* w = nullptr;
+  auto port = start_worker("w1", {}, secret, &w);
+  ASSERT_NE(port, 0);
+  // A coordinator at work: the kill leaves the worker's connections on its
+  // port in TIME_WAIT, which blocks a plain bind() for a while.
+  auto& coord
+    = start("coord",
+            {"run", quickstart(), "-r", "8000", "--out", path("d"), "--threads",
+             "0", "--workers", ports_arg({port}), "--quiet"},
+            {{"CONSENSUS_SECRET", secret}}, {});
+  ASSERT_TRUE(test_util::eventually(60s, [&] {
+    return stored(path("d")) > 0 || !coord.running();
+  }));
+  ASSERT_TRUE(coord.running()) << "the sweep ended before the kill";
+  w->signal(SIGKILL);
+  ASSERT_TRUE(w->wait(10s));
+  auto& again = start("w1-again",
+                      {"worker", "--listen",
+                       "127.0.0.1:" + std::to_string(port), "--threads", "1"},
+                      {{"CONSENSUS_SECRET", secret}}, {});
+  EXPECT_EQ(wait_for_port(again), port) << again.err();
+  // The coordinator reconnects and finishes on the restarted worker.
+  auto rc = coord.wait(90s);
+  ASSERT_TRUE(rc) << "coordinator hangs";
+  ASSERT_EQ(*rc, 0) << coord.err();
+  EXPECT_EQ(test_util::slurp(path("d/runs.csv")), reference_csv(8000));
+}

@@ -57,8 +57,12 @@ std::optional<T> parse_int(std::string x) {
     return std::nullopt;
   if (x[0] == '+')
     x.erase(0, 1);
-  if (std::is_unsigned_v<T> && x[0] == '-')
-    return std::nullopt;
+  if (std::is_unsigned_v<T> && x[0] == '-') {
+    // "-0" is zero (the sign is optional), any other negative is out of range.
+    if (x.find_first_not_of('0', 1) != std::string::npos)
+      return std::nullopt;
+    return T{0};
+  }
   T result = 0;
   auto [ptr, ec] = std::from_chars(x.data(), x.data() + x.size(), result);
   if (ec != std::errc{} || ptr != x.data() + x.size())
