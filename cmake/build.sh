@@ -24,7 +24,7 @@ packages=(
   build-essential cmake pkg-config python3
   libcaf-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libicu-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
+  libicu-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
   # reports: charts (gnuplot), the headless-browser test (chromium, libpng)
   gnuplot-nox chromium libpng-dev
   libssl-dev openssl

@@ -1,7 +1,6 @@
 #include "caf/consensus/choice.hpp"
 
-#include <regex>
-
+#include "caf/consensus/text/pattern.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
 
 namespace caf::consensus {
@@ -62,12 +61,8 @@ std::string extract_choice(std::string_view text, extractor_kind kind,
     case extractor_kind::last_number:
       return last_number(text);
     case extractor_kind::regex: {
-      // Patterns are validated by the policies before a run starts.
-      std::regex re{pattern, std::regex::ECMAScript};
-      std::match_results<std::string_view::const_iterator> m;
-      if (!std::regex_search(text.begin(), text.end(), m, re))
-        return {};
-      return m.size() > 1 ? m[1].str() : m[0].str();
+      // Patterns are validated before a run starts; matching is linear.
+      return text::pattern_search(text, pattern);
     }
   }
   return {};

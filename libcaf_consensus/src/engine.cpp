@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <exception>
-#include <regex>
 #include <string_view>
 #include <unordered_set>
 
 #include "caf/consensus/choice.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/registry.hpp"
+#include "caf/consensus/text/pattern.hpp"
 
 namespace caf::consensus {
 
@@ -61,13 +61,11 @@ expected<engine> engine::make(std::string prompt,
   if (auto err = pol->validate(ps, participants.size()))
     return err;
   if (ps.extractor == extractor_kind::regex) {
-    try {
-      std::regex re{ps.extractor_pattern, std::regex::ECMAScript};
-    } catch (const std::regex_error& e) {
+    if (auto why = text::pattern_error(ps.extractor_pattern); !why.empty())
       return make_error(errc::invalid_params,
-                        "extractor pattern '" + ps.extractor_pattern
-                          + "' is not a valid regex: " + e.what());
-    }
+                        "extractor pattern '"
+                          + ps.extractor_pattern.substr(0, 80)
+                          + "' is not a valid regex: " + why);
   }
   engine eng;
   auto n = participants.size();

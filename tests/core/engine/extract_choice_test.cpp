@@ -6,6 +6,7 @@
 #include <string>
 
 #include "caf/consensus/choice.hpp"
+#include "caf/consensus/text/pattern.hpp"
 
 #include "core/engine/engine_helpers.hpp"
 
@@ -55,4 +56,20 @@ TEST(extract_choice, regex_takes_group_one_or_the_whole_match) {
   EXPECT_EQ(extract_choice("nothing", k, "ANSWER: (\\w+)"), "");
   // First match wins.
   EXPECT_EQ(extract_choice("x=1 x=2", k, "x=(\\d)"), "1");
+}
+
+TEST(extract_choice, hostile_patterns_neither_crash_nor_hang) {
+  auto k = extractor_kind::regex;
+  // 50,000 nested groups: std::regex overflowed the stack compiling it.
+  auto deep = std::string(50000, '(') + "x" + std::string(50000, ')');
+  EXPECT_EQ(text::pattern_error(deep), "");
+  EXPECT_EQ(extract_choice("a x b", k, deep), "x");
+  // Catastrophic backtracking for a backtracking engine: linear for RE2.
+  auto text = std::string(200000, 'a') + "b";
+  EXPECT_EQ(extract_choice(text, k, "(a+)+$"), "");
+  EXPECT_EQ(extract_choice(text, k, "(a|aa)+b"), "a");
+  // Lookaround and backreferences are not RE2 syntax: an error, not a run.
+  EXPECT_NE(text::pattern_error("(?=a)b"), "");
+  EXPECT_NE(text::pattern_error("(a)\\1"), "");
+  EXPECT_EQ(extract_choice("ab", k, "(?=a)b"), "");
 }

@@ -83,8 +83,11 @@ const bad_case bad_cases[] = {
   {"infinite_latency.yaml",
    ":4: key 'agents[0].latency': expected a number >= 0, got '.inf'"},
   {"invalid_regex.yaml",
-   ":3: key 'params.extractor_pattern': not a valid regex: Unexpected "
-   "character within '[...]' in regular expression"},
+   ":3: key 'params.extractor_pattern': not a valid regex: missing ]: "
+   "[a-z"},
+  {"regex_lookahead.yaml",
+   ":3: key 'params.extractor_pattern': not a valid regex: invalid perl "
+   "operator: (?="},
   {"k_zero_metastable.yaml",
    ":3: key 'params.k': k must be >= 1 for policy metastable, got 0"},
   {"latency_key_of_other_dist.yaml",

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
 #include <unordered_map>
 
 #include "caf/consensus/error.hpp"
@@ -13,6 +12,7 @@
 #include "caf/consensus/sim/scenario/internal/failure.hpp"
 #include "caf/consensus/sim/scenario/internal/schema.hpp"
 #include "caf/consensus/sim/scenario/internal/value.hpp"
+#include "caf/consensus/text/pattern.hpp"
 
 namespace caf::consensus::sim::scenario_internal {
 
@@ -141,12 +141,8 @@ std::optional<issue> check(const params& ps,
     if (ps.extractor_pattern.empty())
       return issue{"params.extractor",
                    "extractor 'regex' needs a non-empty extractor_pattern"};
-    try {
-      std::regex re{ps.extractor_pattern, std::regex::ECMAScript};
-    } catch (const std::exception& e) {
-      return issue{"params.extractor_pattern",
-                   "not a valid regex: " + std::string{e.what()}};
-    }
+    if (auto why = text::pattern_error(ps.extractor_pattern); !why.empty())
+      return issue{"params.extractor_pattern", "not a valid regex: " + why};
   }
   return std::nullopt;
 }
