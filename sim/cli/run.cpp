@@ -200,8 +200,8 @@ int run(const args& xs) {
                              std::pair{"--stall-timeout", stall_timeout}})
     if (!(value >= 0.01 && value <= 86400))
       return fail(std::string{name} + " must be in [0.01, 86400] seconds", 2);
-  for (auto [name, value] : {std::pair{"out", &out_dir},
-                             std::pair{"workers", &workers}})
+  for (auto [name, value] :
+       {std::pair{"out", &out_dir}, std::pair{"workers", &workers}})
     if (vm.count(name) && value->empty())
       return fail(std::string{"--"} + name + " needs a value, got ''", 2);
   if (resume && out_dir.empty())
@@ -269,6 +269,9 @@ int run(const args& xs) {
     cmdline += " " + x;
   // The results store (with --out).
   std::optional<sim::results_store> store;
+  // A store this run created and has not stored a run in yet is removed when
+  // the run fails, so that it does not block a rerun.
+  bool created_store = false;
   sim::run_set stored;
   if (!out_dir.empty()) {
     if (resume) {
@@ -297,6 +300,7 @@ int run(const args& xs) {
       if (!st)
         return fail(sim::render_sweep_error(st.error()));
       store.emplace(std::move(*st));
+      created_store = true;
     }
   }
   std::vector<sim::cell_summary> summaries(cells);
@@ -338,10 +342,17 @@ int run(const args& xs) {
   auto t0 = std::chrono::steady_clock::now();
   if (auto err = sim::run_sweep(*sc, opts)) {
     std::cerr << "\n";
-    if (store)
+    if (store && created_store && computed == 0) {
+      store.reset();
+      sim::results_store::discard(out_dir);
+      std::cerr << "consensus-sim run: no run was stored; removed the new "
+                   "results store in "
+                << out_dir << "\n";
+    } else if (store) {
       std::cerr << "consensus-sim run: " << computed
                 << " new runs are stored in " << store->path()
                 << "; continue with --resume\n";
+    }
     return fail(sim::render_sweep_error(err));
   }
   auto secs

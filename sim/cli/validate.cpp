@@ -6,6 +6,7 @@
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {
@@ -67,6 +68,14 @@ int validate(const args& xs) {
     auto s = sim::load_scenario(file);
     if (!s) {
       std::cerr << message(s.error()) << '\n';
+      rc = 1;
+      continue;
+    }
+    // Resolve and check every cell exactly as `run` does before its first
+    // run, so that whatever run would reject, validate rejects first.
+    if (auto plan = sim::make_plan(*s, sim::engine_kind::inline_calls, false);
+        !plan) {
+      std::cerr << message(plan.error()) << '\n';
       rc = 1;
       continue;
     }

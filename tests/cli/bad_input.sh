@@ -72,5 +72,35 @@ expect 1 "fifo.yaml: cannot read: not a regular file" validate "$tmp/fifo.yaml"
 expect 1 "fifo.yaml: cannot read: not a regular file" run "$tmp/fifo.yaml"
 expect 2 "secret file '.*fifo.secret': not a regular file" worker --listen 127.0.0.1:0 --secret-file "$tmp/fifo.secret"
 
+# What run rejects, validate rejects first, with the same message: bad
+# files, and a sweep whose axes pass one by one but whose cell k = 200 with
+# 100,000 agents exceeds the cap on peer texts.
+printf 'ground_truth: a\nreplicates: 1\nagents:\n  - name: g\n    count: 100\n    answers: {a: 1}\nsweep:\n  k: [3, 200]\n  agents.g.count: [100, 100000]\n' >"$tmp/combo.yaml"
+for f in invalid_utf8_name nul_byte regex_lookahead combo; do
+  bad_file=$repo/tests/data/scenarios/bad/$f.yaml
+  [ "$f" = combo ] && bad_file=$tmp/combo.yaml
+  v=$("$sim" validate "$bad_file" 2>&1)
+  r=$("$sim" run "$bad_file" --out "$tmp/never" 2>&1)
+  if [ -n "$v" ] && grep -qF -- "${v#*: }" <<<"$r" && [ ! -e "$tmp/never" ]; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL: validate and run disagree on $f.yaml: '$v' vs '$r'"
+    fail=$((fail + 1))
+  fi
+done
+
+# A run that fails before it stores any run leaves nothing behind: the rerun
+# needs no --resume.
+export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
+expect 1 "no run was stored; removed the new results store" run "$q" --out "$tmp/empty" --threads 0 --workers 127.0.0.1:1 --stall-timeout 0.2 --retry-interval 0.05
+if [ -e "$tmp/empty" ]; then
+  echo "FAIL: a failed run left $tmp/empty"
+  fail=$((fail + 1))
+else
+  pass=$((pass + 1))
+fi
+unset CONSENSUS_SECRET
+expect 0 "Results: $tmp/empty/" run "$q" --out "$tmp/empty" -r 2 --quiet
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

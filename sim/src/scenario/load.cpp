@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 #include <fcntl.h>
@@ -126,8 +127,86 @@ expected<scenario> load_scenario(const std::string& path) {
   return parse_scenario(text, path);
 }
 
+namespace {
+
+/// Returns the length of the well-formed UTF-8 sequence at `s[i]`, or 0.
+size_t utf8_length(const std::string& s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  auto cont = [&](size_t k) {
+    return i + k < s.size() && (b(k) & 0xc0) == 0x80;
+  };
+  auto c = b(0);
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xc2 && c <= 0xdf)
+    return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    if (!cont(1) || !cont(2) || (c == 0xe0 && b(1) < 0xa0)
+        || (c == 0xed && b(1) > 0x9f))
+      return 0;
+    return 3;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    if (!cont(1) || !cont(2) || !cont(3) || (c == 0xf0 && b(1) < 0x90)
+        || (c == 0xf4 && b(1) > 0x8f))
+      return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/// Returns an error naming line, key and byte offset of the first NUL byte
+/// or ill-formed UTF-8 sequence in `text` (YAML is Unicode text; such bytes
+/// would otherwise pass as parts of names and prompts and fail later, when
+/// they reach JSON).
+std::optional<std::string> check_text(const std::string& text,
+                                      const std::string& origin) {
+  size_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t n = c == 0 ? 0 : utf8_length(text, i);
+    if (n == 0) {
+      // The key of the line, when it has one: the text before the first ':'.
+      auto end = text.find('\n', line_start);
+      auto row = text.substr(line_start, end == std::string::npos
+                                           ? std::string::npos
+                                           : end - line_start);
+      std::string key;
+      auto colon = row.find(':');
+      if (colon != std::string::npos && colon < i - line_start) {
+        key = row.substr(0, colon);
+        auto first = key.find_first_not_of(" -\t");
+        key = first == std::string::npos ? std::string{} : key.substr(first);
+        if (key.find_first_of("\"'") != std::string::npos
+            || utf8_length(key, 0) == 0)
+          key.clear();
+      }
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "0x%02x", c);
+      auto what = c == 0 ? std::string{"a NUL byte"}
+                         : "ill-formed UTF-8 (byte " + std::string{hex} + ")";
+      return where(origin, static_cast<int>(line))
+             + (key.empty() ? std::string{} : ": key '" + key + "'") + ": "
+             + what + " at byte offset " + std::to_string(i) + " (column "
+             + std::to_string(i - line_start + 1)
+             + "); scenario files must be UTF-8 text";
+    }
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
 expected<scenario> parse_scenario(const std::string& text,
                                   const std::string& origin) {
+  if (auto bad = check_text(text, origin))
+    return make_error(errc::malformed_input, *bad);
   auto syntax = [&](const YAML::Exception& e) {
     auto line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
     // yaml-cpp may quote raw input bytes: keep the message printable.

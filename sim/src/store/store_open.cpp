@@ -99,6 +99,15 @@ bool results_store::exists(const std::string& dir) {
   return fs::exists(db_path(dir), ec);
 }
 
+void results_store::discard(const std::string& dir) {
+  std::error_code ec;
+  auto db = db_path(dir);
+  for (auto suffix : {"", "-wal", "-shm", ".lock"})
+    fs::remove(db + suffix, ec);
+  if (fs::is_empty(dir, ec) && !ec)
+    fs::remove(dir, ec);
+}
+
 expected<results_store> results_store::open_db(const std::string& dir,
                                                bool write) {
   results_store out;

@@ -82,6 +82,20 @@ const bad_case bad_cases[] = {
    "'99999999999999999999'"},
   {"infinite_latency.yaml",
    ":4: key 'agents[0].latency': expected a number >= 0, got '.inf'"},
+  {"too_many_peer_texts.yaml",
+   ":2: key 'params.k': 100000 agents x min(k, agents - 1) = 9999900000 "
+   "peer texts per round, more than the cap of 10000000 (about 1.8 GB); "
+   "lower k or the number of agents"},
+  {"too_many_rounds_of_peer_texts.yaml",
+   ":2: key 'params.rounds': 3000 peer texts per round x 1000000 rounds, "
+   "more than the cap of 1000000000 per run; lower rounds, k or the number "
+   "of agents"},
+  {"invalid_utf8_name.yaml",
+   ":1: key 'name': ill-formed UTF-8 (byte 0xff) at byte offset 9 (column "
+   "10); scenario files must be UTF-8 text"},
+  {"nul_byte.yaml",
+   ":2: key 'prompt': a NUL byte at byte offset 34 (column 13); scenario "
+   "files must be UTF-8 text"},
   {"invalid_regex.yaml",
    ":3: key 'params.extractor_pattern': not a valid regex: missing ]: "
    "[a-z"},

@@ -53,6 +53,31 @@ std::optional<issue> check(const params& ps,
     total += g.count;
   if (groups.empty())
     return issue{"agents", "expected at least one group"};
+  // Every round shows each agent min(k, agents - 1) peer texts: bound the
+  // work and memory of one run, so that a file cannot ask for a run that
+  // never ends (100,000 agents with k = 2^31 - 1 are 10^10 texts a round).
+  if (ps.rounds > 0 && ps.k > 1 && total > 1 && total <= max_agents) {
+    auto k = std::min<uint64_t>(static_cast<uint64_t>(ps.k), total - 1);
+    auto per_round = total * k; // total <= 10^5, k < 10^5: no overflow
+    auto rounds = static_cast<uint64_t>(ps.rounds);
+    auto per_run = per_round > max_peer_views_per_run / rounds
+                     ? max_peer_views_per_run + 1
+                     : per_round * rounds;
+    if (per_round > max_peer_views_per_round)
+      return issue{"params.k",
+                   std::to_string(total) + " agents x min(k, agents - 1) = "
+                     + std::to_string(per_round)
+                     + " peer texts per round, more than the cap of "
+                     + std::to_string(max_peer_views_per_round)
+                     + " (about 1.8 GB); lower k or the number of agents"};
+    if (per_run > max_peer_views_per_run)
+      return issue{"params.rounds",
+                   std::to_string(per_round) + " peer texts per round x "
+                     + std::to_string(ps.rounds)
+                     + " rounds, more than the cap of "
+                     + std::to_string(max_peer_views_per_run)
+                     + " per run; lower rounds, k or the number of agents"};
+  }
   // Agent ids are `name` (count 1) or `name-1` .. `name-N`: a group of one
   // named `X-N` collides with group X if X has N agents or more. Only index
   // the names when such a group exists.

@@ -76,6 +76,11 @@ public:
   /// Returns whether `dir` holds a results database (complete or not).
   static bool exists(const std::string& dir);
 
+  /// Deletes the results database in `dir` (with its WAL, shared-memory and
+  /// lock files) and `dir` itself when that leaves it empty. For a sweep that
+  /// failed before it stored any run, so that nothing blocks a rerun.
+  static void discard(const std::string& dir);
+
   /// Creates the store of a new sweep in `dir` (created if missing). Fails if
   /// `dir` already holds one. `scenario_text` are the scenario file's bytes
   /// (their hash must equal `s.hash`); `manifest` is stored for reference.

@@ -22,6 +22,11 @@ constexpr uint64_t max_axis_values = 100'000;
 constexpr uint64_t max_seeds = 1'000'000;
 constexpr int64_t max_rounds = 1'000'000;
 constexpr size_t max_file_size = 64 * 1024 * 1024;
+/// Peer texts a run may show in one round (agents x min(k, agents - 1)):
+/// about 1.8 GB of prompts at the cap (100,000 agents with k = 100).
+constexpr uint64_t max_peer_views_per_round = 10'000'000;
+/// Peer texts a run may show over all its rounds (about 5 minutes of work).
+constexpr uint64_t max_peer_views_per_run = 1'000'000'000;
 
 // -- names --------------------------------------------------------------------
 
