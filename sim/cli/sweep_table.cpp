@@ -83,11 +83,9 @@ void print_table(std::ostream& out, const sim::scenario& s,
   std::vector<std::vector<std::string>> rows;
   for (uint64_t c = 0; c < cells.size(); ++c) {
     std::vector<std::string> row{std::to_string(c)};
-    if (!s.sweep.empty()) {
-      auto coords = sim::cell_coordinates(s, c);
-      for (size_t i = 0; i < s.sweep.size(); ++i)
-        row.push_back(s.sweep[i].values[coords[i]]);
-    }
+    // A parameter the cell's policy does not read shows as `-`.
+    for (size_t i = 0; i < s.sweep.size(); ++i)
+      row.push_back(sim::cell_value(s, c, i));
     auto& x = cells[c];
     row.push_back(std::to_string(x.runs()));
     row.push_back(rate_cell(x.finalize_rate()));

@@ -11,6 +11,10 @@ std::string hanzo::name() const {
   return "hanzo";
 }
 
+std::vector<std::string> hanzo::reads() const {
+  return {"k", "beta_1", "beta_2"};
+}
+
 error hanzo::validate(const params&, size_t) const {
   // The reference accepts any value; so does this policy (it must reproduce
   // the reference, including k <= 0 and rounds <= 0).

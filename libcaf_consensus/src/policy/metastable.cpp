@@ -13,6 +13,10 @@ std::string metastable::name() const {
   return "metastable";
 }
 
+std::vector<std::string> metastable::reads() const {
+  return {"k", "alpha", "beta_1", "beta_2"};
+}
+
 error metastable::validate(const params& ps, size_t) const {
   if (auto err = validate_common(ps))
     return err;
@@ -61,7 +65,7 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
                    static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
     sampler_.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
-                 tr.samples[i]);
+                  tr.samples[i]);
   }
   std::vector<request> out(n);
   for (size_t i = 0; i < n; ++i) {

@@ -15,6 +15,17 @@ bool policy_base::needs_labels() const {
   return false;
 }
 
+std::vector<std::string> policy_base::reads() const {
+  return {"k",
+          "alpha",
+          "beta_1",
+          "beta_2",
+          "beta",
+          "alpha_preference",
+          "alpha_confidence",
+          "luminance_weighted"};
+}
+
 namespace {
 
 std::string num(double x) {

@@ -16,6 +16,15 @@ std::string snowball::name() const {
   return "snowball";
 }
 
+std::vector<std::string> snowball::reads() const {
+  return {"k",
+          "alpha",
+          "beta",
+          "alpha_preference",
+          "alpha_confidence",
+          "luminance_weighted"};
+}
+
 bool snowball::needs_labels() const {
   return true;
 }

@@ -14,6 +14,10 @@ std::string vote::name() const {
   return "vote";
 }
 
+std::vector<std::string> vote::reads() const {
+  return {"k"};
+}
+
 bool vote::needs_labels() const {
   return true;
 }

@@ -2,6 +2,10 @@
 
 #include "caf/consensus/sim/scenario/describe.hpp"
 
+#include <algorithm>
+
+#include "caf/consensus/policy/registry.hpp"
+
 namespace caf::consensus::sim {
 
 using json = nlohmann::json;
@@ -66,6 +70,33 @@ json cell_json(const scenario& c) {
               {"agents", groups},
               {"labels", labels},
               {"ground_truth", c.world.ground_truth}};
+}
+
+std::string cell_value(const scenario& s, uint64_t cell, size_t axis) {
+  auto coords = cell_coordinates(s, cell);
+  auto& key = s.sweep[axis].key;
+  auto& value = s.sweep[axis].values[coords[axis]];
+  static const std::vector<std::string> policy_specific{"k",
+                                                        "alpha",
+                                                        "beta_1",
+                                                        "beta_2",
+                                                        "beta",
+                                                        "alpha_preference",
+                                                        "alpha_confidence",
+                                                        "luminance_weighted"};
+  if (std::find(policy_specific.begin(), policy_specific.end(), key)
+      == policy_specific.end())
+    return value;
+  auto name = s.ps.policy;
+  for (size_t i = 0; i < s.sweep.size(); ++i)
+    if (s.sweep[i].key == "policy")
+      name = s.sweep[i].values[coords[i]];
+  auto pol = policy::make(name);
+  if (!pol)
+    return value;
+  auto reads = (*pol)->reads();
+  return std::find(reads.begin(), reads.end(), key) == reads.end() ? "-"
+                                                                   : value;
 }
 
 } // namespace caf::consensus::sim

@@ -31,6 +31,10 @@ public:
     return inner_->needs_labels();
   }
 
+  std::vector<std::string> reads() const override {
+    return inner_->reads();
+  }
+
   void start(state& st, const params& ps,
              std::shared_ptr<const text::similarity> sim) override {
     inner_->start(st, ps, std::move(sim));

@@ -28,6 +28,8 @@ class hanzo : public policy_base {
 public:
   std::string name() const override;
 
+  std::vector<std::string> reads() const override;
+
   error validate(const params& ps, size_t n) const override;
 
   void start(state& st, const params& ps,

@@ -43,6 +43,14 @@ public:
   /// extracts a label from every ok result that carries none.
   virtual bool needs_labels() const;
 
+  /// Returns the policy-specific parameters this policy reads, of `k`,
+  /// `alpha`, `beta_1`, `beta_2`, `beta`, `alpha_preference`,
+  /// `alpha_confidence` and `luminance_weighted` (the engine's own
+  /// parameters, `rounds`, `timeout_ms`, `stop_on_unanimity`, `extractor`
+  /// and `extractor_pattern`, apply to every policy). The default, for user
+  /// policies, is all of them.
+  virtual std::vector<std::string> reads() const;
+
   /// Initializes per-participant data (vectors of `st` are already sized).
   virtual void start(state& st, const params& ps,
                      std::shared_ptr<const text::similarity> sim)

@@ -34,6 +34,8 @@ class snowball : public policy_base {
 public:
   std::string name() const override;
 
+  std::vector<std::string> reads() const override;
+
   error validate(const params& ps, size_t n) const override;
 
   bool needs_labels() const override;

@@ -22,6 +22,8 @@ class vote : public policy_base {
 public:
   std::string name() const override;
 
+  std::vector<std::string> reads() const override;
+
   error validate(const params& ps, size_t n) const override;
 
   bool needs_labels() const override;
