@@ -8,6 +8,8 @@
 #include "caf/error.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "caf/consensus/rng/seed.hpp"
+
 namespace caf::consensus {
 
 /// How choice-based policies (`snowball`, `vote`) turn a response into a
@@ -44,8 +46,9 @@ struct params {
   /// Policy name: `metastable` (default), `hanzo`, `snowball`, `vote`, or the
   /// name of a user policy registered with `policy::register_policy`.
   std::string policy = "metastable";
-  /// Seed of every random draw of a run.
-  int64_t seed = 0;
+  /// Seed of every random draw of a run: any integer (`hanzo` seeds like
+  /// Python's `random.seed(n)`, for every n Python accepts; see `rng::seed`).
+  rng::seed seed = 0;
   /// Per-call timeout in milliseconds (also the per-round deadline).
   int64_t timeout_ms = 60000;
 

@@ -60,7 +60,7 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{
-      rng::derive(static_cast<uint64_t>(ps_.seed),
+      rng::derive(ps_.seed.low64(),
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.

@@ -109,7 +109,7 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
   for (size_t i = 0; i < n; ++i) {
     auto m = std::min<size_t>(static_cast<size_t>(ps_.k), n - 1);
     rng::rng64 gen{
-      rng::derive(static_cast<uint64_t>(ps_.seed),
+      rng::derive(ps_.seed.low64(),
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
     if (weighted)

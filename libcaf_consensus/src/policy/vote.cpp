@@ -54,7 +54,7 @@ std::vector<request> vote::plan(state& st, int32_t round) {
   detail::uniform_sampler sampler{std::move(live)};
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{
-      rng::derive(static_cast<uint64_t>(ps_.seed),
+      rng::derive(ps_.seed.low64(),
                   {static_cast<uint64_t>(round), i,
                    static_cast<uint64_t>(detail::stream::sample)})};
     sampler.draw(static_cast<uint32_t>(i),

@@ -47,6 +47,10 @@ python_random::python_random(int64_t seed) {
   init_by_array(key_from_seed(seed));
 }
 
+python_random::python_random(const seed& n) {
+  init_by_array(n.python_key());
+}
+
 python_random::python_random(const std::vector<uint32_t>& key) {
   init_by_array(key);
 }

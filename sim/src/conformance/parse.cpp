@@ -66,6 +66,40 @@ int64_t get_int(const json& x, const std::string& path) {
   return x.get<int64_t>();
 }
 
+/// Returns the message of `err` without its code.
+std::string error_text(const error& err) {
+  auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return render(err);
+}
+
+/// Reads a seed: any JSON integer up to 2^64 - 1 in magnitude, or any size
+/// as a decimal string (`"18446744073709551616"`), as `random.seed(n)`
+/// accepts it.
+rng::seed get_seed(const json& x, const std::string& path) {
+  if (x.is_number_unsigned())
+    return rng::seed{x.get<uint64_t>()};
+  if (x.is_number_integer())
+    return rng::seed{x.get<int64_t>()};
+  if (x.is_string()) {
+    auto s = rng::seed::parse(x.get<std::string>());
+    if (!s)
+      throw bad_field{"field '" + path + "': " + error_text(s.error())};
+    return *s;
+  }
+  if (x.is_number_float()) {
+    auto v = x.get<double>();
+    if (std::isfinite(v) && std::trunc(v) == v)
+      throw bad_field{"field '" + path
+                      + "' is beyond 64 bits: write it as a decimal string "
+                        "(\"18446744073709551616\") to keep every digit"};
+  }
+  throw bad_field{
+    "field '" + path + "' must be an integer or a decimal string, got "
+    + (x.is_number() ? std::string{"a fraction"} : std::string{type_name(x)})};
+}
+
 int32_t get_int32(const json& x, const std::string& path) {
   auto v = get_int(x, path);
   if (v < INT32_MIN || v > INT32_MAX)
@@ -123,7 +157,7 @@ conformance_case parse_case(const json& x, size_t index) {
   c.ps.alpha = get_double(field(in, "alpha", "input"), "input.alpha");
   c.ps.beta_1 = get_double(field(in, "beta_1", "input"), "input.beta_1");
   c.ps.beta_2 = get_double(field(in, "beta_2", "input"), "input.beta_2");
-  c.ps.seed = get_int(field(in, "seed", "input"), "input.seed");
+  c.ps.seed = get_seed(field(in, "seed", "input"), "input.seed");
   if (auto i = in.find("policy"); i != in.end())
     c.ps.policy = get_string(*i, "input.policy");
   auto& script = field(in, "script", "input");

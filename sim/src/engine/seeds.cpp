@@ -19,7 +19,7 @@ uint64_t agents_seed(uint64_t seed) {
 
 params run_params(const scenario& cell, uint64_t seed) {
   auto ps = cell.ps;
-  ps.seed = static_cast<int64_t>(seed);
+  ps.seed = seed; // the exact run seed: hanzo seeds Python's generator with it
   return ps;
 }
 

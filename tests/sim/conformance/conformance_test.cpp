@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <fstream>
+
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 
@@ -111,4 +114,51 @@ TEST(conformance, duplicate_keys_and_overflows_are_named) {
         "participants": ["a"], "rounds": 100000000000000000000}}]})"),
     "malformed_input: f.json: case #1 'v': field 'input.rounds' is out of "
     "range (a whole number beyond 64 bits)");
+}
+
+TEST(conformance, seeds_of_any_size_replay_like_python) {
+  std::ifstream in{data_file};
+  auto doc = nlohmann::json::parse(in);
+  auto with_seed = [&](const nlohmann::json& seed) {
+    auto copy = doc;
+    for (auto& c : copy["cases"])
+      c["input"]["seed"] = seed;
+    auto cs = sim::parse_conformance(copy.dump(), "seeds.json");
+    EXPECT_TRUE(cs) << render(cs.error());
+    std::vector<std::string> out;
+    if (!cs)
+      return out;
+    for (auto& c : *cs) {
+      auto run = sim::replay_inline(c);
+      EXPECT_TRUE(run) << c.name;
+      out.push_back(run ? sim::to_json(c, *run).dump()
+                            + nlohmann::json(run->prompts).dump()
+                        : "");
+    }
+    return out;
+  };
+  // random.seed(n) uses |n|: n and -n draw alike, as JSON numbers or text.
+  auto big = with_seed("18446744073709551616");
+  EXPECT_EQ(big, with_seed("-18446744073709551616"));
+  EXPECT_EQ(with_seed(nlohmann::json(UINT64_MAX)),
+            with_seed("-18446744073709551615"));
+  EXPECT_EQ(with_seed(nlohmann::json(-1)), with_seed(nlohmann::json(1)));
+  // 2^64 is not 0 (its low 64 bits): some case samples differently.
+  EXPECT_NE(big, with_seed(nlohmann::json(0)));
+  auto err = [](const std::string& seed) {
+    auto x = sim::parse_conformance(
+      R"({"cases": [{"name": "s", "input": {"prompt": "p", "participants":
+      ["a"], "rounds": 1, "k": 1, "alpha": 0.5, "beta_1": 0.5, "beta_2": 0.5,
+      "seed": )"
+        + seed + "}}]}",
+      "f.json");
+    return x ? std::string{"no error"} : render(x.error());
+  };
+  EXPECT_EQ(err("18446744073709551616"),
+            "malformed_input: f.json: case #1 's': field 'input.seed' is "
+            "beyond 64 bits: write it as a decimal string "
+            "(\"18446744073709551616\") to keep every digit");
+  EXPECT_EQ(err("\"12x\""), "malformed_input: f.json: case #1 's': field "
+                            "'input.seed': seed '12x': expected a decimal "
+                            "integer");
 }

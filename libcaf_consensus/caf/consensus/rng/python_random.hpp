@@ -10,6 +10,8 @@
 
 #include "caf/expected.hpp"
 
+#include "caf/consensus/rng/seed.hpp"
+
 namespace caf::consensus::rng {
 
 /// MT19937 seeded like CPython's `random.seed(int)`: `init_by_array` with the
@@ -21,6 +23,9 @@ public:
 
   /// Seeds like `random.seed(seed)`.
   explicit python_random(int64_t seed);
+
+  /// Seeds like `random.seed(n)` for an integer of any size.
+  explicit python_random(const seed& n);
 
   /// Seeds with an explicit `init_by_array` key.
   explicit python_random(const std::vector<uint32_t>& key);
