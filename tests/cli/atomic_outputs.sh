@@ -8,15 +8,7 @@
 set -u
 sim=$1
 repo=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-  echo "FAIL: $*"
-  fail=$((fail + 1))
-}
+. "$(dirname "$0")/lib.sh"
 
 # A store of 24,000 runs; its runs.csv is a few MiB.
 "$sim" run "$repo/scenarios/quickstart.yaml" --out "$tmp/res" -r 1500 \
@@ -91,5 +83,4 @@ out=$("$sim" export "$tmp/res" -o '' 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && grep -q "needs a name" <<<"$out"; then ok; else bad "export -o '' -> exit $rc: $out"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

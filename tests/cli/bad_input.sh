@@ -5,10 +5,7 @@
 set -u
 sim=$1
 repo=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
 # expect STATUS REGEX ARGS...
 expect() {
@@ -102,5 +99,4 @@ fi
 unset CONSENSUS_SECRET
 expect 0 "Results: $tmp/empty/" run "$q" --out "$tmp/empty" -r 2 --quiet
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,20 +8,12 @@
 set -u
 sim=$(readlink -f "$1")
 repo=$2
-tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
 chmod 755 "$tmp"
 # The reader runs a copy in the open folder: the build tree may sit where
 # nobody cannot reach it.
 cp "$sim" "$tmp/consensus-sim" && chmod 755 "$tmp/consensus-sim"
 sim=$tmp/consensus-sim
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-  echo "FAIL: $*"
-  fail=$((fail + 1))
-}
 
 "$sim" run "$repo/scenarios/quickstart.yaml" --out "$tmp/res" -r 20 \
   --engine inline --quiet >/dev/null 2>&1 || { echo "FAIL: run"; exit 1; }
@@ -57,5 +49,4 @@ else
   bad "a reader wrote into the store's folder"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

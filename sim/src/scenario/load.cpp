@@ -23,6 +23,7 @@
 #include "caf/consensus/sim/scenario/internal/parser.hpp"
 #include "caf/consensus/sim/scenario/internal/schema.hpp"
 #include "caf/consensus/sim/scenario/internal/value.hpp"
+#include "caf/consensus/text/utf8.hpp"
 
 namespace caf::consensus::sim {
 
@@ -129,32 +130,6 @@ expected<scenario> load_scenario(const std::string& path) {
 
 namespace {
 
-/// Returns the length of the well-formed UTF-8 sequence at `s[i]`, or 0.
-size_t utf8_length(const std::string& s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[i + k]); };
-  auto cont = [&](size_t k) {
-    return i + k < s.size() && (b(k) & 0xc0) == 0x80;
-  };
-  auto c = b(0);
-  if (c < 0x80)
-    return 1;
-  if (c >= 0xc2 && c <= 0xdf)
-    return cont(1) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (!cont(1) || !cont(2) || (c == 0xe0 && b(1) < 0xa0)
-        || (c == 0xed && b(1) > 0x9f))
-      return 0;
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (!cont(1) || !cont(2) || !cont(3) || (c == 0xf0 && b(1) < 0x90)
-        || (c == 0xf4 && b(1) > 0x8f))
-      return 0;
-    return 4;
-  }
-  return 0;
-}
-
 /// Returns an error naming line, key and byte offset of the first NUL byte
 /// or ill-formed UTF-8 sequence in `text` (YAML is Unicode text; such bytes
 /// would otherwise pass as parts of names and prompts and fail later, when
@@ -165,7 +140,7 @@ std::optional<std::string> check_text(const std::string& text,
   size_t line_start = 0;
   for (size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    size_t n = c == 0 ? 0 : utf8_length(text, i);
+    size_t n = c == 0 ? 0 : text::utf8_sequence_length(text, i);
     if (n == 0) {
       // The key of the line, when it has one: the text before the first ':'.
       auto end = text.find('\n', line_start);
@@ -178,8 +153,7 @@ std::optional<std::string> check_text(const std::string& text,
         key = row.substr(0, colon);
         auto first = key.find_first_not_of(" -\t");
         key = first == std::string::npos ? std::string{} : key.substr(first);
-        if (key.find_first_of("\"'") != std::string::npos
-            || utf8_length(key, 0) == 0)
+        if (key.find_first_of("\"'") != std::string::npos)
           key.clear();
       }
       char hex[8];
