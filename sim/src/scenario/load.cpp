@@ -32,6 +32,16 @@ using namespace scenario_internal;
 namespace {
 
 /// Records where each YAML document starts (and ignores everything else).
+/// Thrown by `document_counter` when the first document is too large.
+struct too_large {
+  YAML::Mark mark;
+  std::string what;
+};
+
+/// Streams the events of a file's documents (it stops after the second
+/// document starts) and counts the nodes of the first one: a file whose
+/// tree would take more memory than its limits allow is refused before
+/// yaml-cpp builds the tree (about 500 bytes per node).
 class document_counter : public YAML::EventHandler {
 public:
   std::vector<YAML::Mark> starts;
@@ -42,30 +52,51 @@ public:
   void OnDocumentEnd() override {
     // nop
   }
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override {
-    // nop
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    node(mark);
   }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {
-    // nop
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    node(mark);
   }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                 const std::string&) override {
-    // nop
+    node(mark);
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    // nop
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&,
+                       YAML::anchor_t, YAML::EmitterStyle::value) override {
+    node(mark);
+    lists_.push_back(0);
   }
   void OnSequenceEnd() override {
-    // nop
+    if (!lists_.empty())
+      lists_.pop_back();
   }
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                   YAML::EmitterStyle::value) override {
-    // nop
+    node(mark);
+    lists_.push_back(-1); // a map: its entries are not counted as elements
   }
   void OnMapEnd() override {
-    // nop
+    if (!lists_.empty())
+      lists_.pop_back();
   }
+
+private:
+  void node(const YAML::Mark& mark) {
+    if (starts.size() != 1)
+      return;
+    if (++nodes_ > max_nodes)
+      throw too_large{mark, "more than " + std::to_string(max_nodes)
+                              + " values in the file"};
+    if (!lists_.empty() && lists_.back() >= 0
+        && static_cast<uint64_t>(++lists_.back()) > max_list_elements)
+      throw too_large{mark, "a list of more than "
+                              + std::to_string(max_list_elements)
+                              + " elements"};
+  }
+
+  uint64_t nodes_ = 0;
+  std::vector<int64_t> lists_;
 };
 
 /// Returns the FNV-1a 64 hash of `text` as 16 hex digits.
@@ -201,8 +232,16 @@ expected<scenario> parse_scenario(const std::string& text,
   try {
     std::istringstream in{text};
     YAML::Parser p{in};
-    while (counter.starts.size() < 2 && p.HandleNextDocument(counter)) {
-      // nop
+    try {
+      while (counter.starts.size() < 2 && p.HandleNextDocument(counter)) {
+        // nop
+      }
+    } catch (const too_large& x) {
+      return make_error(errc::malformed_input,
+                        where(origin, x.mark.line + 1)
+                          + ": too large: " + x.what
+                          + " (a scenario file's limit; see "
+                            "docs/scenarios.md)");
     }
     auto& xs = counter.starts;
     if (xs.size() == 2 && xs[0].pos == xs[1].pos) {

@@ -64,3 +64,26 @@ TEST(scenario_load, hash_is_fnv1a_of_the_file_bytes) {
   EXPECT_NE(u->hash, s.hash);
   EXPECT_EQ(u->hash.size(), 16u);
 }
+
+TEST(scenario_load, memory_is_bounded_before_the_tree_is_built) {
+  auto list = [](size_t n) {
+    std::string out = base + "seeds: [";
+    for (size_t i = 0; i < n; ++i)
+      out += (i ? ", " : "") + std::to_string(i);
+    return out + "]\n";
+  };
+  // 100,000 elements are fine; one more is refused, naming the line.
+  EXPECT_EQ(must_parse(list(100000)).seeds.size(), 100000u);
+  EXPECT_EQ(parse_error(list(100001)),
+            "malformed_input: inline.yaml:4: too large: a list of more than "
+            "100000 elements (a scenario file's limit; see "
+            "docs/scenarios.md)");
+  // 500,000 values in all, however they are spread.
+  std::string many = base + "labels:\n";
+  for (int i = 0; i < 260000; ++i)
+    many += "  l" + std::to_string(i) + ": x\n";
+  auto why = parse_error(many);
+  EXPECT_NE(why.find(": too large: more than 500000 values in the file"),
+            std::string::npos)
+    << why;
+}

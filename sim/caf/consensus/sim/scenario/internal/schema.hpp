@@ -21,7 +21,12 @@ constexpr uint64_t max_replicates = 1'000'000'000;
 constexpr uint64_t max_axis_values = 100'000;
 constexpr uint64_t max_seeds = 1'000'000;
 constexpr int64_t max_rounds = 1'000'000;
-constexpr size_t max_file_size = 64 * 1024 * 1024;
+constexpr size_t max_file_size = 8 * 1024 * 1024;
+/// Values (scalars, lists, maps) in a file, and elements of one list: they
+/// bound the memory of reading a file (yaml-cpp takes about 500 bytes a
+/// value) at about 250 MB, whatever the file holds.
+constexpr uint64_t max_nodes = 500'000;
+constexpr uint64_t max_list_elements = 100'000;
 /// Peer texts a run may show in one round (agents x min(k, agents - 1)):
 /// about 1.8 GB of prompts at the cap (100,000 agents with k = 100).
 constexpr uint64_t max_peer_views_per_round = 10'000'000;
