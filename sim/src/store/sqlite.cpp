@@ -12,6 +12,9 @@ namespace caf::consensus::sim::store_internal {
 std::string db_error(sqlite3* db, const std::string& path,
                      const std::string& what) {
   std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+  // SQLite says "database or disk is full"; name the usual cause plainly.
+  if (db != nullptr && sqlite3_errcode(db) == SQLITE_FULL)
+    msg += " (no space left on device)";
   return path + ": " + what + ": " + msg;
 }
 

@@ -100,6 +100,17 @@ expected<uint64_t> results_store::count() const {
   return static_cast<uint64_t>(q.i64(0));
 }
 
+error results_store::check_in_grid(uint64_t cell, uint64_t rep) const {
+  if (cell < id_.cells && rep < id_.replicates)
+    return error{};
+  return make_error(sweep_errc::no_store,
+                    path_ + ": stored run (cell " + std::to_string(cell)
+                      + ", replicate " + std::to_string(rep)
+                      + ") is outside the sweep's grid of "
+                      + std::to_string(id_.cells) + " cells x "
+                      + std::to_string(id_.replicates) + " replicates");
+}
+
 expected<run_set> results_store::stored() const {
   stmt q;
   if (q.prepare(db_, "SELECT cell, replicate FROM runs ORDER BY cell, "
@@ -112,13 +123,8 @@ expected<run_set> results_store::stored() const {
   while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
     auto cell = q.u64(0);
     auto rep = q.u64(1);
-    if (cell >= id_.cells || rep >= id_.replicates)
-      return make_error(sweep_errc::no_store,
-                        path_ + ": stored run (cell " + std::to_string(cell)
-                          + ", replicate " + std::to_string(rep)
-                          + ") is outside the sweep's grid of "
-                          + std::to_string(id_.cells) + " cells x "
-                          + std::to_string(id_.replicates) + " replicates");
+    if (auto err = check_in_grid(cell, rep))
+      return err;
     out.push_back(cell * id_.replicates + rep);
   }
   if (rc != SQLITE_DONE)
@@ -141,6 +147,10 @@ error results_store::for_each(
   int rc;
   while ((rc = sqlite3_step(runs.get())) == SQLITE_ROW) {
     read_run(runs, m);
+    // A row outside the grid means a damaged or foreign store: refuse it as
+    // --resume does instead of exporting it.
+    if (auto err = check_in_grid(m.cell, m.replicate))
+      return err;
     auto key = std::make_pair(m.cell, m.replicate);
     while (arc == SQLITE_ROW) {
       auto akey = std::make_pair(agents.u64(0), agents.u64(1));

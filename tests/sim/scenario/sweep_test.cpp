@@ -19,6 +19,13 @@ using namespace caf::consensus;
 using namespace caf::consensus::sim;
 using namespace caf::consensus::test;
 
+TEST(scenario_sweep, an_astronomically_long_range_prints_its_size_briefly) {
+  EXPECT_EQ(
+    parse_error(base + "sweep:\n  alpha: {from: 0, to: 1, step: 1e-300}\n"),
+    "malformed_input: inline.yaml:5: key 'sweep.alpha': expected at "
+    "most 100000 values, the range has 1e+300 (about)");
+}
+
 TEST(scenario_sweep, axes_and_values) {
   auto s = must_load(good("sweep.yaml"));
   ASSERT_EQ(s.sweep.size(), 11u);

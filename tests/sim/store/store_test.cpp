@@ -389,6 +389,15 @@ TEST_F(store_test, bad_store_files_give_clear_errors) {
   ASSERT_FALSE(ids);
   EXPECT_NE(message_of(ids.error()).find("outside the sweep's grid"),
             std::string::npos);
+  // Export (for_each) refuses such a row as resume does.
+  uint64_t seen = 0;
+  auto err = st->for_each([&](const sim::run_metrics&) { ++seen; });
+  ASSERT_TRUE(err);
+  EXPECT_NE(message_of(err).find("stored run (cell 99, replicate 0) is outside "
+                                 "the sweep's grid of 4 cells x 3 replicates"),
+            std::string::npos)
+    << message_of(err);
+  EXPECT_EQ(seen, 0u);
 }
 
 TEST_F(store_test, the_stored_scenario_loads_again) {

@@ -65,6 +65,12 @@ std::string fixed(double x) {
   return buf;
 }
 
+std::string scientific(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.3g", x);
+  return std::string{buf} + " (about)";
+}
+
 std::string num(double x) {
   std::ostringstream os;
   os.imbue(std::locale::classic());

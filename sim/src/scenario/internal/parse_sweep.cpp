@@ -73,7 +73,8 @@ void parser::parse_sweep(const entry& e, scenario& s) {
       if (!(n <= static_cast<double>(max_axis_values)))
         fail(x.line, x.key,
              "expected at most " + std::to_string(max_axis_values)
-               + " values, the range has " + fixed(n));
+               + " values, the range has "
+               + (n < 1e15 ? fixed(n) : scientific(n)));
       auto count = static_cast<size_t>(n);
       for (size_t i = 0; i < count; ++i) {
         if (int_range) {

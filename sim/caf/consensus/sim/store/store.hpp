@@ -149,6 +149,9 @@ public:
                uint64_t* added = nullptr);
 
 private:
+  /// Returns an error when run (cell, rep) lies outside the sweep's grid.
+  error check_in_grid(uint64_t cell, uint64_t rep) const;
+
   results_store() = default;
 
   static expected<results_store> open_db(const std::string& dir, bool write);

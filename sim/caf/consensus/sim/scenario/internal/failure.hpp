@@ -38,6 +38,10 @@ std::string quote(const std::string& x);
 /// Formats `x` without decimals (`%.0f`).
 std::string fixed(double x);
 
+/// Returns `x` in scientific notation with 3 significant digits
+/// (`1e+300 (about)`), for counts too large to print in full.
+std::string scientific(double x);
+
 /// Formats `x` as a stream does (`0.5`, `1e+20`), in the classic locale.
 std::string num(double x);
 
