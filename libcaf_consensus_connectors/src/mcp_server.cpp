@@ -79,6 +79,7 @@ std::optional<json> mcp_server::handle(const json& msg) {
     {
       std::lock_guard<std::mutex> guard{mtx_};
       negotiated_ = ver;
+      initialized_ = true;
     }
     return json_rpc::make_response(
       id, {{"protocolVersion", ver},
@@ -87,6 +88,16 @@ std::optional<json> mcp_server::handle(const json& msg) {
   }
   if (m->method == "ping")
     return json_rpc::make_response(id, json::object());
+  bool ready = false;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ready = initialized_;
+  }
+  if (!ready)
+    return json_rpc::make_error_response(id, json_rpc::server_not_initialized,
+                                         "'" + m->method
+                                           + "' before initialize: send "
+                                             "initialize first");
   if (m->method == "tools/list") {
     json tools = json::array();
     std::lock_guard<std::mutex> guard{mtx_};

@@ -85,6 +85,18 @@ bool local_origin(const std::string& origin) {
   return false;
 }
 
+/// Returns whether `host` (a Host header: name or address, optional port)
+/// names this machine's loopback interface.
+bool local_host(const std::string& host) {
+  auto name = host;
+  if (!name.empty() && name.front() == '[') {
+    name = name.substr(0, name.find(']') + 1);
+  } else if (auto colon = name.rfind(':'); colon != std::string::npos) {
+    name = name.substr(0, colon);
+  }
+  return name == "localhost" || name == "127.0.0.1" || name == "[::1]";
+}
+
 void json_error(httplib::Response& res, int status, int64_t code,
                 const std::string& msg) {
   res.status = status;
@@ -104,7 +116,15 @@ int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
   // Idle keep-alive connections hold a worker until they time out, and
   // stopping waits for the workers: keep that short.
   http.set_keep_alive_timeout(1);
+  // DNS rebinding: a page on another name that resolves to 127.0.0.1 sends
+  // its own name as Host. A server on loopback answers loopback names only.
+  auto loopback = host == "127.0.0.1" || host == "::1" || host == "localhost";
+  auto host_ok = [&](const httplib::Request& req) {
+    return !loopback || local_host(req.get_header_value("Host"));
+  };
   auto origin_ok = [&](const httplib::Request& req) {
+    if (!host_ok(req))
+      return false;
     if (!req.has_header("Origin"))
       return true;
     auto origin = req.get_header_value("Origin");
@@ -113,6 +133,11 @@ int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
                 != origins.end();
   };
   http.Post(path, [&](const httplib::Request& req, httplib::Response& res) {
+    if (!host_ok(req))
+      return json_error(res, 403, json_rpc::invalid_request,
+                        "host '" + req.get_header_value("Host")
+                          + "' is not allowed (a server on loopback answers "
+                            "localhost, 127.0.0.1 and [::1] only)");
     if (!origin_ok(req))
       return json_error(res, 403, json_rpc::invalid_request,
                         "origin '" + req.get_header_value("Origin")

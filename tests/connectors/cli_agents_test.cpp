@@ -339,6 +339,16 @@ TEST(cli_mcp_serve, http_rejects_bad_requests_with_clear_errors) {
   h.emplace_back("Mcp-Session-Id", "not-a-session");
   auto unknown = post(list, h);
   EXPECT_EQ(unknown.status, 404);
+  // A foreign Host (DNS rebinding: a page's own name resolved to 127.0.0.1).
+  auto fh = ct;
+  fh.emplace_back("Host", "evil.example:8080");
+  auto rebound = post(init, fh);
+  EXPECT_EQ(rebound.status, 403);
+  EXPECT_TRUE(has(rebound.body, "host 'evil.example:8080' is not allowed"))
+    << rebound.body;
+  auto lh = ct;
+  lh.emplace_back("Host", "localhost:1234");
+  EXPECT_EQ(post(init, lh).status, 200);
   // A foreign Origin and an unsupported protocol version.
   auto o = ct;
   o.emplace_back("Origin", "http://evil.example");

@@ -55,3 +55,24 @@ TEST(mcp_server, negotiates_lists_calls_and_rejects) {
   EXPECT_EQ((*invalid)["error"]["code"], json_rpc::invalid_request);
   EXPECT_EQ((*invalid)["id"], 9);
 }
+
+TEST(mcp_server, requests_before_initialize_get_an_error) {
+  mcp_server srv{"test", "1"};
+  srv.add_tool({"echo", "echoes", json{{"type", "object"}},
+                [](const json&) { return text_result("called"); }});
+  auto early = srv.handle(json_rpc::make_request(
+    1, "tools/call", {{"name", "echo"}, {"arguments", json::object()}}));
+  ASSERT_TRUE(early);
+  EXPECT_EQ((*early)["error"]["code"], json_rpc::server_not_initialized);
+  EXPECT_EQ((*early)["error"]["message"],
+            "'tools/call' before initialize: send initialize first");
+  auto list = srv.handle(json_rpc::make_request(2, "tools/list"));
+  EXPECT_EQ((*list)["error"]["code"], json_rpc::server_not_initialized);
+  auto ping = srv.handle(json_rpc::make_request(3, "ping"));
+  EXPECT_TRUE((*ping)["result"].is_object());
+  ASSERT_TRUE(srv.handle(json_rpc::make_request(
+    4, "initialize", {{"protocolVersion", "2025-06-18"}})));
+  auto call = srv.handle(json_rpc::make_request(
+    5, "tools/call", {{"name", "echo"}, {"arguments", json::object()}}));
+  EXPECT_EQ((*call)["result"]["content"][0]["text"], "called");
+}

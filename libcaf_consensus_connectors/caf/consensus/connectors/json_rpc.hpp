@@ -32,6 +32,10 @@ constexpr int64_t invalid_params = -32602;
 /// Internal JSON-RPC error.
 constexpr int64_t internal_error = -32603;
 
+/// A request other than `initialize` and `ping` before `initialize` (in
+/// JSON-RPC's range for server errors; LSP's ServerNotInitialized).
+constexpr int64_t server_not_initialized = -32002;
+
 /// Returns the standard name of a JSON-RPC error code (`method not found`) or
 /// `server error` / `application error` for other codes.
 std::string code_name(int64_t code);

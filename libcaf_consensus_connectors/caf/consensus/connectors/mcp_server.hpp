@@ -64,6 +64,8 @@ private:
   std::deque<mcp_tool> tools_; // stable addresses
   mutable std::mutex mtx_;
   std::string negotiated_;
+  /// Set by the first `initialize`; other requests (but `ping`) fail before.
+  bool initialized_ = false;
 };
 
 } // namespace caf::consensus::connectors
