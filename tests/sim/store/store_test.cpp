@@ -1,5 +1,4 @@
-// The durable results store: byte-exact round trips, exactly-once storage,
-// resume (skips stored runs, refuses a different sweep), bad store files.
+// Tests: the durable results store (suite store_test).
 
 #include <gtest/gtest.h>
 
@@ -108,16 +107,6 @@ protected:
 };
 
 } // namespace
-
-TEST(store_run_set, keeps_intervals_and_answers_membership) {
-  sim::run_set xs;
-  for (uint64_t i : {0, 1, 2, 5, 6, 9})
-    xs.push_back(i);
-  EXPECT_EQ(xs.size(), 6u);
-  EXPECT_EQ(xs.intervals(), 3u);
-  for (uint64_t i = 0; i < 12; ++i)
-    EXPECT_EQ(xs.contains(i), i <= 2 || i == 5 || i == 6 || i == 9) << i;
-}
 
 TEST_F(store_test, stored_runs_export_byte_for_byte) {
   auto s = load("quickstart.yaml", 30);

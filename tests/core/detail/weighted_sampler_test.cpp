@@ -1,65 +1,22 @@
-// caf-consensus: tests of peer sampling (detail/sampling.hpp): small pools
-// reproduce the reference algorithms draw for draw, large pools keep their
-// distribution (weighted sampling without replacement, never oneself), and
-// the policies draw valid samples for many participants.
+// Tests: weighted sampling without replacement (suite weighted_sampler).
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "caf/consensus/detail/sampling.hpp"
-#include "caf/consensus/engine.hpp"
-#include "caf/consensus/error.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 
+#include "core/detail/sampling_helpers.hpp"
+
 using namespace caf::consensus;
-using detail::uniform_sampler;
+using namespace caf::consensus::test;
 using detail::weighted_sampler;
-
-namespace {
-
-using ids = std::vector<uint32_t>;
-
-ids iota(uint32_t n) {
-  ids out(n);
-  for (uint32_t i = 0; i < n; ++i)
-    out[i] = i;
-  return out;
-}
-
-ids without(const ids& xs, uint32_t self) {
-  ids out;
-  for (auto x : xs)
-    if (x != self)
-      out.push_back(x);
-  return out;
-}
-
-/// Checks distinct elements, none equal to `self`, all from `population`.
-void check_valid(const ids& sample, uint32_t self, const ids& population) {
-  std::set<uint32_t> distinct(sample.begin(), sample.end());
-  EXPECT_EQ(distinct.size(), sample.size()) << "duplicates";
-  EXPECT_EQ(distinct.count(self), 0u) << "contains self";
-  for (auto x : sample)
-    EXPECT_TRUE(std::binary_search(population.begin(), population.end(), x))
-      << x << " is not in the population";
-}
-
-/// |observed - expected| within `sigmas` binomial standard deviations.
-void expect_frequency(size_t hits, size_t trials, double p, double sigmas,
-                      const std::string& what) {
-  auto expected = p * static_cast<double>(trials);
-  auto sd = std::sqrt(static_cast<double>(trials) * p * (1 - p));
-  EXPECT_NEAR(static_cast<double>(hits), expected, sigmas * sd + 1)
-    << what << ": p = " << p;
-}
-
-} // namespace
 
 // -- small pools: the reference algorithms, draw for draw ---------------------
 
@@ -83,28 +40,6 @@ TEST(weighted_sampler, small_pools_match_efraimidis_spirakis_exactly) {
     if (pool.size() > detail::small_pool)
       continue; // only the small-pool path is the reference algorithm
     auto expected = detail::weighted_sample(pool, w, m, b);
-    EXPECT_EQ(got, expected) << "trial " << trial;
-    EXPECT_EQ(a.next(), b.next()) << "same number of draws";
-  }
-}
-
-TEST(uniform_sampler, small_pools_match_partial_fisher_yates_exactly) {
-  rng::rng64 meta{2};
-  for (int trial = 0; trial < 300; ++trial) {
-    auto n = static_cast<uint32_t>(meta.below(34));
-    auto population = iota(n);
-    uniform_sampler sampler{population};
-    auto self = static_cast<uint32_t>(meta.below(n + 1));
-    auto m = static_cast<size_t>(meta.below(6));
-    auto seed = meta.next();
-    rng::rng64 a{seed};
-    rng::rng64 b{seed};
-    auto pool = without(population, self);
-    if (pool.size() > detail::small_pool)
-      continue; // only the small-pool path is the reference algorithm
-    ids got;
-    sampler.draw(self, m, a, got);
-    auto expected = detail::uniform_sample(pool, m, b);
     EXPECT_EQ(got, expected) << "trial " << trial;
     EXPECT_EQ(a.next(), b.next()) << "same number of draws";
   }
@@ -187,28 +122,6 @@ TEST(weighted_sampler, edge_cases) {
   EXPECT_TRUE(sample.empty());
 }
 
-TEST(uniform_sampler, large_pools_give_valid_samples) {
-  rng::rng64 meta{4};
-  for (int trial = 0; trial < 200; ++trial) {
-    auto n = static_cast<uint32_t>(40 + meta.below(400));
-    ids population;
-    for (uint32_t i = 0; i < n; ++i)
-      if (meta.below(3) != 0)
-        population.push_back(i);
-    uniform_sampler sampler{population};
-    auto self = static_cast<uint32_t>(meta.below(n));
-    auto self_in = std::binary_search(population.begin(), population.end(),
-                                      self);
-    auto m = static_cast<size_t>(1 + meta.below(40));
-    rng::rng64 gen{meta.next()};
-    ids sample;
-    sampler.draw(self, m, gen, sample);
-    check_valid(sample, self, population);
-    EXPECT_EQ(sample.size(),
-              std::min(m, population.size() - (self_in ? 1 : 0)));
-  }
-}
-
 // -- large pools: distribution ------------------------------------------------
 
 TEST(weighted_sampler, first_and_second_draws_follow_the_weights) {
@@ -289,26 +202,6 @@ TEST(weighted_sampler, heavy_excluded_weight_falls_back_to_exact_draws) {
                        "second draw = " + std::to_string(i));
 }
 
-TEST(uniform_sampler, large_pools_are_uniform) {
-  constexpr uint32_t n = 60;
-  uniform_sampler sampler{iota(n)};
-  constexpr size_t trials = 30000;
-  std::vector<size_t> hits(n, 0);
-  for (size_t t = 0; t < trials; ++t) {
-    rng::rng64 gen{rng::derive(5, {t})};
-    ids sample;
-    sampler.draw(7, 4, gen, sample);
-    ASSERT_EQ(sample.size(), 4u);
-    for (auto x : sample)
-      ++hits[x];
-  }
-  EXPECT_EQ(hits[7], 0u);
-  for (uint32_t i = 0; i < n; ++i)
-    if (i != 7)
-      expect_frequency(hits[i], trials, 4.0 / (n - 1), 5,
-                       "element " + std::to_string(i));
-}
-
 TEST(weighted_sampler, draws_depend_only_on_the_generator) {
   std::vector<double> w(500);
   for (size_t i = 0; i < w.size(); ++i)
@@ -327,117 +220,5 @@ TEST(weighted_sampler, draws_depend_only_on_the_generator) {
     a.draw(static_cast<uint32_t>(seed), 3, ga, x);
     b.draw(static_cast<uint32_t>(seed), 3, gb, y);
     EXPECT_EQ(x, y);
-  }
-}
-
-// -- the policies with many participants --------------------------------------
-
-namespace {
-
-std::vector<std::string> names(size_t n) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < n; ++i)
-    out.push_back("p" + std::to_string(i));
-  return out;
-}
-
-state run_policy(const std::string& policy, size_t n, int64_t seed,
-                 bool weighted = false) {
-  params ps;
-  ps.policy = policy;
-  ps.rounds = 3;
-  ps.k = 4;
-  ps.beta_1 = 2.0;
-  ps.seed = seed;
-  ps.luminance_weighted = weighted;
-  auto eng = engine::make("q", names(n), ps);
-  if (!eng) {
-    ADD_FAILURE() << render(eng.error());
-    return {};
-  }
-  return run_inline(*eng, [](const request& req) {
-    // Every fifth participant fails in round 0 (not live in round 1).
-    if (req.index % 5 == 4 && req.round == 0)
-      return make_failure(req.participant, 0, "down");
-    auto r = make_ok(req.participant,
-                     "answer " + std::to_string(req.index % 3) + " round "
-                       + std::to_string(req.round),
-                     static_cast<int64_t>(10 + (req.index * 37) % 900));
-    r.label = std::to_string(req.index % 3);
-    return r;
-  });
-}
-
-} // namespace
-
-TEST(sampling_policies, metastable_samples_of_many_participants_are_valid) {
-  for (size_t n : {40u, 200u}) {
-    auto st = run_policy("metastable", n, 11);
-    auto& tr = st.trace.at(1);
-    ASSERT_EQ(tr.samples.size(), n);
-    ids live;
-    for (uint32_t j = 0; j < n; ++j)
-      if (j % 5 != 4)
-        live.push_back(j);
-    for (uint32_t i = 0; i < n; ++i) {
-      check_valid(tr.samples[i], i, live);
-      EXPECT_EQ(tr.samples[i].size(), 4u);
-    }
-    // Round 2: everyone is live.
-    for (uint32_t i = 0; i < n; ++i)
-      check_valid(st.trace.at(2).samples[i], i, iota(static_cast<uint32_t>(n)));
-  }
-}
-
-TEST(sampling_policies, vote_and_snowball_samples_of_many_are_valid) {
-  constexpr size_t n = 120;
-  ids live;
-  for (uint32_t j = 0; j < n; ++j)
-    if (j % 5 != 4)
-      live.push_back(j);
-  auto vt = run_policy("vote", n, 3);
-  for (uint32_t i = 0; i < n; ++i) {
-    check_valid(vt.trace.at(1).samples[i], i, live);
-    EXPECT_EQ(vt.trace.at(1).samples[i].size(), 4u);
-  }
-  for (bool weighted : {false, true}) {
-    auto sb = run_policy("snowball", n, 4, weighted);
-    auto& s1 = sb.trace.at(1).samples;
-    for (uint32_t i = 0; i < n; ++i) {
-      // Snowball polls everyone, live or not, unless weighted by luminance
-      // (then participants without an ok call have weight 0).
-      check_valid(s1[i], i, weighted ? live : iota(n));
-      EXPECT_EQ(s1[i].size(), 4u);
-    }
-  }
-}
-
-TEST(sampling_policies, vote_confidence_is_the_share_of_equal_votes) {
-  constexpr size_t n = 90;
-  auto st = run_policy("vote", n, 5);
-  // Final votes: label index % 3 for everyone (the failures of round 0 are
-  // followed by ok answers).
-  std::map<std::string, size_t> votes;
-  for (size_t i = 0; i < n; ++i)
-    ++votes[std::to_string(i % 3)];
-  for (size_t i = 0; i < n; ++i)
-    EXPECT_EQ(st.confidence[i],
-              static_cast<double>(votes[std::to_string(i % 3)]) / n);
-}
-
-TEST(sampling_policies, large_runs_are_deterministic_per_seed) {
-  auto samples = [](const state& st) {
-    std::vector<ids> out;
-    for (auto& tr : st.trace)
-      for (auto& s : tr.samples)
-        out.push_back(s);
-    return out;
-  };
-  for (auto policy : {"metastable", "vote", "snowball"}) {
-    auto a = run_policy(policy, 150, 21);
-    auto b = run_policy(policy, 150, 21);
-    auto c = run_policy(policy, 150, 22);
-    EXPECT_EQ(samples(a), samples(b)) << policy;
-    EXPECT_NE(samples(a), samples(c)) << policy;
   }
 }
