@@ -38,6 +38,15 @@ error make_error(errc x) {
   return error{static_cast<uint8_t>(x), errc_category};
 }
 
+std::string context_text(const error& x) {
+  if (!x)
+    return "no error";
+  auto& ctx = x.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return render(x);
+}
+
 std::string render(const error& x) {
   if (!x)
     return "no error";

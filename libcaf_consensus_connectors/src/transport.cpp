@@ -24,12 +24,7 @@ error make_timeout(std::string what) {
 }
 
 std::string error_text(const error& err) {
-  if (!err)
-    return "no error";
-  auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    return ctx.get_as<std::string>(0);
-  return render(err);
+  return context_text(err);
 }
 
 mcp_transport::~mcp_transport() {

@@ -51,4 +51,8 @@ error make_error(errc x);
 /// Renders `x` (any category) as a one-line human readable message.
 std::string render(const error& x);
 
+/// Returns the context message of `x` without the code name (for chaining
+/// messages), `render(x)` when it has none, and "no error" for no error.
+std::string context_text(const error& x);
+
 } // namespace caf::consensus

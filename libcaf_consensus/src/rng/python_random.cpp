@@ -26,25 +26,12 @@ constexpr uint32_t upper_mask = 0x80000000U;
 
 constexpr uint32_t lower_mask = 0x7fffffffU;
 
-/// Splits `|seed|` into 32-bit words, least significant first, using as many
-/// words as the magnitude needs (at least one), like CPython's `random_seed`.
-std::vector<uint32_t> key_from_seed(int64_t seed) {
-  // Negating in unsigned arithmetic is well-defined for INT64_MIN as well.
-  auto mag = seed < 0 ? uint64_t{0} - static_cast<uint64_t>(seed)
-                      : static_cast<uint64_t>(seed);
-  std::vector<uint32_t> key;
-  key.push_back(static_cast<uint32_t>(mag));
-  if ((mag >> 32) != 0)
-    key.push_back(static_cast<uint32_t>(mag >> 32));
-  return key;
-}
-
 } // namespace
 
 // -- constructors -------------------------------------------------------------
 
-python_random::python_random(int64_t seed) {
-  init_by_array(key_from_seed(seed));
+python_random::python_random(int64_t n) : python_random(seed{n}) {
+  // nop
 }
 
 python_random::python_random(const seed& n) {

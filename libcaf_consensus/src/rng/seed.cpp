@@ -71,23 +71,22 @@ std::vector<uint32_t> seed::python_key() const {
   return words_;
 }
 
-uint64_t seed::low64() const noexcept {
-  uint64_t mag = 0;
-  if (!words_.empty())
-    mag = words_[0];
+uint64_t seed::low_magnitude() const noexcept {
+  uint64_t mag = words_.empty() ? 0 : words_[0];
   if (words_.size() > 1)
     mag |= uint64_t{words_[1]} << 32;
+  return mag;
+}
+
+uint64_t seed::low64() const noexcept {
+  auto mag = low_magnitude();
   return negative_ ? uint64_t{0} - mag : mag;
 }
 
 bool seed::fits_int64() const noexcept {
   if (words_.size() > 2)
     return false;
-  auto mag = words_.empty()
-               ? uint64_t{0}
-               : (words_.size() == 1
-                    ? uint64_t{words_[0]}
-                    : uint64_t{words_[0]} | (uint64_t{words_[1]} << 32));
+  auto mag = low_magnitude();
   return negative_ ? mag <= (uint64_t{1} << 63) : mag < (uint64_t{1} << 63);
 }
 

@@ -47,31 +47,31 @@ std::string get_string(const json& x, const std::string& path) {
   return x.get<std::string>();
 }
 
+/// Whether `x` is a whole number too large for a JSON integer (the parser
+/// gives it as a float).
+bool whole_beyond_64_bits(const json& x) {
+  if (!x.is_number_float())
+    return false;
+  auto v = x.get<double>();
+  return std::isfinite(v) && std::trunc(v) == v;
+}
+
+/// What a value that is not an integer is, for messages.
+std::string non_integer_kind(const json& x) {
+  return x.is_number() ? std::string{"a fraction"} : std::string{type_name(x)};
+}
+
 int64_t get_int(const json& x, const std::string& path) {
   if (!x.is_number_integer()) {
-    // A whole number too large for an integer arrives as a float.
-    if (x.is_number_float()) {
-      auto v = x.get<double>();
-      if (std::isfinite(v) && std::trunc(v) == v)
-        throw bad_field{"field '" + path
-                        + "' is out of range (a whole number beyond 64 "
-                          "bits)"};
-    }
+    if (whole_beyond_64_bits(x))
+      throw bad_field{"field '" + path
+                      + "' is out of range (a whole number beyond 64 bits)"};
     throw bad_field{"field '" + path + "' must be an integer, got "
-                    + (x.is_number() ? std::string{"a fraction"}
-                                     : std::string{type_name(x)})};
+                    + non_integer_kind(x)};
   }
   if (x.is_number_unsigned() && x.get<uint64_t>() > INT64_MAX)
     throw bad_field{"field '" + path + "' is out of range"};
   return x.get<int64_t>();
-}
-
-/// Returns the message of `err` without its code.
-std::string error_text(const error& err) {
-  auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    return ctx.get_as<std::string>(0);
-  return render(err);
 }
 
 /// Reads a seed: any JSON integer up to 2^64 - 1 in magnitude, or any size
@@ -85,19 +85,16 @@ rng::seed get_seed(const json& x, const std::string& path) {
   if (x.is_string()) {
     auto s = rng::seed::parse(x.get<std::string>());
     if (!s)
-      throw bad_field{"field '" + path + "': " + error_text(s.error())};
+      throw bad_field{"field '" + path + "': " + context_text(s.error())};
     return *s;
   }
-  if (x.is_number_float()) {
-    auto v = x.get<double>();
-    if (std::isfinite(v) && std::trunc(v) == v)
-      throw bad_field{"field '" + path
-                      + "' is beyond 64 bits: write it as a decimal string "
-                        "(\"18446744073709551616\") to keep every digit"};
-  }
-  throw bad_field{
-    "field '" + path + "' must be an integer or a decimal string, got "
-    + (x.is_number() ? std::string{"a fraction"} : std::string{type_name(x)})};
+  if (whole_beyond_64_bits(x))
+    throw bad_field{"field '" + path
+                    + "' is beyond 64 bits: write it as a decimal string "
+                      "(\"18446744073709551616\") to keep every digit"};
+  throw bad_field{"field '" + path
+                  + "' must be an integer or a decimal string, got "
+                  + non_integer_kind(x)};
 }
 
 int32_t get_int32(const json& x, const std::string& path) {

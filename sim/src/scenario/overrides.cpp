@@ -29,15 +29,9 @@ error override_replicates(scenario& s, const std::string& text,
                  "more seeds (e.g. 'seeds: {from: 1, to: "
                + std::to_string(*n)
                + "}'), or replace 'seeds' by 'seed' and use " + flag);
-  auto cells = cell_count(s);
-  auto runs = saturating_mul(cells, static_cast<uint64_t>(*n));
-  if (runs > max_runs)
-    return bad(std::to_string(cells) + " cells x " + std::to_string(*n)
-               + " replicates = "
-               + (runs == std::numeric_limits<uint64_t>::max()
-                    ? std::string{"more than 2^64"}
-                    : std::to_string(runs))
-               + " runs, more than the cap of " + std::to_string(max_runs));
+  auto why = runs_over_cap(cell_count(s), static_cast<uint64_t>(*n));
+  if (!why.empty())
+    return bad(why);
   s.replicates = static_cast<uint64_t>(*n);
   return error{};
 }

@@ -91,6 +91,9 @@ public:
 
 private:
   void assign(uint64_t mag);
+
+  /// |n| modulo 2^64.
+  uint64_t low_magnitude() const noexcept;
   void trim();
 
   bool negative_ = false;

@@ -18,13 +18,6 @@ namespace caf::consensus::sim::scenario_internal {
 
 namespace {
 
-std::string error_text(const error& err) {
-  auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    return ctx.get_as<std::string>(0);
-  return render(err);
-}
-
 /// Maps a policy's validation message (`k must be >= 1 ...`) to its key.
 std::string blame_param(const std::string& msg) {
   auto word = msg.substr(0, msg.find(' '));
@@ -159,7 +152,7 @@ std::optional<issue> check(const params& ps,
     return issue{"policy", "unknown policy " + quote(ps.policy)
                              + accepted(policy::names())};
   if (auto err = (*pol)->validate(ps, static_cast<size_t>(total))) {
-    auto msg = error_text(err);
+    auto msg = context_text(err);
     return issue{blame_param(msg), msg};
   }
   if (ps.extractor == extractor_kind::regex) {

@@ -111,16 +111,8 @@ void parser::parse_sweep(const entry& e, scenario& s) {
     }
     s.sweep.push_back(std::move(axis));
   }
-  auto cells = cell_count(s);
-  auto runs = saturating_mul(cells, s.replicates);
-  if (runs > max_runs)
-    fail(e.key_line, e.key,
-         std::to_string(cells) + " cells x " + std::to_string(s.replicates)
-           + " replicates = "
-           + (runs == std::numeric_limits<uint64_t>::max()
-                ? std::string{"more than 2^64"}
-                : std::to_string(runs))
-           + " runs, more than the cap of " + std::to_string(max_runs));
+  if (auto why = runs_over_cap(cell_count(s), s.replicates); !why.empty())
+    fail(e.key_line, e.key, why);
 }
 
 } // namespace caf::consensus::sim::scenario_internal

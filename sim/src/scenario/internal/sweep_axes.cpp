@@ -145,4 +145,16 @@ uint64_t saturating_mul(uint64_t x, uint64_t y) {
   return x * y;
 }
 
+std::string runs_over_cap(uint64_t cells, uint64_t replicates) {
+  auto runs = saturating_mul(cells, replicates);
+  if (runs <= max_runs)
+    return {};
+  return std::to_string(cells) + " cells x " + std::to_string(replicates)
+         + " replicates = "
+         + (runs == std::numeric_limits<uint64_t>::max()
+              ? std::string{"more than 2^64"}
+              : std::to_string(runs))
+         + " runs, more than the cap of " + std::to_string(max_runs);
+}
+
 } // namespace caf::consensus::sim::scenario_internal

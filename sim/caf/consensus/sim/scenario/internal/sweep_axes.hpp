@@ -39,4 +39,8 @@ void apply_axis(params& ps, std::vector<agent_group>& groups,
 /// Returns `x * y`, or the largest uint64_t if that overflows.
 uint64_t saturating_mul(uint64_t x, uint64_t y);
 
+/// Returns why `cells` x `replicates` runs exceed the cap on runs, or an
+/// empty string when they do not.
+std::string runs_over_cap(uint64_t cells, uint64_t replicates);
+
 } // namespace caf::consensus::sim::scenario_internal
