@@ -7,7 +7,9 @@
 #include <sstream>
 #include <thread>
 
+#include "caf/consensus/connectors/terminal.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/advice/advice.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "cli/options.hpp"
@@ -36,7 +38,7 @@ int advice(const args& xs) {
   std::string policies;
   std::string gnuplot;
   uint64_t replicates = 4000;
-  uint64_t seed = 2026;
+  std::string seed = "2026";
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   bool no_rules = false;
   bool no_png = false;
@@ -47,10 +49,11 @@ int advice(const args& xs) {
     "agents are used (default: scenarios/advice/population.yaml, compiled "
     "in)")("replicates,r", po::value(&replicates)->default_value(4000),
            "runs per sweep cell (every cell uses the same run seeds)")(
-    "seed", po::value(&seed)->default_value(2026),
-    "base seed: run i of every cell has seed derive(seed, {i})")(
-    "threads,t", po::value(&threads)->default_value(threads),
-    "worker threads (results do not depend on it)")(
+    "seed", po::value(&seed)->default_value("2026"),
+    "base seed, any integer (taken modulo 2^64): run i of every cell has "
+    "seed derive(seed, {i})")("threads,t",
+                              po::value(&threads)->default_value(threads),
+                              "worker threads (results do not depend on it)")(
     "engine,e", po::value(&engine_name)->default_value("inline"),
     "inline (fast) or actors (identical results)")(
     "policies,p",
@@ -103,7 +106,15 @@ int advice(const args& xs) {
     return 2;
   }
   opts.replicates = replicates;
-  opts.seed = seed;
+  if (auto x = rng::seed::parse(seed)) {
+    opts.seed = x->low64();
+  } else {
+    std::cerr << "consensus-sim advice: --seed must be an integer (decimal "
+                 "digits with an optional sign), got '"
+              << connectors::terminal_safe(seed.substr(0, 40))
+              << (seed.size() > 40 ? "...'" : "'") << '\n';
+    return 2;
+  }
   opts.threads = threads;
   opts.rules = !no_rules;
   opts.policies = split_list(policies);

@@ -11,8 +11,10 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "caf/consensus/connectors/terminal.hpp"
 #include "caf/consensus/engine.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/rng/seed.hpp"
 
 namespace caf::consensus::cli {
 
@@ -126,8 +128,11 @@ void add_param_options(po::options_description& desc, mesh_flags& fl) {
       fl.policy = x;
     }),
     "metastable (default), hanzo, snowball, vote")(
-    "seed", po::value<int64_t>()->notifier([&fl](int64_t x) { fl.seed = x; }),
-    "seed of the run's random draws (default 0)")(
+    "seed", po::value<std::string>()->notifier([&fl](const std::string& x) {
+      fl.seed = x;
+    }),
+    "seed of the run's random draws, an integer of any size as Python's "
+    "random.seed(n) takes it (default 0)")(
     "timeout-ms",
     po::value<int64_t>()->notifier([&fl](int64_t x) { fl.timeout_ms = x; }),
     "per-call timeout and round deadline in ms (default 60000)")(
@@ -213,6 +218,24 @@ error apply_params(const json& obj, params& ps, const std::string& where,
       out = v.get<bool>();
       return {};
     };
+    auto seed_of = [&](rng::seed& out) -> error {
+      if (v.is_number_unsigned()) {
+        out = v.get<uint64_t>();
+      } else if (v.is_number_integer()) {
+        out = v.get<int64_t>();
+      } else if (v.is_string()) {
+        auto x = rng::seed::parse(v.get<std::string>());
+        if (!x)
+          return fail(key, "must be an integer, or its decimal text (at most "
+                             + std::to_string(rng::seed::max_digits)
+                             + " digits)");
+        out = std::move(*x);
+      } else {
+        return fail(key, "must be an integer, or its decimal text for an "
+                         "integer beyond 64 bits");
+      }
+      return {};
+    };
     auto str = [&](std::string& out) -> error {
       if (!v.is_string())
         return fail(key, "must be a string");
@@ -233,7 +256,7 @@ error apply_params(const json& obj, params& ps, const std::string& where,
     else if (key == "policy")
       err = str(ps.policy);
     else if (key == "seed")
-      err = int_in(ps.seed, INT64_MIN, INT64_MAX);
+      err = seed_of(ps.seed);
     else if (key == "timeout_ms")
       err = int_in(ps.timeout_ms, 1, 86400000);
     else if (key == "alpha_preference")
@@ -352,8 +375,18 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
     ps.beta_2 = *fl.beta_2;
   if (fl.policy)
     ps.policy = *fl.policy;
-  if (fl.seed)
-    ps.seed = *fl.seed;
+  if (fl.seed) {
+    auto x = rng::seed::parse(*fl.seed);
+    if (!x)
+      return make_error(errc::invalid_params,
+                        "--seed must be an integer (decimal digits with an "
+                        "optional sign, at most "
+                          + std::to_string(rng::seed::max_digits)
+                          + " digits), got '"
+                          + connectors::terminal_safe(fl.seed->substr(0, 40))
+                          + (fl.seed->size() > 40 ? "...'" : "'"));
+    ps.seed = std::move(*x);
+  }
   if (fl.timeout_ms)
     ps.timeout_ms = *fl.timeout_ms;
   if (fl.alpha_preference)

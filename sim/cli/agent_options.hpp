@@ -36,7 +36,8 @@ struct mesh_flags {
   std::optional<double> beta_1;
   std::optional<double> beta_2;
   std::optional<std::string> policy;
-  std::optional<int64_t> seed;
+  /// `--seed` as given (an integer of any size, parsed when applied).
+  std::optional<std::string> seed;
   std::optional<int64_t> timeout_ms;
   std::optional<int32_t> alpha_preference;
   std::optional<int32_t> alpha_confidence;

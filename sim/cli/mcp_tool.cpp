@@ -46,7 +46,10 @@ connectors::mcp_tool consensus_service::tool() {
       {"beta_1", {{"type", "number"}}},
       {"beta_2", {{"type", "number"}}},
       {"policy", {{"type", "string"}, {"enum", policies}}},
-      {"seed", {{"type", "integer"}}},
+      {"seed",
+       {{"type", json::array({"integer", "string"})},
+        {"description", "an integer of any size (as a decimal string when "
+                        "beyond 64 bits)"}}},
       {"timeout_ms",
        {{"type", "integer"},
         {"minimum", 1},

@@ -248,8 +248,9 @@ int run(const args& xs) {
   if (!sc->description.empty())
     std::cout << "  " << sc->description << '\n';
   std::cout << "  " << agents << " agents in " << sc->groups.size()
-            << " groups, policy " << sc->ps.policy << ", ground truth '"
-            << sc->world.ground_truth << "'\n"
+            << (sc->groups.size() == 1 ? " group" : " groups") << ", policy "
+            << sc->ps.policy << ", ground truth '" << sc->world.ground_truth
+            << "'\n"
             << "  " << cells << (cells == 1 ? " cell" : " cells") << " × "
             << sc->replicates << " replicates = " << total << " runs, engine "
             << engine_name << ", " << threads
@@ -260,8 +261,7 @@ int run(const args& xs) {
                                           : " remote workers")
               << (ro->tls.enabled() ? " (TLS)" : "");
   std::cout << ", seed "
-            << (sc->seeds.empty() ? std::to_string(sc->seed)
-                                  : std::string{"list"})
+            << (sc->seeds.empty() ? sc->seed.to_string() : std::string{"list"})
             << "\n\n";
   std::cout.flush();
   std::string cmdline = "consensus-sim run";

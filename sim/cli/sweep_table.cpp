@@ -77,8 +77,9 @@ void print_table(std::ostream& out, const sim::scenario& s,
   std::vector<std::string> head{"cell"};
   for (auto& a : s.sweep)
     head.push_back(a.key);
-  for (auto* h : {"runs", "finalized [95% CI]", "accuracy [95% CI]",
-                  "acc|final [95% CI]", "rounds", "sim.latency ms", "calls"})
+  for (auto* h :
+       {"runs", "finalized [95% CI]", "accuracy [95% CI]", "acc|final [95% CI]",
+        "rounds", "early [95% CI]", "sim.latency ms", "calls"})
     head.push_back(h);
   std::vector<std::vector<std::string>> rows;
   for (uint64_t c = 0; c < cells.size(); ++c) {
@@ -92,6 +93,7 @@ void print_table(std::ostream& out, const sim::scenario& s,
     row.push_back(rate_cell(x.accuracy()));
     row.push_back(rate_cell(x.safety()));
     row.push_back(mean_cell(x.rounds(), 2));
+    row.push_back(rate_cell(x.stopped_early()));
     row.push_back(mean_cell(x.latency(), 0));
     row.push_back(mean_cell(x.calls(), 1));
     rows.push_back(std::move(row));
@@ -108,6 +110,8 @@ const char* legend
     "finality\n"
     "  rounds       refinement rounds executed (early stop at beta_1 makes it "
     "smaller)\n"
+    "  early        share of runs that stopped sampling before the last "
+    "round\n"
     "  sim.latency  simulated wall time of a run: sum over rounds of the "
     "slowest call\n"
     "  calls        execute calls per run (what real model calls would cost)\n"

@@ -4,6 +4,6 @@
 
 namespace caf::consensus::sim {
 
-const char* program_version = "caf-consensus 0.1.0";
+const char* program_version = "caf-consensus 0.2.0";
 
 } // namespace caf::consensus::sim

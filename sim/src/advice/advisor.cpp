@@ -57,7 +57,7 @@ void advisor::progress(const std::string& what) {
 
 expected<sweep_runs> advisor::sweep(const scenario& s, const std::string& key,
                                     const std::vector<std::string>& vals,
-                                    const std::vector<uint64_t>& seeds,
+                                    const std::vector<rng::seed>& seeds,
                                     advice_sweep meta) {
   auto x = s;
   x.sweep = {sweep_axis{key, vals, 0, {}}};
@@ -91,7 +91,7 @@ expected<sweep_runs> advisor::sweep(const scenario& s, const std::string& key,
 
 expected<sweep_runs>
 advisor::cells(const std::vector<std::pair<std::string, scenario>>& xs,
-               const std::vector<uint64_t>& seeds, advice_sweep meta) {
+               const std::vector<rng::seed>& seeds, advice_sweep meta) {
   sweep_runs out;
   out.meta = std::move(meta);
   for (auto& [value, sc] : xs) {

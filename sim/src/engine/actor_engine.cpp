@@ -172,7 +172,7 @@ actor_engine::~actor_engine() {
   impl_->stop();
 }
 
-expected<state> actor_engine::run(const scenario& cell, uint64_t seed,
+expected<state> actor_engine::run(const scenario& cell, const rng::seed& seed,
                                   std::shared_ptr<const void> owner) {
   auto xs = run_many(cell, {seed}, std::move(owner));
   if (!xs)
@@ -181,7 +181,8 @@ expected<state> actor_engine::run(const scenario& cell, uint64_t seed,
 }
 
 expected<std::vector<state>>
-actor_engine::run_many(const scenario& cell, const std::vector<uint64_t>& seeds,
+actor_engine::run_many(const scenario& cell,
+                       const std::vector<rng::seed>& seeds,
                        std::shared_ptr<const void> owner) {
   auto& x = *impl_;
   if (seeds.empty())
@@ -195,7 +196,7 @@ actor_engine::run_many(const scenario& cell, const std::vector<uint64_t>& seeds,
   std::vector<uint64_t> agent_seeds;
   ps.reserve(seeds.size());
   agent_seeds.reserve(seeds.size());
-  for (auto seed : seeds) {
+  for (auto& seed : seeds) {
     ps.push_back(run_params(cell, seed));
     agent_seeds.push_back(agents_seed(seed));
   }

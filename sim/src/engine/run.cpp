@@ -15,7 +15,7 @@ std::string to_string(engine_kind x) {
   return x == engine_kind::actors ? "actors" : "inline";
 }
 
-expected<state> run_inline(const scenario& cell, uint64_t seed) {
+expected<state> run_inline(const scenario& cell, const rng::seed& seed) {
   auto eng = engine::make(cell.prompt, participant_ids(cell),
                           run_params(cell, seed));
   if (!eng)

@@ -8,8 +8,67 @@
 
 namespace caf::consensus::sim {
 
+namespace {
+
+bool live_at_end(const state& st, size_t i) {
+  auto& rs = st.responses[i];
+  return std::any_of(rs.begin(), rs.end(), [&](const response& r) {
+    return r.ok && r.round == st.rounds_executed;
+  });
+}
+
+/// Refinement round in which the participants in `who` had all decided (-1:
+/// one never did, or `who` is empty).
+int32_t decided_by(const state& st, const std::vector<size_t>& who) {
+  if (who.empty())
+    return -1;
+  int32_t last = 0;
+  for (auto i : who) {
+    auto d = i < st.decided_round.size() ? st.decided_round[i] : -1;
+    if (d < 0)
+      return -1;
+    last = std::max(last, d);
+  }
+  return last;
+}
+
+int64_t polls_until(const state& st, const std::vector<size_t>& who,
+                    int32_t round) {
+  if (round < 0)
+    return -1;
+  int64_t n = 0;
+  for (auto i : who)
+    for (auto& r : st.responses[i])
+      if (r.round >= 1 && r.round <= round)
+        ++n;
+  return n;
+}
+
+void decision_metrics(const state& st, run_metrics& m) {
+  std::vector<size_t> all;
+  std::vector<size_t> live;
+  for (size_t i = 0; i < st.participants.size(); ++i) {
+    all.push_back(i);
+    if (live_at_end(st, i))
+      live.push_back(i);
+  }
+  if (!st.decided_round.empty()) {
+    // Per-participant decisions (snowball).
+    m.rounds_to_decide = decided_by(st, all);
+    m.rounds_to_decide_live = decided_by(st, live);
+  } else if (st.stop == stop_reason::beta_1
+             || st.stop == stop_reason::unanimity) {
+    m.rounds_to_decide = st.rounds_executed;
+    m.rounds_to_decide_live = live.empty() ? -1 : st.rounds_executed;
+  }
+  m.polls_to_decide = polls_until(st, all, m.rounds_to_decide);
+  m.polls_to_decide_live = polls_until(st, live, m.rounds_to_decide_live);
+}
+
+} // namespace
+
 run_metrics measure(const scenario& cell, uint64_t cell_index,
-                    uint64_t replicate, uint64_t seed, const state& st,
+                    uint64_t replicate, const rng::seed& seed, const state& st,
                     bool agent_rows) {
   run_metrics m;
   m.cell = cell_index;
@@ -47,17 +106,8 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   m.failures = st.failures;
   m.timeouts = st.timeouts;
   m.latency_ms = st.elapsed_ms;
-  if (!st.decided_round.empty()) {
-    int32_t last = 0;
-    for (auto d : st.decided_round) {
-      if (d < 0) {
-        last = -1;
-        break;
-      }
-      last = std::max(last, d);
-    }
-    m.polls_to_decide = last;
-  }
+  decision_metrics(st, m);
+  m.stopped_early = st.rounds_executed < cell.ps.rounds;
   if (agent_rows) {
     m.agents.reserve(n);
     for (size_t i = 0; i < n; ++i) {

@@ -32,7 +32,7 @@ scenario vote_baseline(const scenario& cell, int32_t rounds) {
   return out;
 }
 
-error run_with_seeds(const scenario& cell, const std::vector<uint64_t>& seeds,
+error run_with_seeds(const scenario& cell, const std::vector<rng::seed>& seeds,
                      engine_kind engine, size_t threads,
                      const std::function<void(const run_metrics&)>& on_run) {
   if (seeds.empty())
@@ -95,7 +95,7 @@ expected<baselines> run_baselines(const results& res, const scenario& s,
     auto cell = resolve_cell(s, c);
     if (!cell)
       return std::move(cell.error());
-    std::vector<uint64_t> seeds(reps);
+    std::vector<rng::seed> seeds(reps);
     for (uint64_t r = 0; r < reps; ++r)
       seeds[r] = run_seed(s, c, r);
     auto budget = equal_call_rounds(res.cells[c].calls.value, agents);

@@ -68,6 +68,24 @@ void cell_summary::add(const run_metrics& m) {
   rounds_.add(m.rounds_executed);
   latency_.add(static_cast<double>(m.latency_ms));
   calls_.add(static_cast<double>(m.calls));
+  if (m.stopped_early)
+    ++stopped_early_;
+  if (m.rounds_to_decide >= 0) {
+    rounds_to_decide_.add(m.rounds_to_decide);
+    polls_to_decide_.add(static_cast<double>(m.polls_to_decide));
+  }
+}
+
+rate cell_summary::stopped_early() const {
+  return wilson(stopped_early_, runs_);
+}
+
+mean_ci cell_summary::rounds_to_decide() const {
+  return rounds_to_decide_.get();
+}
+
+mean_ci cell_summary::polls_to_decide() const {
+  return polls_to_decide_.get();
 }
 
 rate cell_summary::finalize_rate() const {
@@ -130,6 +148,9 @@ json summary_json(const scenario& s, uint64_t cell, const cell_summary& x) {
   out["rounds"] = mean_json(x.rounds());
   out["latency_ms"] = mean_json(x.latency());
   out["calls"] = mean_json(x.calls());
+  out["stopped_early"] = rate_json(x.stopped_early());
+  out["rounds_to_decide"] = mean_json(x.rounds_to_decide());
+  out["polls_to_decide"] = mean_json(x.polls_to_decide());
   return out;
 }
 

@@ -24,7 +24,10 @@ std::string summary_csv_header() {
   return "cell,label,runs,finalize_rate,finalize_lo,finalize_hi,"
          "accuracy,accuracy_lo,accuracy_hi,acc_final,acc_final_lo,"
          "acc_final_hi,rounds_mean,rounds_lo,rounds_hi,latency_mean,"
-         "latency_lo,latency_hi,calls_mean,calls_lo,calls_hi";
+         "latency_lo,latency_hi,calls_mean,calls_lo,calls_hi,"
+         "stopped_early,stopped_early_lo,stopped_early_hi,"
+         "rounds_to_decide_mean,rounds_to_decide_lo,rounds_to_decide_hi,"
+         "polls_to_decide_mean,polls_to_decide_lo,polls_to_decide_hi";
 }
 
 std::string summary_csv(const scenario& s, uint64_t cell,
@@ -37,7 +40,8 @@ std::string summary_csv(const scenario& s, uint64_t cell,
   return std::to_string(cell) + ',' + label + ',' + std::to_string(x.runs())
          + ',' + r(x.finalize_rate()) + ',' + r(x.accuracy()) + ','
          + r(x.safety()) + ',' + m(x.rounds()) + ',' + m(x.latency()) + ','
-         + m(x.calls());
+         + m(x.calls()) + ',' + r(x.stopped_early()) + ','
+         + m(x.rounds_to_decide()) + ',' + m(x.polls_to_decide());
 }
 
 error write_summaries(const std::string& dir, const scenario& s,

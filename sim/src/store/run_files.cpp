@@ -1,5 +1,6 @@
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/seed_json.hpp"
 
 #include <sstream>
 
@@ -33,12 +34,13 @@ std::string runs_csv_header() {
          "rounds_executed,stop_reason,finalized,winner,winner_label,"
          "winner_correct,winner_confidence,winner_score,agreement,"
          "unanimity_round,unanimity_label,calls,failures,timeouts,"
-         "latency_ms,polls_to_decide";
+         "latency_ms,rounds_to_decide,polls_to_decide,rounds_to_decide_live,"
+         "polls_to_decide_live,stopped_early";
 }
 
 std::string to_csv(const run_metrics& m) {
   std::ostringstream os;
-  os << m.cell << ',' << m.replicate << ',' << m.seed << ','
+  os << m.cell << ',' << m.replicate << ',' << m.seed.to_string() << ','
      << csv_field(m.policy) << ',' << m.rounds << ',' << m.k << ','
      << num(m.alpha) << ',' << num(m.beta_1) << ',' << num(m.beta_2) << ','
      << m.rounds_executed << ',' << m.stop_reason << ','
@@ -48,7 +50,9 @@ std::string to_csv(const run_metrics& m) {
      << ',' << num(m.winner_score) << ',' << num(m.agreement) << ','
      << m.unanimity_round << ',' << csv_field(m.unanimity_label) << ','
      << m.calls << ',' << m.failures << ',' << m.timeouts << ',' << m.latency_ms
-     << ',' << m.polls_to_decide;
+     << ',' << m.rounds_to_decide << ',' << m.polls_to_decide << ','
+     << m.rounds_to_decide_live << ',' << m.polls_to_decide_live << ','
+     << (m.stopped_early ? "true" : "false");
   return os.str();
 }
 
@@ -71,7 +75,7 @@ json to_json(const run_metrics& m) {
   json x = json::object();
   x["cell"] = m.cell;
   x["replicate"] = m.replicate;
-  x["seed"] = m.seed;
+  x["seed"] = seed_json(m.seed);
   x["policy"] = m.policy;
   x["rounds"] = m.rounds;
   x["k"] = m.k;
@@ -93,7 +97,11 @@ json to_json(const run_metrics& m) {
   x["failures"] = m.failures;
   x["timeouts"] = m.timeouts;
   x["latency_ms"] = m.latency_ms;
+  x["rounds_to_decide"] = m.rounds_to_decide;
   x["polls_to_decide"] = m.polls_to_decide;
+  x["rounds_to_decide_live"] = m.rounds_to_decide_live;
+  x["polls_to_decide_live"] = m.polls_to_decide_live;
+  x["stopped_early"] = m.stopped_early;
   return x;
 }
 

@@ -208,7 +208,7 @@ results_store::create(const std::string& dir, const scenario& s,
     {"scenario_text", x.scenario_text_},
     {"cells", std::to_string(x.id_.cells)},
     {"replicates", std::to_string(x.id_.replicates)},
-    {"seed", std::to_string(x.id_.seed)},
+    {"seed", x.id_.seed.to_string()},
     {"agent_rows", agent_rows ? "1" : "0"},
     {"manifest", x.manifest_},
   };
@@ -267,8 +267,8 @@ expected<results_store> results_store::resume(const std::string& dir,
                   + std::to_string(s.replicates)
                   + " (drop --replicates or give the same value)");
   if (id.seed != s.seed)
-    return refuse("the store was made with seed " + std::to_string(id.seed)
-                  + ", this run uses seed " + std::to_string(s.seed));
+    return refuse("the store was made with seed " + id.seed.to_string()
+                  + ", this run uses seed " + s.seed.to_string());
   if (id.agent_rows != agent_rows)
     return refuse(std::string{"the store was made "}
                   + (id.agent_rows ? "with" : "without")
@@ -326,9 +326,12 @@ error results_store::read_meta() {
   if (kv["format"] != format_tag)
     return not_a_store("missing or wrong format tag");
   if (kv["schema_version"] != std::to_string(schema_version))
-    return not_a_store("schema version '" + kv["schema_version"]
+    return not_a_store("store schema version '" + kv["schema_version"]
                        + "', this program reads version "
-                       + std::to_string(schema_version));
+                       + std::to_string(schema_version)
+                       + " (a store written by another version of "
+                         "caf-consensus: read it with that version, or run "
+                         "the scenario again into a new --out)");
   auto num = [&](const std::string& key, uint64_t& out) -> error {
     auto& v = kv[key];
     if (v.empty() || v.size() > 20
@@ -345,8 +348,10 @@ error results_store::read_meta() {
     return err;
   if (auto err = num("replicates", id_.replicates))
     return err;
-  if (auto err = num("seed", id_.seed))
-    return err;
+  if (auto x = rng::seed::parse(kv["seed"]))
+    id_.seed = std::move(*x);
+  else
+    return not_a_store("meta 'seed' is not an integer: '" + kv["seed"] + "'");
   id_.scenario_hash = kv["scenario_hash"];
   id_.agent_rows = kv["agent_rows"] == "1";
   id_.program = kv["program"];

@@ -20,11 +20,19 @@ using namespace store_internal;
 
 namespace {
 
-/// Reads one `runs` row (column order of the schema).
-void read_run(const stmt& s, run_metrics& m) {
+/// Reads one `runs` row (column order of the schema); false if its seed is
+/// neither an integer nor a decimal text.
+bool read_run(const stmt& s, run_metrics& m) {
   m.cell = s.u64(0);
   m.replicate = s.u64(1);
-  m.seed = s.u64(2);
+  if (s.is_text(2)) {
+    auto x = rng::seed::parse(s.text(2));
+    if (!x)
+      return false;
+    m.seed = std::move(*x);
+  } else {
+    m.seed = s.u64(2);
+  }
   m.policy = s.text(3);
   m.rounds = s.i32(4);
   m.k = s.i32(5);
@@ -46,8 +54,13 @@ void read_run(const stmt& s, run_metrics& m) {
   m.failures = s.u64(21);
   m.timeouts = s.u64(22);
   m.latency_ms = s.i64(23);
-  m.polls_to_decide = s.i32(24);
+  m.rounds_to_decide = s.i32(24);
+  m.polls_to_decide = s.i64(25);
+  m.rounds_to_decide_live = s.i32(26);
+  m.polls_to_decide_live = s.i64(27);
+  m.stopped_early = s.i64(28) != 0;
   m.agents.clear();
+  return true;
 }
 
 void read_agent(const stmt& s, agent_row& a) {
@@ -146,7 +159,12 @@ error results_store::for_each(
   run_metrics m;
   int rc;
   while ((rc = sqlite3_step(runs.get())) == SQLITE_ROW) {
-    read_run(runs, m);
+    if (!read_run(runs, m))
+      return make_error(sweep_errc::no_store,
+                        path_ + ": stored run (cell "
+                          + std::to_string(runs.u64(0)) + ", replicate "
+                          + std::to_string(runs.u64(1))
+                          + ") has a seed that is not an integer");
     // A row outside the grid means a damaged or foreign store: refuse it as
     // --resume does instead of exporting it.
     if (auto err = check_in_grid(m.cell, m.replicate))

@@ -21,7 +21,10 @@ namespace {
 void bind_run(stmt& s, const run_metrics& m) {
   s.bind_u(1, m.cell);
   s.bind_u(2, m.replicate);
-  s.bind_u(3, m.seed);
+  if (m.seed.fits_uint64())
+    s.bind_u(3, m.seed.low64());
+  else
+    s.bind(3, m.seed.to_string());
   s.bind(4, m.policy);
   s.bind(5, int64_t{m.rounds});
   s.bind(6, int64_t{m.k});
@@ -43,7 +46,11 @@ void bind_run(stmt& s, const run_metrics& m) {
   s.bind_u(22, m.failures);
   s.bind_u(23, m.timeouts);
   s.bind(24, m.latency_ms);
-  s.bind(25, int64_t{m.polls_to_decide});
+  s.bind(25, int64_t{m.rounds_to_decide});
+  s.bind(26, m.polls_to_decide);
+  s.bind(27, int64_t{m.rounds_to_decide_live});
+  s.bind(28, m.polls_to_decide_live);
+  s.bind(29, int64_t{m.stopped_early ? 1 : 0});
 }
 
 /// Binds one `agents` row (column order of the schema).

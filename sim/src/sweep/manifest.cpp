@@ -3,6 +3,7 @@
 #include "caf/consensus/sim/sweep/manifest.hpp"
 
 #include "caf/consensus/sim/scenario/describe.hpp"
+#include "caf/consensus/sim/seed_json.hpp"
 #include "caf/consensus/sim/version.hpp"
 
 namespace caf::consensus::sim {
@@ -19,9 +20,12 @@ json manifest(const scenario& s, engine_kind engine,
                          {"description", s.description},
                          {"hash", s.hash}};
   out["engine"] = to_string(engine);
-  out["seed"] = s.seed;
-  if (!s.seeds.empty())
-    out["seeds"] = s.seeds;
+  out["seed"] = seed_json(s.seed);
+  if (!s.seeds.empty()) {
+    auto& xs = out["seeds"] = nlohmann::json::array();
+    for (auto& x : s.seeds)
+      xs.push_back(seed_json(x));
+  }
   out["replicates"] = s.replicates;
   out["seed_derivation"]
     = s.seeds.empty() ? "run seed = derive(seed, {cell, replicate}); see "

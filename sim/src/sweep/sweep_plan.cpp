@@ -87,7 +87,7 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
                         "run " + std::to_string(idx) + " is outside the sweep ("
                           + std::to_string(p->total) + " runs)");
   // Consecutive runs of one cell go to the actors in one series.
-  std::vector<uint64_t> seeds;
+  std::vector<rng::seed> seeds;
   for (size_t first = 0; first < idxs.size();) {
     auto cell = idxs[first] / p->replicates;
     auto last = first;

@@ -187,7 +187,7 @@ TEST(scenario_good, json_is_accepted) {
   EXPECT_EQ(s.groups[0].latency.b, 20.5);
   EXPECT_EQ(s.groups[0].refine, behaviour::balancing);
   EXPECT_EQ(s.groups[1].latency.values, (std::vector<double>{5, 10, 1500}));
-  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{7, 11, 18446744073709551615ull}));
+  EXPECT_EQ(s.seeds, (std::vector<rng::seed>{7, 11, 18446744073709551615ull}));
   EXPECT_EQ(s.replicates, 3u);
   ASSERT_EQ(s.sweep.size(), 2u);
   EXPECT_EQ(s.sweep[1].key, "agents.a.answers.41");

@@ -299,7 +299,7 @@ TEST_F(store_test, resume_refuses_a_different_sweep_and_names_the_difference) {
   more.replicates = 11;
   expect_refusal(more, false, "replicates");
   auto reseeded = s;
-  reseeded.seed += 1;
+  reseeded.seed = s.seed.low64() + 1;
   expect_refusal(reseeded, false, "seed");
   expect_refusal(s, true, "--agents");
   // The same sweep resumes.

@@ -67,6 +67,11 @@ public:
   /// n modulo 2^64.
   uint64_t low64() const noexcept;
 
+  /// Whether 0 <= n < 2^64 (then `low64()` is n itself).
+  bool fits_uint64() const noexcept {
+    return !negative_ && words_.size() <= 2;
+  }
+
   /// Whether n fits `int64_t`, and its value then.
   bool fits_int64() const noexcept;
   int64_t to_int64() const noexcept;

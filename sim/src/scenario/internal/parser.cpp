@@ -126,7 +126,7 @@ void parser::parse_seeds(const entry& e, scenario& s) {
              "expected at most " + std::to_string(max_seeds) + " seeds");
       auto v = from_node(x, e.key + "[" + std::to_string(i++) + "]",
                          line_of(x, e.line));
-      s.seeds.push_back(to_uint(v));
+      s.seeds.push_back(to_seed(v));
     }
     if (s.seeds.empty())
       expected_(e.val(), "at least one seed");
@@ -241,7 +241,7 @@ scenario parser::run(const YAML::Node& root) {
       to_int(reps->val(), 1, static_cast<int64_t>(max_replicates)));
   auto seed = get("seed");
   if (seed)
-    s.seed = to_uint(seed->val());
+    s.seed = to_seed(seed->val());
   if (auto e = get("seeds")) {
     if (seed)
       fail(e->key_line, e->key, "'seed' and 'seeds' are mutually exclusive");

@@ -165,6 +165,17 @@ uint64_t to_uint(const value& v) {
   return *x;
 }
 
+rng::seed to_seed(const value& v) {
+  auto what = "an integer of at most " + std::to_string(rng::seed::max_digits)
+              + " decimal digits with an optional sign";
+  if (v.type != value::kind::scalar || !v.plain)
+    expected_(v, what);
+  auto x = rng::seed::parse(v.text);
+  if (!x)
+    expected_(v, what);
+  return std::move(*x);
+}
+
 double to_num(const value& v, double lo, double hi) {
   if (v.type != value::kind::scalar || !v.plain)
     expected_(v, num_range(lo, hi));

@@ -40,14 +40,14 @@ public:
   /// `cell` (e.g. its sweep plan; may be null when `cell` outlives the
   /// engine): the engine holds it while its actors serve `cell`, so another
   /// cell allocated at the same address later is never taken for it.
-  expected<state> run(const scenario& cell, uint64_t seed,
+  expected<state> run(const scenario& cell, const rng::seed& seed,
                       std::shared_ptr<const void> owner = nullptr);
 
   /// Runs `cell` once per seed in `seeds`, one run after another, and
   /// returns the states in that order (or the first error). The caller
   /// blocks once for the whole series.
   expected<std::vector<state>>
-  run_many(const scenario& cell, const std::vector<uint64_t>& seeds,
+  run_many(const scenario& cell, const std::vector<rng::seed>& seeds,
            std::shared_ptr<const void> owner = nullptr);
 
   /// Stops the actors (the next run spawns new ones).

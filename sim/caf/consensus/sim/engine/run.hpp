@@ -27,7 +27,7 @@ std::string to_string(engine_kind x);
 
 /// Runs `cell` with run seed `seed` on the inline engine (the policy code and
 /// agent models called directly).
-expected<state> run_inline(const scenario& cell, uint64_t seed);
+expected<state> run_inline(const scenario& cell, const rng::seed& seed);
 
 /// Runs one replicate of a resolved cell and returns the final state. The
 /// run's `params::seed` is the run seed; the agents draw from

@@ -31,7 +31,7 @@ struct agent_row {
 struct run_metrics {
   uint64_t cell = 0;
   uint64_t replicate = 0;
-  uint64_t seed = 0;
+  rng::seed seed;
   std::string policy;
   int32_t rounds = 0;
   int32_t k = 0;
@@ -54,16 +54,27 @@ struct run_metrics {
   uint64_t failures = 0;
   uint64_t timeouts = 0;
   int64_t latency_ms = 0;
-  /// Snowball: refinement rounds until every participant decided (-1: not
-  /// all decided).
-  int32_t polls_to_decide = -1;
+  /// Refinement rounds until the run decided (-1: it never did). `snowball`:
+  /// the round by which every participant had decided; the other policies:
+  /// the round in which a threshold stopped sampling (`beta_1`, `unanimity`).
+  int32_t rounds_to_decide = -1;
+  /// Polls until the decision: participant-calls in refinement rounds 1 ..
+  /// `rounds_to_decide` (round 0's proposals are not polls; -1: never).
+  int64_t polls_to_decide = -1;
+  /// The same over the participants live at the end (answered ok in the last
+  /// round executed): participants that crashed or stopped answering are not
+  /// waited for, and their calls are not counted.
+  int32_t rounds_to_decide_live = -1;
+  int64_t polls_to_decide_live = -1;
+  /// Sampling stopped before `rounds` refinement rounds.
+  bool stopped_early = false;
   /// Per-agent rows (filled when `sweep_options::agent_rows` is set).
   std::vector<agent_row> agents;
 };
 
 /// Computes the metrics of a finished run.
 run_metrics measure(const scenario& cell, uint64_t cell_index,
-                    uint64_t replicate, uint64_t seed, const state& st,
+                    uint64_t replicate, const rng::seed& seed, const state& st,
                     bool agent_rows = false);
 
 } // namespace caf::consensus::sim

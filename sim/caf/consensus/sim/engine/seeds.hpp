@@ -6,19 +6,20 @@
 #include <cstdint>
 
 #include "caf/consensus/params.hpp"
+#include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 
 namespace caf::consensus::sim {
 
 /// Returns the run seed of (cell, replicate): `seeds[replicate]` when the
-/// scenario lists seeds, else `rng::derive(seed, {cell, replicate})`.
-uint64_t run_seed(const scenario& s, uint64_t cell, uint64_t replicate);
+/// scenario lists seeds, else `rng::derive(seed mod 2^64, {cell, replicate})`.
+rng::seed run_seed(const scenario& s, uint64_t cell, uint64_t replicate);
 
 /// Returns the seed the agents of a run draw from:
-/// `rng::derive(run_seed, {hash_name("agents")})`.
-uint64_t agents_seed(uint64_t run_seed);
+/// `rng::derive(run_seed mod 2^64, {hash_name("agents")})`.
+uint64_t agents_seed(const rng::seed& run_seed);
 
 /// Returns the parameters of a run of `cell`: the cell's, with `seed`.
-params run_params(const scenario& cell, uint64_t seed);
+params run_params(const scenario& cell, const rng::seed& seed);
 
 } // namespace caf::consensus::sim

@@ -41,7 +41,7 @@ scenario vote_baseline(const scenario& cell, int32_t rounds);
 /// Runs `cell` (a resolved scenario; its sweep is dropped) once per seed,
 /// replicate i with run seed `seeds[i]`, and passes every run in order to
 /// `on_run`.
-error run_with_seeds(const scenario& cell, const std::vector<uint64_t>& seeds,
+error run_with_seeds(const scenario& cell, const std::vector<rng::seed>& seeds,
                      engine_kind engine, size_t threads,
                      const std::function<void(const run_metrics&)>& on_run);
 

@@ -62,14 +62,25 @@ public:
   mean_ci latency() const;
   mean_ci calls() const;
 
+  /// Share of runs that stopped sampling before `rounds` rounds.
+  rate stopped_early() const;
+
+  /// Rounds and polls until the decision, over the runs that decided (its
+  /// `n` is their number).
+  mean_ci rounds_to_decide() const;
+  mean_ci polls_to_decide() const;
+
 private:
   uint64_t runs_ = 0;
   uint64_t finalized_ = 0;
   uint64_t correct_ = 0;
   uint64_t finalized_correct_ = 0;
+  uint64_t stopped_early_ = 0;
   mean_acc rounds_;
   mean_acc latency_;
   mean_acc calls_;
+  mean_acc rounds_to_decide_;
+  mean_acc polls_to_decide_;
 };
 
 /// Returns the summary of one cell as JSON (one line of summary.jsonl).

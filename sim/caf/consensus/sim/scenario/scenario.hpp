@@ -9,6 +9,7 @@
 #include "caf/expected.hpp"
 
 #include "caf/consensus/params.hpp"
+#include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/agents/agents.hpp"
 
 namespace caf::consensus::sim {
@@ -40,12 +41,15 @@ struct scenario {
   params ps;
   std::vector<agent_group> groups;
   agent_world world;
-  /// Replicates per cell and the scenario seed.
+  /// Replicates per cell and the scenario seed (any integer; run seeds are
+  /// derived from it modulo 2^64).
   uint64_t replicates = 100;
-  uint64_t seed = 0;
-  /// Explicit per-replicate run seeds (from `seeds:`): replicate i of every
-  /// cell runs with seed `seeds[i]` itself. Empty: derived from `seed`.
-  std::vector<uint64_t> seeds;
+  rng::seed seed;
+  /// Explicit per-replicate run seeds (from `seeds:`, integers of any size):
+  /// replicate i of every cell runs with seed `seeds[i]` itself (`hanzo`
+  /// seeds Python's generator with the whole integer). Empty: derived from
+  /// `seed`.
+  std::vector<rng::seed> seeds;
   /// Sweep axes in file order; the grid is their cartesian product (the last
   /// axis varies fastest).
   std::vector<sweep_axis> sweep;

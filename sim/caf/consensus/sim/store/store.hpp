@@ -32,7 +32,7 @@ struct store_identity {
   uint64_t cells = 0;
   uint64_t replicates = 0;
   /// The scenario seed (`scenario::seed`).
-  uint64_t seed = 0;
+  rng::seed seed;
   /// Whether per-agent rows are stored.
   bool agent_rows = false;
   /// The program version that wrote the first run (`program_version`).
@@ -57,7 +57,7 @@ public:
   static constexpr const char* file_name = "results.db";
 
   /// The schema version this program writes and reads.
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   // -- constructors, destructors, and assignment operators --------------------
 

@@ -80,7 +80,7 @@ struct sweep_spec {
   std::string origin;
   /// Overrides applied after parsing.
   uint64_t replicates = 0;
-  uint64_t seed = 0;
+  rng::seed seed;
   /// `actors` or `inline`.
   std::string engine;
   bool agent_rows = false;
@@ -113,8 +113,9 @@ typename Inspector::result_type inspect(Inspector& f, run_metrics& x) {
            x.beta_2, x.rounds_executed, x.stop_reason, x.finalized, x.winner,
            x.winner_label, x.winner_correct, x.winner_confidence,
            x.winner_score, x.agreement, x.unanimity_round, x.unanimity_label,
-           x.calls, x.failures, x.timeouts, x.latency_ms, x.polls_to_decide,
-           x.agents);
+           x.calls, x.failures, x.timeouts, x.latency_ms, x.rounds_to_decide,
+           x.polls_to_decide, x.rounds_to_decide_live, x.polls_to_decide_live,
+           x.stopped_early, x.agents);
 }
 
 /// @relates run_batch

@@ -50,14 +50,14 @@ private:
   /// seeds.
   expected<sweep_runs> sweep(const scenario& s, const std::string& key,
                              const std::vector<std::string>& vals,
-                             const std::vector<uint64_t>& seeds,
+                             const std::vector<rng::seed>& seeds,
                              advice_sweep meta);
 
   /// Runs each scenario of `xs` (no sweep) with the same seeds as the cells
   /// of one pseudo-sweep.
   expected<sweep_runs>
   cells(const std::vector<std::pair<std::string, scenario>>& xs,
-        const std::vector<uint64_t>& seeds, advice_sweep meta);
+        const std::vector<rng::seed>& seeds, advice_sweep meta);
 
   /// Adds the summary of `x` to the report's sweeps.
   void keep(const sweep_runs& x);
@@ -94,8 +94,8 @@ private:
 
   const scenario& pop_;
   advice_options opts_;
-  std::vector<uint64_t> seeds_;
-  std::vector<uint64_t> rule_seeds_;
+  std::vector<rng::seed> seeds_;
+  std::vector<rng::seed> rule_seeds_;
   /// The default-parameter cell (rounds 3) of each policy, for the baselines.
   std::map<std::string, cell_runs> defaults_;
   advice_report report_;

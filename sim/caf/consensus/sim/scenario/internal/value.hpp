@@ -11,6 +11,8 @@
 #include <string>
 #include <type_traits>
 
+#include "caf/consensus/rng/seed.hpp"
+
 namespace YAML {
 class Node;
 } // namespace YAML
@@ -78,6 +80,10 @@ int64_t to_int(const value& v, int64_t lo, int64_t hi);
 
 /// Returns the unsigned 64-bit integer `v` holds; fails otherwise.
 uint64_t to_uint(const value& v);
+
+/// A decimal integer of any size (optional sign, at most
+/// `rng::seed::max_digits` digits), as Python's `random.seed(n)` takes it.
+rng::seed to_seed(const value& v);
 
 /// Returns the number in [lo, hi] `v` holds; fails otherwise.
 double to_num(const value& v, double lo, double hi);

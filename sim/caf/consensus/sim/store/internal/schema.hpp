@@ -10,7 +10,9 @@ namespace caf::consensus::sim::store_internal {
 /// SQLite then keeps every double bit for bit, whereas a REAL column stores
 /// integral values as integers and turns -0.0 into 0. NaN is stored as NULL
 /// (SQLite's rule) and read back as NaN. Unsigned 64-bit values are stored as
-/// their two's-complement signed bit pattern.
+/// their two's-complement signed bit pattern. `seed` has no declared type
+/// either: a seed in [0, 2^64) is stored as an integer (its bit pattern), any
+/// other (negative, or 2^64 and beyond) as its decimal text.
 inline constexpr const char* schema_sql = R"sql(
 CREATE TABLE meta (
   key TEXT PRIMARY KEY NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE meta (
 CREATE TABLE runs (
   cell INTEGER NOT NULL,
   replicate INTEGER NOT NULL,
-  seed INTEGER NOT NULL,
+  seed NOT NULL,
   policy TEXT NOT NULL,
   rounds INTEGER NOT NULL,
   k INTEGER NOT NULL,
@@ -41,7 +43,11 @@ CREATE TABLE runs (
   failures INTEGER NOT NULL,
   timeouts INTEGER NOT NULL,
   latency_ms INTEGER NOT NULL,
+  rounds_to_decide INTEGER NOT NULL,
   polls_to_decide INTEGER NOT NULL,
+  rounds_to_decide_live INTEGER NOT NULL,
+  polls_to_decide_live INTEGER NOT NULL,
+  stopped_early INTEGER NOT NULL,
   PRIMARY KEY (cell, replicate)
 ) WITHOUT ROWID;
 CREATE TABLE agents (
@@ -62,7 +68,7 @@ CREATE TABLE agents (
 
 inline constexpr const char* insert_run_sql
   = "INSERT OR IGNORE INTO runs VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 inline constexpr const char* insert_agent_sql
   = "INSERT OR IGNORE INTO agents VALUES (?,?,?,?,?,?,?,?,?,?,?)";

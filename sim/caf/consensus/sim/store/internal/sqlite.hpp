@@ -102,6 +102,10 @@ public:
     return sqlite3_column_double(ptr_, i);
   }
 
+  bool is_text(int i) const {
+    return sqlite3_column_type(ptr_, i) == SQLITE_TEXT;
+  }
+
   std::string text(int i) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(ptr_, i));
     auto n = sqlite3_column_bytes(ptr_, i);
