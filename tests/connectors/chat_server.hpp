@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -61,8 +62,12 @@ public:
           reply = fallback_;
         }
       }
-      if (reply.delay.count() > 0)
-        std::this_thread::sleep_for(reply.delay);
+      if (reply.delay.count() > 0) {
+        // A delayed reply ends early when the server shuts down, so a test
+        // may script a stall far longer than any deadline it checks.
+        std::unique_lock<std::mutex> guard{mtx_};
+        stopped_.wait_for(guard, reply.delay, [this] { return stopping_; });
+      }
       res.status = reply.status;
       for (auto& [k, v] : reply.headers)
         res.set_header(k, v);
@@ -77,6 +82,11 @@ public:
   }
 
   ~chat_server() {
+    {
+      std::lock_guard<std::mutex> guard{mtx_};
+      stopping_ = true;
+    }
+    stopped_.notify_all();
     srv_.stop();
     thread_.join();
   }
@@ -107,6 +117,8 @@ private:
   int port_ = 0;
   std::thread thread_;
   std::mutex mtx_;
+  std::condition_variable stopped_;
+  bool stopping_ = false;
   std::deque<chat_reply> script_;
   chat_reply fallback_{200, completion("fallback answer"), {}, {}};
   std::vector<chat_request> requests_;

@@ -1,5 +1,8 @@
 // Tests: consensus-sim ask with real agents (suite cli_ask).
 
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -39,10 +42,14 @@ TEST(cli_ask, three_mcp_agents_with_a_live_view) {
 }
 
 TEST(cli_ask, json_output_for_machines) {
+  auto t0 = std::chrono::steady_clock::now();
   auto r = sim({"ask", "What is six times seven?", "--json", "--agent",
                 agent_spec_text("alpha", "The answer is 42"), "--agent",
                 agent_spec_text("beta", "It is 41", "--fault error"),
                 "--rounds", "1", "--timeout-ms", "20000"});
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - t0)
+                   .count();
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   auto j = json::parse(r.out, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << r.out;
@@ -53,7 +60,17 @@ TEST(cli_ask, json_output_for_machines) {
     has(j["participants"][1]["error"].get<std::string>(), "deliberate failure"))
     << j.dump(2);
   EXPECT_EQ(j["agents"][0]["id"], "alpha");
-  EXPECT_GE(j["wall_ms"].get<int64_t>(), 0);
+  // The run's wall time spans every call of the run and lies within the
+  // process's lifetime as seen from here.
+  auto wall = j["wall_ms"].get<int64_t>();
+  int64_t slowest = -1;
+  for (auto& p : j["participants"])
+    for (auto& x : p["rounds"])
+      if (x["ok"].get<bool>())
+        slowest = std::max(slowest, x["ms"].get<int64_t>());
+  EXPECT_GE(slowest, 0) << j.dump(2);
+  EXPECT_GE(wall, slowest) << j.dump(2);
+  EXPECT_LE(wall, elapsed) << j.dump(2);
   // The live view went to stderr.
   EXPECT_TRUE(has(r.err, "round 0 (initial answers)")) << r.err;
 }

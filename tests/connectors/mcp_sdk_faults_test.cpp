@@ -92,8 +92,9 @@ TEST(mcp_sdk_faults, a_tool_that_stalls_past_the_timeout) {
   EXPECT_FALSE(r0->ok);
   EXPECT_GE(st->timeouts, 1u);
   EXPECT_EQ(agreed_answer(*st), answer);
-  // Two rounds of at most one timeout each, plus start-up and shutdown.
-  EXPECT_LT(wall, 15s);
+  // Two rounds of at most one timeout each (7 s), plus start-up and shutdown
+  // (node under load and sanitizers); the stalled tool never returns.
+  EXPECT_LT(wall, 45s);
   // The agent's own deadline reports what it waited for.
   auto direct = make_agent(stdio_agent("g", answer, {"--fault", "stall"}),
                            1500);
@@ -103,7 +104,7 @@ TEST(mcp_sdk_faults, a_tool_that_stalls_past_the_timeout) {
   EXPECT_TRUE(r.timed_out);
   EXPECT_NE(r.error.find("no reply to 'tools/call'"), std::string::npos)
     << r.error;
-  EXPECT_LT(clock_type::now() - started, 10s);
+  EXPECT_LT(clock_type::now() - started, 30s); // the tool never returns
 }
 
 TEST(mcp_sdk_faults, garbage_on_stdout) {

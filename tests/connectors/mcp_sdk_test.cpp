@@ -148,8 +148,16 @@ TEST(mcp_sdk, three_stdio_agents_reach_consensus) {
   ASSERT_EQ(rounds.size(), static_cast<size_t>(st->rounds_executed + 1));
   EXPECT_EQ(rounds.back().confidence, st->confidence);
   EXPECT_EQ(rounds.front().results.size(), 3u);
-  for (auto& r : rounds.front().results)
-    EXPECT_GE(r.ms, 0);
+  // The observed round-0 results are the ones the state keeps, latencies
+  // included, and each call answered within the timeout.
+  for (auto& r : rounds.front().results) {
+    auto* kept = in_round(*st, r.id, 0);
+    ASSERT_NE(kept, nullptr) << r.id;
+    EXPECT_TRUE(r.ok) << r.id << ": " << r.error;
+    EXPECT_EQ(r.ms, kept->ms) << r.id;
+    EXPECT_EQ(kept->text, static_cast<const std::string&>(r.output)) << r.id;
+    EXPECT_LE(r.ms, test_params().timeout_ms) << r.id;
+  }
 }
 
 TEST(mcp_sdk, three_http_agents_reach_consensus) {

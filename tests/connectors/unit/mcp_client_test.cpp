@@ -30,6 +30,7 @@ TEST(mcp_client, a_silent_server_times_out_at_initialize) {
   EXPECT_TRUE(is_timeout(err)) << text_of(err);
   EXPECT_NE(text_of(err).find("no reply to 'initialize'"), std::string::npos)
     << text_of(err);
-  EXPECT_LT(clock_type::now() - t0, 3s);
+  // Far below the 30 s the silent child would keep it waiting.
+  EXPECT_LT(clock_type::now() - t0, 15s);
   EXPECT_FALSE(c.connected());
 }

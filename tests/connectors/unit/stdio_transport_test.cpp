@@ -61,5 +61,6 @@ TEST(stdio_transport, garbage_is_malformed_json_and_silence_a_timeout) {
   ASSERT_FALSE(y);
   EXPECT_TRUE(is_timeout(y.error()));
   EXPECT_GE(clock_type::now() - t0, 290ms);
-  EXPECT_LT(clock_type::now() - t0, 2s);
+  // Far below the 30 s the silent child would keep the receive waiting.
+  EXPECT_LT(clock_type::now() - t0, 15s);
 }

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "caf/deep_to_string.hpp"
@@ -16,6 +15,7 @@
 #include "caf/consensus/error.hpp"
 
 #include "core/consensus/consensus_helpers.hpp"
+#include "core/consensus/rendezvous.hpp"
 
 namespace cc = caf::consensus;
 
@@ -109,28 +109,29 @@ TEST(consensus, exceptions_become_failed_results) {
 }
 
 TEST(consensus, participants_run_concurrently_by_default) {
-  std::atomic<int> running{0};
-  std::atomic<int> peak{0};
+  // Every call waits until all four are in their calls: the run can only
+  // finish with four ok answers if the calls overlap (no timing involved).
+  rendezvous meet{4};
+  std::atomic<bool> gave_up{false};
   params ps = quick_params();
   ps.rounds = 0;
+  ps.timeout_ms = 120000; // longer than the rendezvous may wait
   cc::consensus c{{"a", "b", "c", "d"},
                   [&](const std::string& id, const request& req) {
-                    auto now = ++running;
-                    auto prev = peak.load();
-                    while (now > prev
-                           && !peak.compare_exchange_weak(prev, now)) {
-                      // retry
-                    }
-                    std::this_thread::sleep_for(std::chrono::milliseconds{60});
-                    --running;
+                    // After one call gave up, the others need not wait.
+                    if (gave_up
+                        || !meet.arrive_and_wait(std::chrono::seconds{30}))
+                      gave_up = true;
                     return cc::make_ok(id, "x", 60, req.round);
                   },
                   ps};
   auto st = c.run("q");
-  ASSERT_TRUE(st);
-  // Blocking participants are detached: all four sleep at the same time.
-  EXPECT_GE(peak.load(), 2);
+  ASSERT_TRUE(st) << cc::render(st.error());
+  // Blocking participants are detached: all four were in their calls at once.
+  EXPECT_FALSE(gave_up.load()) << "the four calls did not overlap";
   EXPECT_EQ(st->calls, 4u);
+  EXPECT_EQ(st->failures, 0u);
+  EXPECT_EQ(st->timeouts, 0u);
 }
 
 TEST(consensus, non_blocking_participants_run_on_the_scheduler) {

@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <future>
 #include <map>
@@ -29,6 +28,7 @@
 #include "caf/consensus/consensus.hpp"
 #include "caf/consensus/error.hpp"
 
+#include "core/consensus/rendezvous.hpp"
 #include "core/consensus/reuse_helpers.hpp"
 
 namespace cc = caf::consensus;
@@ -104,26 +104,6 @@ bool finishes_within(std::chrono::seconds limit, std::function<void()> f) {
   t.join();
   return true;
 }
-
-/// Lets `n` threads pass only together (bounded wait, no sleeping).
-struct rendezvous {
-  explicit rendezvous(int n) : missing(n) {
-    // nop
-  }
-
-  bool arrive_and_wait(std::chrono::seconds limit) {
-    std::unique_lock<std::mutex> guard{mtx};
-    if (--missing <= 0) {
-      cv.notify_all();
-      return true;
-    }
-    return cv.wait_for(guard, limit, [this] { return missing <= 0; });
-  }
-
-  std::mutex mtx;
-  std::condition_variable cv;
-  int missing;
-};
 
 } // namespace
 

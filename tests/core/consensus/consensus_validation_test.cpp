@@ -69,3 +69,27 @@ TEST(consensus, invalid_input_is_rejected_before_any_call) {
   EXPECT_FALSE(c.validate());
   EXPECT_EQ(calls.load(), 0);
 }
+
+// -- defaults -----------------------------------------------------------------
+
+TEST(consensus, params_defaults_are_the_documented_ones) {
+  // The literals of README.md (`Params{rounds=3, ..., timeout_ms=60000}`) and
+  // of the parameter table in docs/protocol.md: a changed default must change
+  // the documentation too.
+  params ps;
+  EXPECT_EQ(ps.rounds, 3);
+  EXPECT_EQ(ps.k, 3);
+  EXPECT_EQ(ps.alpha, 0.6);
+  EXPECT_EQ(ps.beta_1, 0.5);
+  EXPECT_EQ(ps.beta_2, 0.8);
+  EXPECT_EQ(ps.policy, "metastable");
+  EXPECT_EQ(ps.seed.to_string(), "0");
+  EXPECT_EQ(ps.timeout_ms, 60000);
+  EXPECT_EQ(ps.beta, 2);
+  EXPECT_EQ(ps.alpha_preference, 0);
+  EXPECT_EQ(ps.alpha_confidence, 0);
+  EXPECT_FALSE(ps.luminance_weighted);
+  EXPECT_EQ(cc::to_string(ps.extractor), "text");
+  EXPECT_EQ(ps.extractor_pattern, "");
+  EXPECT_FALSE(ps.stop_on_unanimity);
+}

@@ -167,7 +167,6 @@ TEST(hanzo, same_seed_same_state_and_seeds_matter) {
                      100 * req.index);
     });
   };
-  EXPECT_EQ(caf::deep_to_string(run_with(3)), caf::deep_to_string(run_with(3)));
   auto samples = [](const state& st) {
     std::vector<std::vector<uint32_t>> out;
     for (auto& tr : st.trace)
@@ -175,6 +174,14 @@ TEST(hanzo, same_seed_same_state_and_seeds_matter) {
         out.push_back(s);
     return out;
   };
+  // Seed 3 draws what CPython draws (3.11 and 3.12, computed there):
+  //   lum = [1 / (1 + 100 * i / 1000) for i in range(5)]
+  //   w = [x / sum(lum) for x in lum]; random.seed(3)
+  //   [random.choices(range(5), weights=w, k=2) for r in (1, 2, 3)]
+  const std::vector<std::vector<uint32_t>> cpython{{1, 2}, {1, 2}, {2, 0}};
+  auto st = run_with(3);
+  EXPECT_EQ(samples(st), cpython);
+  EXPECT_EQ(st.rounds_executed, 3);
   auto base = samples(run_with(0));
   bool differs = false;
   for (int64_t seed = 1; seed < 10 && !differs; ++seed)

@@ -136,7 +136,12 @@ TEST(rng64, normal_and_exponential_moments) {
 TEST(rng64, derive_depends_on_base_and_path) {
   EXPECT_EQ(derive(7, {}), mix64(7));
   EXPECT_EQ(derive(7, {1, 2, 3}), 0x8b9bc33b02a8b088ULL);
-  EXPECT_EQ(derive(7, {1, 2, 3}), derive(7, {1, 2, 3}));
+  // The documented fold, computed here: h = mix64(base); for each key x:
+  // h = mix64(h ^ mix64(x + 0x9e3779b97f4a7c15)).
+  auto fold = mix64(7);
+  for (uint64_t x : {1, 2, 3})
+    fold = mix64(fold ^ mix64(x + 0x9e3779b97f4a7c15ULL));
+  EXPECT_EQ(derive(7, {1, 2, 3}), fold);
   std::set<uint64_t> seen;
   seen.insert(derive(7, {1, 2, 3}));
   seen.insert(derive(7, {3, 2, 1}));

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
@@ -69,8 +72,16 @@ TEST(conformance, malformed_files_name_the_case_and_field) {
     auto x = sim::parse_conformance(text, "f.json");
     return x ? std::string{"no error"} : render(x.error());
   };
-  EXPECT_EQ(err("{"), err("{")); // stable
-  EXPECT_NE(err("{").find("f.json: not valid JSON"), std::string::npos);
+  // The JSON parser's own message, obtained here, after the file name.
+  std::string parser_says;
+  try {
+    [[maybe_unused]] auto doc = nlohmann::json::parse("{");
+  } catch (const nlohmann::json::parse_error& e) {
+    parser_says = e.what();
+  }
+  ASSERT_FALSE(parser_says.empty());
+  EXPECT_EQ(err("{"),
+            "malformed_input: f.json: not valid JSON: " + parser_says);
   EXPECT_EQ(err("[]"), "malformed_input: f.json: top level must be an object "
                        "with 'cases'");
   EXPECT_EQ(err(R"({"cases": [{"name": "x"}]})"),

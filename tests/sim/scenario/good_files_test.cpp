@@ -100,22 +100,22 @@ TEST(scenario_good, quickstart) {
 
 TEST(scenario_good, minimal_file_gets_the_defaults) {
   auto s = must_load(good("minimal.yaml"));
-  params defaults;
+  // The defaults documented in docs/scenarios.md, as literals.
   EXPECT_EQ(s.name, "minimal");
   EXPECT_EQ(s.description, "");
   EXPECT_EQ(s.prompt, "What is the answer?");
   EXPECT_EQ(s.ps.policy, "metastable");
-  EXPECT_EQ(s.ps.rounds, defaults.rounds);
-  EXPECT_EQ(s.ps.k, defaults.k);
-  EXPECT_EQ(s.ps.alpha, defaults.alpha);
-  EXPECT_EQ(s.ps.beta_1, defaults.beta_1);
-  EXPECT_EQ(s.ps.beta_2, defaults.beta_2);
-  EXPECT_EQ(s.ps.timeout_ms, defaults.timeout_ms);
+  EXPECT_EQ(s.ps.rounds, 3);
+  EXPECT_EQ(s.ps.k, 3);
+  EXPECT_EQ(s.ps.alpha, 0.6);
+  EXPECT_EQ(s.ps.beta_1, 0.5);
+  EXPECT_EQ(s.ps.beta_2, 0.8);
+  EXPECT_EQ(s.ps.timeout_ms, 60000);
   EXPECT_EQ(s.ps.extractor, extractor_kind::normalized_text);
   EXPECT_EQ(s.world.labels, (std::vector<std::string>{"yes-answer"}));
   EXPECT_EQ(s.world.templates,
             (std::vector<std::string>{default_template("yes-answer")}));
-  EXPECT_EQ(s.world.timeout_ms, defaults.timeout_ms);
+  EXPECT_EQ(s.world.timeout_ms, 60000);
   ASSERT_EQ(s.groups.size(), 1u);
   auto& g = s.groups[0];
   EXPECT_EQ(g.count, 1u);
