@@ -3,6 +3,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -18,13 +19,19 @@ int worker(const args& xs) {
   po::options_description desc{"options"};
   std::string listen;
   size_t threads = 0;
+  double handshake_s = 10;
+  double idle_s = 300;
   remote_flags remote;
   desc.add_options()("help,h", "show this help")(
     "listen,l", po::value(&listen)->default_value("127.0.0.1:4270"),
     "address to listen on: HOST:PORT, [IPV6]:PORT or PORT (host "
     "127.0.0.1); port 0 picks a free one")(
     "threads,t", po::value(&threads),
-    "threads that run batches (default: one per core)");
+    "threads that run batches (default: one per core)")(
+    "handshake-timeout", po::value(&handshake_s)->default_value(10),
+    "seconds a connection has to authenticate before it is closed (plain "
+    "TCP)")("idle-timeout", po::value(&idle_s)->default_value(300),
+            "seconds an authenticated connection may stay silent (plain TCP)");
   remote.add(desc);
   po::positional_options_description pos;
   po::variables_map vm;
@@ -50,6 +57,18 @@ int worker(const args& xs) {
   if (threads < 1 || threads > 1024) {
     std::cerr << "consensus-sim worker: --threads must be in [1, 1024], got "
               << threads << '\n';
+    return 2;
+  }
+  if (!(handshake_s >= 0.01 && handshake_s <= 3600)) {
+    std::cerr << "consensus-sim worker: --handshake-timeout must be in [0.01, "
+                 "3600] seconds, got "
+              << handshake_s << '\n';
+    return 2;
+  }
+  if (!(idle_s >= 0.01 && idle_s <= 86400)) {
+    std::cerr << "consensus-sim worker: --idle-timeout must be in [0.01, "
+                 "86400] seconds, got "
+              << idle_s << '\n';
     return 2;
   }
   auto secret = remote.load(vm);
@@ -78,6 +97,11 @@ int worker(const args& xs) {
   opts.threads = threads;
   opts.secret = std::move(*secret);
   opts.tls = remote.tls;
+  auto ms = [](double s) {
+    return std::chrono::milliseconds{static_cast<int64_t>(s * 1000)};
+  };
+  opts.handshake_timeout = ms(handshake_s);
+  opts.idle_timeout = ms(idle_s);
   opts.log = [&log_mtx](const std::string& line) {
     std::lock_guard<std::mutex> guard{log_mtx};
     std::cerr << "consensus-sim worker: " << line << std::endl;

@@ -69,6 +69,8 @@ expect 1 "dir.yaml" validate "$tmp/dir.yaml"
 mkfifo "$tmp/fifo.yaml" "$tmp/fifo.secret"
 expect 1 "fifo.yaml: cannot read: not a regular file" validate "$tmp/fifo.yaml"
 expect 1 "fifo.yaml: cannot read: not a regular file" run "$tmp/fifo.yaml"
+expect 2 "--handshake-timeout must be in \[0.01, 3600\] seconds, got 0" worker --listen 127.0.0.1:0 --handshake-timeout 0
+expect 2 "--idle-timeout must be in \[0.01, 86400\] seconds, got -1" worker --listen 127.0.0.1:0 --idle-timeout -1
 expect 2 "secret file '.*fifo.secret': not a regular file" worker --listen 127.0.0.1:0 --secret-file "$tmp/fifo.secret"
 
 # What run rejects, validate rejects first, with the same message: bad

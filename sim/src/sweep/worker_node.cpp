@@ -74,6 +74,23 @@ struct gate_config {
   uint32_t threads = 0;
   std::function<void(const std::string&)> log;
   std::shared_ptr<actor_list> sessions;
+
+  /// The header guard (plain TCP only), told about every authenticated node
+  /// so that it lifts that node's connection to the full message size. Set
+  /// once the guard listens, read by the gate: hence the mutex.
+  void set_guard(actor x) {
+    std::lock_guard<std::mutex> lock{mtx};
+    guard = std::move(x);
+  }
+
+  actor get_guard() {
+    std::lock_guard<std::mutex> lock{mtx};
+    return guard;
+  }
+
+private:
+  std::mutex mtx;
+  actor guard;
 };
 
 struct challenge {
@@ -156,6 +173,11 @@ behavior gate(guarded_actor* self, std::shared_ptr<gate_config> c) {
                           "the coordinator's shared secret does not match "
                           "this worker's");
       }
+      // The guard learns first, so the connection is lifted before the
+      // coordinator's next (larger) message can arrive.
+      if (auto guard = c->get_guard())
+        anon_send(guard, peer_authenticated_atom::value,
+                  node_key(self->home_system(), peer->node()));
       auto token = auth_mac(c->secret, session_token_label, nonce, theirs);
       auto session = spawn_remote_session(self->home_system(), c->pool,
                                           std::move(token), peer, c->log);
@@ -282,10 +304,17 @@ worker_node::start(worker_node_options opts) {
     return make_error(sweep_errc::network_failed,
                       "cannot open the node's BASP port: "
                         + render_sweep_error(upstream.error()));
-  auto guard = spawn_basp_guard(sys, o.listen, *upstream, max_message_bytes,
-                                max_connections, o.log);
+  basp_guard_options gopts;
+  gopts.upstream = *upstream;
+  gopts.max_payload = max_message_bytes;
+  gopts.max_connections = max_connections;
+  gopts.handshake_timeout = o.handshake_timeout;
+  gopts.idle_timeout = o.idle_timeout;
+  gopts.log = o.log;
+  auto guard = spawn_basp_guard(sys, o.listen, std::move(gopts));
   if (!guard)
     return std::move(guard.error());
+  gc->set_guard(guard->first);
   st.guard = guard->first;
   st.port = guard->second;
   return node;

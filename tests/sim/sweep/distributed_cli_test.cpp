@@ -446,9 +446,9 @@ TEST_F(distributed_cli, a_worker_survives_garbage_and_oversized_messages) {
   }
   for (int i = 0; i < 4; ++i)
     fds.push_back(
-      send_raw(port, basp_header(0x02, 0xFFFFFFF0u) + std::string(4096, '\0')));
+      send_raw(port, basp_header(0x01, 0xFFFFFFF0u) + std::string(4096, '\0')));
   ASSERT_TRUE(test_util::eventually(
-    10s, [&] { return contains(w->err(), "oversized message"); }))
+    10s, [&] { return contains(w->err(), "oversized client handshake"); }))
     << w->err();
   EXPECT_TRUE(w->running());
   EXPECT_LT(test_util::rss_kb(w->pid()), 300 * 1024);

@@ -3,12 +3,17 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "caf/consensus/sim/engine/run.hpp"
@@ -19,6 +24,7 @@
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "sim/sweep/distributed_helpers.hpp"
+#include "sim/sweep/node_log.hpp"
 #include "support/process.hpp"
 
 using namespace caf::consensus;
@@ -110,7 +116,14 @@ TEST(distributed_in_process, a_wrong_secret_is_refused_on_both_sides) {
 }
 
 TEST(distributed_in_process, garbage_and_oversized_frames_do_not_hurt) {
-  auto node = start_node(secret, 1);
+  node_log log;
+  sim::worker_node_options nopts;
+  nopts.threads = 1;
+  nopts.secret = secret;
+  nopts.log = log.sink();
+  auto started = sim::worker_node::start(nopts);
+  ASSERT_TRUE(started) << msg(started.error());
+  auto node = std::move(*started);
   auto port = node->port();
   std::mt19937 gen{7};
   std::vector<int> fds;
@@ -122,12 +135,28 @@ TEST(distributed_in_process, garbage_and_oversized_frames_do_not_hurt) {
   }
   // 4 GiB announced (CAF alone would allocate it), twice, kept open.
   auto before = test_util::rss_kb(::getpid());
-  fds.push_back(send_raw(port, basp_header(0x02, 0xFFFFFFF0u)));
-  fds.push_back(
-    send_raw(port, basp_header(0x01, 0xFFFFFFF0u) + std::string(65536, '\0')));
+  ASSERT_GT(before, 0);
+  auto huge_a = send_raw(port, basp_header(0x02, 0xFFFFFFF0u));
+  auto huge_b
+    = send_raw(port, basp_header(0x01, 0xFFFFFFF0u) + std::string(65536, '\0'));
+  ASSERT_GE(huge_a, 0);
+  ASSERT_GE(huge_b, 0);
+  fds.push_back(huge_a);
+  fds.push_back(huge_b);
   // A valid-looking header followed by garbage payload.
   fds.push_back(send_raw(port, basp_header(0x01, 64) + std::string(64, 'x')));
-  std::this_thread::sleep_for(200ms); // let the node read them
+  // The node has read both headers once it says so and has closed both
+  // connections: no waiting for a fixed time. Before authentication, a
+  // message must follow a client handshake, and a handshake is small.
+  EXPECT_TRUE(log.await("a message before the BASP client handshake", 1,
+                        std::chrono::seconds{60}))
+    << log.dump();
+  EXPECT_TRUE(log.await("oversized client handshake (4294967280 bytes "
+                        "announced",
+                        1, std::chrono::seconds{60}))
+    << log.dump();
+  EXPECT_TRUE(closed_by_peer(huge_a, std::chrono::seconds{60}));
+  EXPECT_TRUE(closed_by_peer(huge_b, std::chrono::seconds{60}));
   auto after = test_util::rss_kb(::getpid());
   EXPECT_LT(after - before, 200 * 1024) << "kB grown";
   for (auto fd : fds)

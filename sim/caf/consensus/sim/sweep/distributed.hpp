@@ -143,6 +143,11 @@ struct worker_node_options {
   tls_options tls;
   /// Receives log lines (connections, refusals); never the secret.
   std::function<void(const std::string&)> log;
+  /// Plain TCP: a connection that has not authenticated by then is closed.
+  std::chrono::milliseconds handshake_timeout{10000};
+  /// Plain TCP: an authenticated connection without traffic for this long is
+  /// closed.
+  std::chrono::milliseconds idle_timeout{300000};
 };
 
 /// A worker node: an actor system that publishes a gate actor. The gate
