@@ -4,8 +4,8 @@
 #   bench/run.sh [BUILD_DIR] [OUT_DIR]
 #
 # BUILD_DIR (default: build) must hold a Release build of the targets
-# consensus-bench, consensus-bench-sweep and consensus-bench-report (the
-# normal build makes them). OUT_DIR (default: BUILD_DIR/bench-results) gets
+# consensus-bench, consensus-bench-sweep, consensus-bench-distributed and
+# consensus-bench-report (the normal build makes them). OUT_DIR (default: BUILD_DIR/bench-results) gets
 # the JSON output of every part and report.md.
 #
 # Environment: REPS (repetitions, default 5), MIN_TIME (seconds per
@@ -24,11 +24,12 @@ min_time=${MIN_TIME:-0.3}
 
 bench=$build/bench/consensus-bench
 sweep=$build/bench/consensus-bench-sweep
+distributed=$build/bench/consensus-bench-distributed
 report=$build/bench/consensus-bench-report
-for x in "$bench" "$sweep" "$report"; do
+for x in "$bench" "$sweep" "$distributed" "$report"; do
   if [ ! -x "$x" ]; then
     echo "bench/run.sh: $x is missing; build it first:" >&2
-    echo "  cmake --build $build --target consensus-bench consensus-bench-sweep consensus-bench-report" >&2
+    echo "  cmake --build $build --target consensus-bench consensus-bench-sweep consensus-bench-distributed consensus-bench-report" >&2
     exit 2
   fi
 done
@@ -62,6 +63,12 @@ echo "==> floors, whole runs, scaling"
 echo "==> sweeps"
 "$sweep" "${common[@]}" --benchmark_report_aggregates_only=true \
   --benchmark_out="$out/sweep.json"
+
+# 4. Parallel and distributed sweeps (local pools, loopback worker nodes, the
+#    SQLite store); every variant checks its results against a local sweep.
+echo "==> parallel and distributed sweeps"
+"$distributed" "${common[@]}" --benchmark_report_aggregates_only=true \
+  --benchmark_out="$out/distributed.json"
 
 "$report" "$out"/memory-*.json "$out/protocol.json" "$out/sweep.json" \
   > "$out/report.md"
