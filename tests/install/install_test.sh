@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the build into a temporary prefix, then configures, builds and
+# runs tests/install/downstream against it with find_package(caf_consensus).
+#   tests/install/install_test.sh BUILD_DIR SOURCE_DIR [EXTRA CMAKE ARGS...]
+set -euo pipefail
+build=$1
+src=$2
+shift 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >"$tmp/install.log"
+# Nothing private is installed.
+if find "$tmp/prefix" -path '*/internal/*' | grep -q .; then
+  echo "FAIL: private headers were installed:"
+  find "$tmp/prefix" -path '*/internal/*' | head
+  exit 1
+fi
+cmake -S "$src/tests/install/downstream" -B "$tmp/build" \
+  -DCMAKE_PREFIX_PATH="$tmp/prefix" "$@" >"$tmp/configure.log" \
+  || { cat "$tmp/configure.log"; exit 1; }
+cmake --build "$tmp/build" -j 2 >"$tmp/build.log" \
+  || { tail -40 "$tmp/build.log"; exit 1; }
+out=$("$tmp/build/downstream")
+echo "$out"
+[ "$out" = "winner a, finalized yes, agent x" ] || {
+  echo "FAIL: unexpected output"
+  exit 1
+}
+echo "install test: ok"
