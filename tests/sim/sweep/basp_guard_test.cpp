@@ -203,14 +203,15 @@ TEST(basp_guard, idle_connections_do_not_lock_coordinators_out) {
 
 TEST(basp_guard, authenticated_coordinators_send_large_messages) {
   // The sweep's scenario text travels to the worker after authentication:
-  // 300 kB of description, far above the unauthenticated limit.
+  // 5 MB, far above the unauthenticated limit and within the 8 MiB a
+  // scenario file may have (workers once stopped at 4 MiB).
   node_log log;
   auto node = start_logged(log);
-  // 300 kB of comment before the quickstart scenario.
+  // 5 MB of comment before the quickstart scenario.
   auto path = std::string{::testing::TempDir()} + "/big-quickstart.yaml";
   {
     std::ofstream out{path, std::ios::binary};
-    out << "# " << std::string(300000, 'x') << "\n"
+    out << "# " << std::string(5000000, 'x') << "\n"
         << test_util::slurp(scenarios + "/quickstart.yaml");
   }
   auto big = sim::load_scenario(path);

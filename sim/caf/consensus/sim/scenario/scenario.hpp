@@ -30,6 +30,9 @@ struct sweep_axis {
   std::vector<int> lines;
 };
 
+/// Largest scenario file (bytes) `load_scenario` and remote workers accept.
+constexpr size_t max_scenario_file_bytes = size_t{8} << 20;
+
 /// A resolved scenario (one sweep cell once an assignment is applied).
 struct scenario {
   /// File it came from and its name (`name:`, default: file stem).

@@ -53,8 +53,8 @@ constexpr uint32_t sweep_protocol_version = 1;
 /// Most runs in one batch a worker accepts.
 constexpr size_t max_batch_runs = 65536;
 
-/// Largest scenario text a worker accepts.
-constexpr size_t max_scenario_bytes = size_t{4} << 20;
+/// Largest scenario text a worker accepts: what a coordinator may load.
+constexpr size_t max_scenario_bytes = max_scenario_file_bytes;
 
 /// Largest BASP payload a worker's listener lets through (plain TCP).
 constexpr uint32_t max_message_bytes = uint32_t{64} << 20;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "caf/consensus/sim/agents/agents.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 
 namespace caf::consensus::sim::scenario_internal {
 
@@ -21,7 +22,7 @@ constexpr uint64_t max_replicates = 1'000'000'000;
 constexpr uint64_t max_axis_values = 100'000;
 constexpr uint64_t max_seeds = 1'000'000;
 constexpr int64_t max_rounds = 1'000'000;
-constexpr size_t max_file_size = 8 * 1024 * 1024;
+constexpr size_t max_file_size = max_scenario_file_bytes;
 /// Values (scalars, lists, maps) in a file, and elements of one list: they
 /// bound the memory of reading a file (yaml-cpp takes about 500 bytes a
 /// value) at about 250 MB, whatever the file holds.
