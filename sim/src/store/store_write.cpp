@@ -101,8 +101,13 @@ error results_store::insert(const std::vector<run_metrics>& batch,
   if (!st_)
     return make_error(sweep_errc::store_failed,
                       path_ + ": the store is open for reading only");
+  // A failed statement is reset only after its error was read: a reset can
+  // clear the system's reason (e.g. "File too large").
+  stmt* failed = nullptr;
   auto fail = [&](const char* what) {
     auto err = make_error(sweep_errc::store_failed, db_error(db_, path_, what));
+    if (failed != nullptr)
+      sqlite3_reset(failed->get());
     sqlite3_reset(st_->run.get());
     sqlite3_reset(st_->agent.get());
     if (!sqlite3_get_autocommit(db_)) {
@@ -111,9 +116,12 @@ error results_store::insert(const std::vector<run_metrics>& batch,
     }
     return err;
   };
-  auto step = [](stmt& s) {
+  auto step = [&](stmt& s) {
     auto rc = sqlite3_step(s.get());
-    sqlite3_reset(s.get());
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+      sqlite3_reset(s.get());
+    else
+      failed = &s;
     return rc;
   };
   if (step(st_->begin) != SQLITE_DONE)
