@@ -1,5 +1,7 @@
 // caf-consensus sim: the Streamable HTTP transport of `consensus-sim
-// mcp-serve`: sessions, origin checks and the cpp-httplib server.
+// mcp-serve`: sessions, origin checks and the MCP endpoint. The sockets are
+// the front door's (http_front.hpp): it reads every request completely,
+// within a deadline, before a handler here sees it.
 
 #include "cli/mcp_transport.hpp"
 
@@ -21,6 +23,7 @@
 
 #include "caf/consensus/connectors/json_rpc.hpp"
 #include "caf/consensus/connectors/transport.hpp"
+#include "cli/http_front.hpp"
 
 namespace caf::consensus::cli {
 
@@ -110,12 +113,7 @@ void json_error(httplib::Response& res, int status, int64_t code,
 int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
                const std::string& path, const std::vector<std::string>& origins,
                const sigset_t& stop_signals) {
-  httplib::Server http;
   session_table sessions;
-  http.set_payload_max_length(max_request_bytes);
-  // Idle keep-alive connections hold a worker until they time out, and
-  // stopping waits for the workers: keep that short.
-  http.set_keep_alive_timeout(1);
   // DNS rebinding: a page on another name that resolves to 127.0.0.1 sends
   // its own name as Host. A server on loopback answers loopback names only.
   auto loopback = host == "127.0.0.1" || host == "::1" || host == "localhost";
@@ -132,7 +130,7 @@ int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
            || std::find(origins.begin(), origins.end(), origin)
                 != origins.end();
   };
-  http.Post(path, [&](const httplib::Request& req, httplib::Response& res) {
+  auto post = [&](const httplib::Request& req, httplib::Response& res) {
     if (!host_ok(req))
       return json_error(res, 403, json_rpc::invalid_request,
                         "host '" + req.get_header_value("Host")
@@ -181,22 +179,33 @@ int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
     res.status = 200;
     res.set_content(reply->dump(-1, ' ', false, json::error_handler_t::replace),
                     "application/json");
-  });
-  http.Get(path, [&](const httplib::Request&, httplib::Response& res) {
-    // No server-initiated stream: the spec allows 405 here.
-    res.status = 405;
-    res.set_header("Allow", "POST, DELETE");
-  });
-  http.Delete(path, [&](const httplib::Request& req, httplib::Response& res) {
+  };
+  auto end_session = [&](const httplib::Request& req, httplib::Response& res) {
     if (!origin_ok(req)) {
       res.status = 403;
       return;
     }
     auto sid = req.get_header_value("Mcp-Session-Id");
     res.status = sid.empty() ? 400 : sessions.close(sid) ? 200 : 404;
-  });
-  int bound = port == 0 ? http.bind_to_any_port(host)
-                        : (http.bind_to_port(host, port) ? port : -1);
+  };
+  auto route = [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.path != path) {
+      res.status = 404;
+    } else if (req.method == "POST") {
+      post(req, res);
+    } else if (req.method == "DELETE") {
+      end_session(req, res);
+    } else {
+      // GET would open a server-initiated stream, which we do not offer:
+      // the spec allows 405 for it. Other methods have no meaning here.
+      res.status = 405;
+      res.set_header("Allow", "POST, DELETE");
+    }
+  };
+  http_front_limits limits;
+  limits.max_body_bytes = max_request_bytes;
+  http_front http{route, limits};
+  int bound = http.bind(host, port);
   if (bound <= 0) {
     std::cerr << "consensus-sim mcp-serve: cannot listen on " << host << ':'
               << port << '\n';
@@ -213,7 +222,7 @@ int serve_http(connectors::mcp_server& srv, const std::string& host, int port,
     stopping = true;
     http.stop();
   }};
-  http.listen_after_bind();
+  http.run();
   if (!stopping)
     ::kill(::getpid(), SIGTERM); // wake the waiter
   waiter.join();
