@@ -5,6 +5,9 @@
 #include <iostream>
 #include <string>
 
+#include "caf/config.hpp"
+
+#include "caf/consensus/sim/version.hpp"
 #include "cli/commands.hpp"
 
 namespace {
@@ -47,7 +50,23 @@ void usage(std::ostream& out) {
   for (auto& c : commands)
     out << "  " << c.name << std::string(10 - std::strlen(c.name), ' ')
         << c.summary << '\n';
-  out << "\nRun 'consensus-sim <command> --help' for a command's options.\n";
+  out << "\nRun 'consensus-sim help <command>' (or 'consensus-sim <command> "
+         "--help')\nfor a command's options, 'consensus-sim --version' for "
+         "the version.\n";
+}
+
+void version(std::ostream& out) {
+  out << "consensus-sim (" << caf::consensus::sim::program_version
+      << ", commit " << caf::consensus::sim::program_commit << ", CAF "
+      << CAF_MAJOR_VERSION << '.' << CAF_MINOR_VERSION << '.'
+      << CAF_PATCH_VERSION << ")\n";
+}
+
+const command* find(const std::string& name) {
+  for (auto& c : commands)
+    if (name == c.name)
+      return &c;
+  return nullptr;
 }
 
 } // namespace
@@ -58,16 +77,26 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string name = argv[1];
+  if (name == "--version" || name == "-V" || name == "version") {
+    version(std::cout);
+    return 0;
+  }
+  if (name == "help" && argc >= 3) {
+    // `consensus-sim help COMMAND` = `consensus-sim COMMAND --help`.
+    if (auto* c = find(argv[2]))
+      return c->fn({"--help"});
+    std::cerr << "consensus-sim help: unknown command '" << argv[2] << "'\n\n";
+    usage(std::cerr);
+    return 2;
+  }
   if (name == "--help" || name == "-h" || name == "help") {
     usage(std::cout);
     return 0;
   }
-  for (auto& c : commands) {
-    if (name != c.name)
-      continue;
+  if (auto* c = find(name)) {
     caf::consensus::cli::args xs(argv + 2, argv + argc);
     try {
-      return c.fn(xs);
+      return c->fn(xs);
     } catch (const std::exception& e) {
       std::cerr << "consensus-sim " << name << ": error: " << e.what() << '\n';
       return 1;

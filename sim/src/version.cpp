@@ -6,4 +6,10 @@ namespace caf::consensus::sim {
 
 const char* program_version = "caf-consensus 0.2.0";
 
+#ifdef CAF_CONSENSUS_COMMIT
+const char* program_commit = CAF_CONSENSUS_COMMIT;
+#else
+const char* program_commit = "unknown";
+#endif
+
 } // namespace caf::consensus::sim

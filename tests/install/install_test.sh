@@ -15,6 +15,17 @@ if find "$tmp/prefix" -path '*/internal/*' | grep -q .; then
   find "$tmp/prefix" -path '*/internal/*' | head
   exit 1
 fi
+# The CLI runs from the prefix, with its version, per-command help and (when
+# the build had help2man) its manual page.
+"$tmp/prefix/bin/consensus-sim" --version | grep -qE '^consensus-sim \(caf-consensus [0-9.]+, commit [0-9a-f]+|unknown, CAF 0\.17\.[0-9]+\)$' \
+  || { echo "FAIL: consensus-sim --version:"; "$tmp/prefix/bin/consensus-sim" --version; exit 1; }
+"$tmp/prefix/bin/consensus-sim" help run | grep -q -- '--replicates' \
+  || { echo "FAIL: consensus-sim help run"; exit 1; }
+if grep -qs '^HELP2MAN:FILEPATH=/' "$build/CMakeCache.txt"; then
+  man -l "$tmp/prefix/share/man/man1/consensus-sim.1" 2>/dev/null | grep -q 'consensus-sim' \
+    || [ -s "$tmp/prefix/share/man/man1/consensus-sim.1" ] \
+    || { echo "FAIL: no manual page installed"; exit 1; }
+fi
 cmake -S "$src/tests/install/downstream" -B "$tmp/build" \
   -DCMAKE_PREFIX_PATH="$tmp/prefix" "$@" >"$tmp/configure.log" \
   || { cat "$tmp/configure.log"; exit 1; }

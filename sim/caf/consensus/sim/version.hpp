@@ -9,4 +9,8 @@ namespace caf::consensus::sim {
 /// accept only results written by the same version.
 extern const char* program_version;
 
+/// The git commit the build was configured from ("unknown" outside a git
+/// checkout); shown by `consensus-sim --version`, not part of any check.
+extern const char* program_commit;
+
 } // namespace caf::consensus::sim
