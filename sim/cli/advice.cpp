@@ -13,6 +13,7 @@
 #include "caf/consensus/sim/advice/advice.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "cli/options.hpp"
+#include "cli/progress.hpp"
 
 namespace caf::consensus::cli {
 
@@ -43,6 +44,7 @@ int advice(const args& xs) {
   bool no_rules = false;
   bool no_png = false;
   bool quiet = false;
+  std::string progress_name = "auto";
   desc.add_options()("help,h", "show this help")(
     "agents,a", po::value(&agents),
     "population to test: a scenario file whose labels, ground truth and "
@@ -67,7 +69,10 @@ int advice(const args& xs) {
     "no-png", po::bool_switch(&no_png), "with --out: SVG charts only")(
     "gnuplot", po::value(&gnuplot)->default_value("gnuplot"),
     "gnuplot program for --out (Debian package gnuplot-nox)")(
-    "quiet,q", po::bool_switch(&quiet), "no progress line");
+    "progress", po::value(&progress_name)->default_value("auto"),
+    "progress on stderr: bar (redrawn in place), plain (a line every 5 s), "
+    "none, or auto (bar on a terminal, plain otherwise)")(
+    "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)");
   po::positional_options_description pos;
   po::variables_map vm;
   if (auto rc = parse(
@@ -83,6 +88,13 @@ int advice(const args& xs) {
         "the\neffect size and its 95% interval. docs/advice.md explains the "
         "rules."))
     return *rc;
+  auto progress_mode = parse_progress_mode(progress_name);
+  if (!progress_mode) {
+    std::cerr << "consensus-sim advice: --progress must be auto, bar, plain or "
+                 "none, got '"
+              << progress_name << "'\n";
+    return 2;
+  }
   sim::advice_options opts;
   if (engine_name == "actors")
     opts.engine = sim::engine_kind::actors;
@@ -128,19 +140,13 @@ int advice(const args& xs) {
     std::cerr << "consensus-sim advice: " << render(pop.error()) << '\n';
     return 1;
   }
-  bool show = !quiet && isatty(STDERR_FILENO) != 0;
-  opts.on_progress = [show](const std::string& what, uint64_t done,
-                            uint64_t planned) {
-    if (!show)
-      return;
-    std::fprintf(stderr, "\r  %-40s runs %llu/~%llu   ", what.c_str(),
-                 static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(planned));
-    std::fflush(stderr);
+  progress_reporter progress{"consensus-sim advice", *progress_mode, quiet};
+  opts.on_progress = [&progress](const std::string& what, uint64_t done,
+                                 uint64_t planned) {
+    progress.update(done, planned, what);
   };
   auto rep = sim::run_advice(*pop, opts);
-  if (show)
-    std::fprintf(stderr, "\n");
+  progress.finish();
   if (!rep) {
     std::cerr << "consensus-sim advice: " << render(rep.error()) << '\n';
     return 1;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -28,7 +29,9 @@
 #include "caf/consensus/sim/sweep/manifest.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
+#include "cli/progress.hpp"
 #include "cli/remote_flags.hpp"
 #include "cli/sweep_table.hpp"
 
@@ -37,59 +40,6 @@ namespace caf::consensus::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-class progress_line {
-public:
-  explicit progress_line(bool enabled) : enabled_(enabled) {
-    start_ = std::chrono::steady_clock::now();
-  }
-
-  void update(uint64_t done, uint64_t total) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (!enabled_)
-      return;
-    auto now = std::chrono::steady_clock::now();
-    if (done != total && now - last_ < std::chrono::milliseconds{200})
-      return;
-    if (first_ == 0 && !started_) {
-      // Runs stored before a resume do not count towards the rate.
-      first_ = done;
-      started_ = true;
-    }
-    last_ = now;
-    auto secs = std::chrono::duration<double>(now - start_).count();
-    auto rate = secs > 0 ? static_cast<double>(done - first_) / secs : 0.0;
-    auto eta = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
-    std::fprintf(
-      stderr, "\r  runs %llu/%llu (%3.0f%%)  %.0f runs/s  ETA %.0fs   ",
-      static_cast<unsigned long long>(done),
-      static_cast<unsigned long long>(total),
-      total > 0 ? 100.0 * static_cast<double>(done) / static_cast<double>(total)
-                : 100.0,
-      rate, eta);
-    if (done == total)
-      std::fprintf(stderr, "\n");
-    std::fflush(stderr);
-  }
-
-  /// Prints a line of its own (e.g. a worker event) above the progress.
-  void message(const std::string& line) {
-    std::lock_guard<std::mutex> guard{mtx_};
-    if (enabled_)
-      std::fprintf(stderr, "\r%-78s\n", line.c_str());
-    else
-      std::fprintf(stderr, "%s\n", line.c_str());
-    std::fflush(stderr);
-  }
-
-private:
-  std::mutex mtx_;
-  bool enabled_;
-  bool started_ = false;
-  uint64_t first_ = 0;
-  std::chrono::steady_clock::time_point start_;
-  std::chrono::steady_clock::time_point last_;
-};
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
@@ -119,6 +69,7 @@ int run(const args& xs) {
   size_t threads = 0;
   std::string replicates;
   bool quiet = false;
+  std::string progress_name = "auto";
   bool agent_rows = false;
   bool resume = false;
   std::string workers;
@@ -159,7 +110,10 @@ int run(const args& xs) {
     "seconds between attempts to (re)connect an unreachable or lost worker")(
     "stall-timeout", po::value(&stall_timeout)->default_value(60),
     "give up when no worker at all could run for this many seconds")(
-    "quiet,q", po::bool_switch(&quiet), "no progress line");
+    "progress", po::value(&progress_name)->default_value("auto"),
+    "progress on stderr: bar (redrawn in place), plain (a line every 5 s), "
+    "none, or auto (bar on a terminal, plain otherwise)")(
+    "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)");
   remote.add(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -187,6 +141,11 @@ int run(const args& xs) {
   else
     return fail(
       "--engine must be 'actors' or 'inline', got '" + engine_name + "'", 2);
+  auto progress_mode = parse_progress_mode(progress_name);
+  if (!progress_mode)
+    return fail("--progress must be auto, bar, plain or none, got '"
+                  + progress_name + "'",
+                2);
   if (!vm.count("threads"))
     threads = std::max(1u, std::thread::hardware_concurrency());
   if (threads > 1024)
@@ -285,7 +244,8 @@ int run(const args& xs) {
       stored = std::move(*ids);
       std::cout << "resuming " << out_dir << ": " << stored.size() << " of "
                 << total << " runs stored, " << (total - stored.size())
-                << " to run\n\n";
+                << " to run\n"
+                << std::endl;
     } else {
       if (sim::results_store::exists(out_dir))
         return fail("'" + out_dir
@@ -304,14 +264,33 @@ int run(const args& xs) {
     }
   }
   std::vector<sim::cell_summary> summaries(cells);
-  progress_line progress{!quiet && isatty(STDERR_FILENO) != 0};
+  progress_reporter progress{"consensus-sim run", *progress_mode, quiet};
   sim::sweep_options opts;
   opts.engine = engine;
   opts.threads = threads;
   opts.agent_rows = agent_rows;
   opts.batch_size = batch;
   opts.remote = ro;
-  uint64_t computed = 0;
+  std::atomic<uint64_t> computed{0};
+  // Ctrl-C or SIGTERM: say what is kept and how to go on, then exit 130/143.
+  interrupt_reporter on_interrupt{[&](const char* sig) {
+    progress.finish();
+    auto done = stored.size() + computed.load();
+    if (store) {
+      auto again = xs;
+      if (!resume)
+        again.push_back("--resume");
+      std::cerr << "consensus-sim run: interrupted (" << sig << "): " << done
+                << " of " << total << " runs are stored in " << store->path()
+                << "; continue with:\n  " << command_line("run", again)
+                << std::endl;
+    } else {
+      std::cerr << "consensus-sim run: interrupted (" << sig << ") after "
+                << done << " of " << total
+                << " runs; nothing was stored (give --out DIR to keep runs)"
+                << std::endl;
+    }
+  }};
   if (store) {
     if (stored.size() > 0)
       opts.skip = [&](uint64_t cell, uint64_t rep) {
@@ -340,8 +319,9 @@ int run(const args& xs) {
     reports = xs;
   };
   auto t0 = std::chrono::steady_clock::now();
-  if (auto err = sim::run_sweep(*sc, opts)) {
-    std::cerr << "\n";
+  auto swept = sim::run_sweep(*sc, opts);
+  progress.finish();
+  if (auto err = std::move(swept)) {
     if (store && created_store && computed == 0) {
       store.reset();
       sim::results_store::discard(out_dir);

@@ -46,6 +46,8 @@ expect 2 "--workers needs a value, got ''" run "$q" --workers ''
 expect 2 "--agents needs --out DIR" run "$q" --agents
 expect 2 "advice: --seed must be an integer \(decimal digits with an optional sign\), got '1.5'" advice --seed 1.5
 expect 1 "ask: --seed must be an integer \(decimal digits with an optional sign, at most 10000 digits\), got 'x'" ask q --agent "a=mcp+stdio:true" --seed x
+expect 2 "--progress must be auto, bar, plain or none, got 'fancy'" run "$q" --progress fancy
+expect 2 "--progress must be auto, bar, plain or none, got 'fancy'" advice --progress fancy
 expect 2 "missing argument FILE" validate
 expect 2 "missing argument FILE" conform
 expect 1 "cannot open" conform "$tmp/nope.json"
