@@ -193,7 +193,11 @@ error apply_params(const json& obj, params& ps, const std::string& where,
     return make_error(errc::malformed_input,
                       where + ": key '" + key + "' " + why);
   };
-  for (auto& [key, v] : obj.items()) {
+  for (auto& item : obj.items()) {
+    // Named references, not a structured binding: the lambdas below capture
+    // them (C++17 does not let lambdas capture structured bindings).
+    const auto& key = item.key();
+    auto& v = item.value();
     if (std::find(skip.begin(), skip.end(), key) != skip.end())
       continue;
     auto int_in = [&](auto& out, int64_t lo, int64_t hi) -> error {

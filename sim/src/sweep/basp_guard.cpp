@@ -1,6 +1,12 @@
 #include "caf/consensus/sim/sweep/basp_guard.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <vector>
@@ -316,6 +322,37 @@ behavior guard(io::broker* self, io::doorman_ptr acceptor,
   };
 }
 
+/// Why listening on `x` failed, in the system's words when a plain socket
+/// fails the same way ("Address already in use"), else CAF's.
+std::string listen_failure(const endpoint& x, const error& err) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  auto port = std::to_string(x.port);
+  std::string why;
+  if (::getaddrinfo(x.host.c_str(), port.c_str(), &hints, &res) == 0) {
+    for (auto* p = res; p != nullptr && why.empty(); p = p->ai_next) {
+      auto fd = ::socket(p->ai_family, p->ai_socktype, p->ai_protocol);
+      if (fd < 0)
+        continue;
+      int one = 1;
+      ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+      if (::bind(fd, p->ai_addr, p->ai_addrlen) != 0 || ::listen(fd, 1) != 0)
+        why = std::strerror(errno);
+      ::close(fd);
+    }
+    ::freeaddrinfo(res);
+  }
+  if (why.empty())
+    return render_sweep_error(err);
+  if (why == std::strerror(EADDRINUSE))
+    why += " (another process listens on port " + port
+           + "; stop it or choose another port with --listen HOST:PORT)";
+  return why;
+}
+
 } // namespace
 
 std::string node_key(actor_system& sys, const node_id& x) {
@@ -338,7 +375,7 @@ expected<std::pair<actor, uint16_t>> spawn_basp_guard(actor_system& sys,
   if (!acceptor)
     return make_error(sweep_errc::network_failed,
                       "cannot listen on " + to_string(listen) + ": "
-                        + render_sweep_error(acceptor.error()));
+                        + listen_failure(listen, acceptor.error()));
   auto port = (*acceptor)->port();
   auto st = std::make_shared<guard_state>();
   // Deadlines are checked 4 times per the shorter one (at most once a
