@@ -50,6 +50,31 @@ std::optional<std::string> read_file(const std::string& path) {
   return buf.str();
 }
 
+/// "5 agents", "1 agent", or "3-9 agents per cell" when a sweep varies a
+/// group's count.
+std::string agents_per_cell(const sim::scenario& s) {
+  auto n = sim::participant_ids(s).size();
+  auto lo = n;
+  auto hi = n;
+  bool varies = false;
+  for (auto& axis : s.sweep)
+    varies = varies
+             || (axis.key.size() > 6
+                 && axis.key.compare(axis.key.size() - 6, 6, ".count") == 0);
+  auto cells = sim::cell_count(s);
+  if (varies && cells <= 100'000) {
+    for (uint64_t c = 0; c < cells; ++c)
+      if (auto x = sim::resolve_cell(s, c)) {
+        auto k = sim::participant_ids(*x).size();
+        lo = std::min(lo, k);
+        hi = std::max(hi, k);
+      }
+  }
+  if (lo != hi)
+    return std::to_string(lo) + "-" + std::to_string(hi) + " agents per cell";
+  return std::to_string(n) + (n == 1 ? " agent" : " agents");
+}
+
 int fail(const std::string& msg, int rc = 1) {
   std::cerr << "consensus-sim run: " << msg << '\n';
   return rc;
@@ -202,11 +227,10 @@ int run(const args& xs) {
       return fail(render(err), 2);
   auto cells = sim::cell_count(*sc);
   auto total = cells * sc->replicates;
-  auto agents = sim::participant_ids(*sc).size();
   std::cout << "scenario " << sc->name << " (" << file << ")\n";
   if (!sc->description.empty())
     std::cout << "  " << sc->description << '\n';
-  std::cout << "  " << agents << " agents in " << sc->groups.size()
+  std::cout << "  " << agents_per_cell(*sc) << " in " << sc->groups.size()
             << (sc->groups.size() == 1 ? " group" : " groups") << ", policy "
             << sc->ps.policy << ", ground truth '" << sc->world.ground_truth
             << "'\n"
@@ -369,9 +393,9 @@ int run(const args& xs) {
       return fail(sim::render_sweep_error(err));
     if (auto err = sim::write_summaries(out_dir, *sc, summaries))
       return fail(sim::render_sweep_error(err));
-    std::cout << "Results: " << out_dir
-              << "/{results.db,runs.csv,runs.jsonl,summary.csv,summary.jsonl,"
-                 "manifest.json}\n";
+    std::cout << "Results: " << out_dir << "/{results.db,runs.csv,runs.jsonl,"
+              << (agent_rows ? "agents.csv," : "")
+              << "summary.csv,summary.jsonl,manifest.json}\n";
   }
   return 0;
 }

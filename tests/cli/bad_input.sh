@@ -105,6 +105,14 @@ fi
 unset CONSENSUS_SECRET
 expect 0 "Results: $tmp/empty/" run "$q" --out "$tmp/empty" -r 2 --quiet
 
+# The header counts agents per cell (singular when one), and the Results line
+# lists agents.csv when it is written.
+printf 'ground_truth: correct\nagents:\n  - name: a\n    count: 1\nreplicates: 2\nsweep:\n  agents.a.count: [1, 3, 9]\n' >"$tmp/count.yaml"
+expect 0 "^  1-9 agents per cell in 1 group, policy metastable" run "$tmp/count.yaml" --quiet
+printf 'ground_truth: correct\nagents:\n  - name: a\nreplicates: 2\n' >"$tmp/one.yaml"
+expect 0 "^  1 agent in 1 group, policy metastable" run "$tmp/one.yaml" --quiet
+expect 0 "^Results: $tmp/withagents/\{results.db,runs.csv,runs.jsonl,agents.csv,summary.csv" run "$tmp/one.yaml" --quiet --out "$tmp/withagents" --agents
+
 # A worker whose port is taken says so, with the port.
 export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
 "$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w1.out" 2>&1 </dev/null &
