@@ -2,11 +2,14 @@
 // directory.
 
 #include <iostream>
+#include <optional>
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/report/report.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/store.hpp"
+#include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "cli/options.hpp"
 
 namespace caf::consensus::cli {
@@ -93,8 +96,36 @@ int report(const args& xs) {
   opts.png = !no_png;
   opts.gnuplot.program = gnuplot;
   if (baseline) {
+    // The results store keeps the scenario's text: use it, wherever the
+    // report runs from, when no --scenario is given.
+    std::optional<sim::scenario> stored;
+    if (scenario_file.empty() && sim::results_store::exists(dir)) {
+      auto st = sim::results_store::open(dir);
+      if (!st) {
+        std::cerr << "consensus-sim report: --baseline: "
+                  << sim::render_sweep_error(st.error()) << '\n';
+        return 1;
+      }
+      auto sc = st->load_scenario();
+      if (!sc) {
+        std::cerr << "consensus-sim report: --baseline: the scenario stored in "
+                  << st->path() << ": " << render(sc.error()) << '\n';
+        return 1;
+      }
+      auto& m = res->manifest;
+      if (m.contains("scenario") && m["scenario"].is_object()
+          && m["scenario"].contains("hash") && m["scenario"]["hash"].is_string()
+          && m["scenario"]["hash"].get<std::string>() != sc->hash) {
+        std::cerr << "consensus-sim report: --baseline: the scenario stored in "
+                  << st->path() << " (hash " << sc->hash
+                  << ") is not the manifest's ("
+                  << m["scenario"]["hash"].get<std::string>() << ")\n";
+        return 1;
+      }
+      stored = std::move(*sc);
+    }
     bool from_manifest = scenario_file.empty();
-    if (scenario_file.empty()) {
+    if (scenario_file.empty() && !stored) {
       auto& m = res->manifest;
       if (m.contains("scenario") && m["scenario"].is_object()
           && m["scenario"].contains("file")
@@ -106,7 +137,8 @@ int report(const args& xs) {
         return 2;
       }
     }
-    auto sc = sim::load_scenario(scenario_file);
+    auto sc = stored ? expected<sim::scenario>{std::move(*stored)}
+                     : sim::load_scenario(scenario_file);
     if (!sc) {
       std::cerr << "consensus-sim report: --baseline: " << render(sc.error())
                 << '\n';

@@ -113,6 +113,20 @@ printf 'ground_truth: correct\nagents:\n  - name: a\nreplicates: 2\n' >"$tmp/one
 expect 0 "^  1 agent in 1 group, policy metastable" run "$tmp/one.yaml" --quiet
 expect 0 "^Results: $tmp/withagents/\{results.db,runs.csv,runs.jsonl,agents.csv,summary.csv" run "$tmp/one.yaml" --quiet --out "$tmp/withagents" --agents
 
+# report --baseline from another folder, after the scenario file is gone:
+# the results store keeps the scenario's text.
+mkdir -p "$tmp/ra"
+cp "$q" "$tmp/ra/quickstart.yaml"
+(cd "$tmp/ra" && "$sim" run quickstart.yaml -r 20 --out res --quiet >/dev/null 2>&1)
+rm "$tmp/ra/quickstart.yaml"
+expect 0 "^report: $tmp/ra/res/report/index.html" report "$tmp/ra/res" --baseline --no-png
+if grep -q 'id="baselines"' "$tmp/ra/res/report/index.html"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL: report --baseline wrote no baselines"
+  fail=$((fail + 1))
+fi
+
 # A worker whose port is taken says so, with the port.
 export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
 "$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w1.out" 2>&1 </dev/null &
