@@ -95,6 +95,7 @@ int run(const args& xs) {
   std::string replicates;
   bool quiet = false;
   std::string progress_name = "auto";
+  int max_mib = 8;
   bool agent_rows = false;
   bool resume = false;
   std::string workers;
@@ -139,6 +140,7 @@ int run(const args& xs) {
     "progress on stderr: bar (redrawn in place), plain (a line every 5 s), "
     "none, or auto (bar on a terminal, plain otherwise)")(
     "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)");
+  add_scenario_limit(desc, max_mib);
   remote.add(desc);
   po::positional_options_description pos;
   pos.add("file", 1);
@@ -219,7 +221,10 @@ int run(const args& xs) {
                   "batches)",
                   2);
   }
-  auto sc = sim::load_scenario(file);
+  auto limit = scenario_limit("run", max_mib);
+  if (!limit)
+    return 2;
+  auto sc = sim::load_scenario(file, *limit);
   if (!sc)
     return fail(render(sc.error()));
   if (vm.count("replicates"))

@@ -44,9 +44,11 @@ std::string policies(const sim::scenario& s) {
 int validate(const args& xs) {
   po::options_description desc{"options"};
   std::vector<std::string> files;
+  int max_mib = 8;
   desc.add_options()("help,h", "show this help")(
     "file", po::value(&files)->required()->multitoken(),
     "scenario files (YAML or JSON)");
+  add_scenario_limit(desc, max_mib);
   po::positional_options_description pos;
   pos.add("file", -1);
   po::variables_map vm;
@@ -63,9 +65,12 @@ int validate(const args& xs) {
         "Exit status 0 if every file is valid, else 1. The format is\n"
         "described in docs/scenarios.md."))
     return *rc;
+  auto limit = scenario_limit("validate", max_mib);
+  if (!limit)
+    return 2;
   int rc = 0;
   for (auto& file : files) {
-    auto s = sim::load_scenario(file);
+    auto s = sim::load_scenario(file, *limit);
     if (!s) {
       std::cerr << message(s.error()) << '\n';
       rc = 1;

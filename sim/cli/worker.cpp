@@ -21,6 +21,7 @@ int worker(const args& xs) {
   size_t threads = 0;
   double handshake_s = 10;
   double idle_s = 300;
+  int max_mib = 8;
   remote_flags remote;
   desc.add_options()("help,h", "show this help")(
     "listen,l", po::value(&listen)->default_value("127.0.0.1:4270"),
@@ -32,6 +33,7 @@ int worker(const args& xs) {
     "seconds a connection has to authenticate before it is closed (plain "
     "TCP)")("idle-timeout", po::value(&idle_s)->default_value(300),
             "seconds an authenticated connection may stay silent (plain TCP)");
+  add_scenario_limit(desc, max_mib);
   remote.add(desc);
   po::positional_options_description pos;
   po::variables_map vm;
@@ -71,6 +73,9 @@ int worker(const args& xs) {
               << idle_s << '\n';
     return 2;
   }
+  auto limit = scenario_limit("worker", max_mib);
+  if (!limit)
+    return 2;
   auto secret = remote.load(vm);
   if (!secret) {
     std::cerr << "consensus-sim worker: "
@@ -102,6 +107,7 @@ int worker(const args& xs) {
   };
   opts.handshake_timeout = ms(handshake_s);
   opts.idle_timeout = ms(idle_s);
+  opts.max_scenario_bytes = *limit;
   opts.log = [&log_mtx](const std::string& line) {
     std::lock_guard<std::mutex> guard{log_mtx};
     std::cerr << "consensus-sim worker: " << line << std::endl;

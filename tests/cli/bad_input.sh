@@ -127,6 +127,12 @@ else
   fail=$((fail + 1))
 fi
 
+# Scenario files are read up to 8 MiB unless more is asked for.
+{ printf '# '; head -c 9000000 /dev/zero | tr '\0' x; printf '\n'; cat "$q"; } >"$tmp/big.yaml"
+expect 1 "big.yaml: cannot read: larger than 8 MiB \(the limit for scenario files; ask for more with --max-scenario-mib, at most 64\)" validate "$tmp/big.yaml"
+expect 0 "big.yaml: ok" validate "$tmp/big.yaml" --max-scenario-mib 16
+expect 2 "--max-scenario-mib must be in \[1, 64\], got 65" run "$q" --max-scenario-mib 65
+
 # A worker whose port is taken says so, with the port.
 export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
 "$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w1.out" 2>&1 </dev/null &

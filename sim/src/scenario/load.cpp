@@ -114,7 +114,7 @@ std::string fnv1a(const std::string& text) {
 
 } // namespace
 
-expected<scenario> load_scenario(const std::string& path) {
+expected<scenario> load_scenario(const std::string& path, size_t max_bytes) {
   // Opened without blocking, so that a FIFO is refused instead of waited on.
   auto fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
@@ -141,12 +141,16 @@ expected<scenario> load_scenario(const std::string& path) {
   for (;;) {
     auto n = std::fread(buf, 1, sizeof(buf), f);
     text.append(buf, n);
-    if (text.size() > max_file_size) {
+    if (text.size() > max_bytes) {
       std::fclose(f);
-      return make_error(errc::malformed_input,
-                        path + ": cannot read: larger than "
-                          + std::to_string(max_file_size / (1024 * 1024))
-                          + " MiB");
+      auto mib = std::to_string(max_bytes / (1024 * 1024));
+      return make_error(
+        errc::malformed_input,
+        path + ": cannot read: larger than " + mib
+          + " MiB (the limit for scenario files; ask for "
+            "more with --max-scenario-mib, at most "
+          + std::to_string(max_scenario_file_bytes_limit / (1024 * 1024))
+          + ")");
     }
     if (n < sizeof(buf))
       break;

@@ -28,14 +28,18 @@ sweep_spec make_spec(const sweep_plan& p, std::string text) {
   return x;
 }
 
-expected<std::shared_ptr<const sweep_plan>>
-plan_from_spec(const sweep_spec& x) {
+expected<std::shared_ptr<const sweep_plan>> plan_from_spec(const sweep_spec& x,
+                                                           size_t max_text) {
   auto bad = [](const std::string& what) {
     return make_error(sweep_errc::bad_message, "invalid sweep: " + what);
   };
-  if (x.text.size() > max_scenario_bytes)
-    return bad("scenario of " + std::to_string(x.text.size())
-               + " bytes (at most " + std::to_string(max_scenario_bytes) + ")");
+  if (x.text.size() > max_text)
+    return make_error(
+      sweep_errc::incompatible,
+      "the scenario has " + std::to_string(x.text.size())
+        + " bytes, this worker reads at most " + std::to_string(max_text)
+        + " (start it with --max-scenario-mib "
+        + std::to_string((x.text.size() + (1 << 20) - 1) >> 20) + " or more)");
   if (x.origin.size() > 4096)
     return bad("scenario file name longer than 4096 bytes");
   if (x.fingerprint.size() > 128)

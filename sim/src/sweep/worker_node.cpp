@@ -74,6 +74,7 @@ struct gate_config {
   uint32_t threads = 0;
   std::function<void(const std::string&)> log;
   std::shared_ptr<actor_list> sessions;
+  size_t max_scenario = 0;
 
   /// The header guard (plain TCP only), told about every authenticated node
   /// so that it lifts that node's connection to the full message size. Set
@@ -180,7 +181,8 @@ behavior gate(guarded_actor* self, std::shared_ptr<gate_config> c) {
                   node_key(self->home_system(), peer->node()));
       auto token = auth_mac(c->secret, session_token_label, nonce, theirs);
       auto session = spawn_remote_session(self->home_system(), c->pool,
-                                          std::move(token), peer, c->log);
+                                          std::move(token), peer, c->log,
+                                          c->max_scenario);
       c->sessions->add(session);
       log("authenticated " + peer_name(peer) + "; session started");
       auto ours = auth_mac(c->secret, server_proof_label, nonce, theirs);
@@ -282,6 +284,7 @@ worker_node::start(worker_node_options opts) {
   gc->threads = static_cast<uint32_t>(o.threads);
   gc->log = o.log;
   gc->sessions = x->sessions;
+  gc->max_scenario = o.max_scenario_bytes;
   x->gate = sys.spawn<guarded_actor>(
     [gc](guarded_actor* self) { return gate(self, gc); });
   auto node = std::unique_ptr<worker_node>{new worker_node(std::move(x))};

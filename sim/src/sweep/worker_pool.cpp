@@ -87,6 +87,7 @@ struct session_config {
   std::string token;
   std::shared_ptr<const sweep_plan> plan;
   std::function<void(const std::string&)> log;
+  size_t max_scenario = max_scenario_bytes;
 };
 
 /// Checks a batch against the plan; returns an error naming the problem.
@@ -150,7 +151,7 @@ behavior session(event_based_actor* self, std::shared_ptr<session_config> c) {
                             "this session already runs another sweep");
         return c->plan->total;
       }
-      auto p = plan_from_spec(spec);
+      auto p = plan_from_spec(spec, c->max_scenario);
       if (!p) {
         if (c->log)
           c->log("session: cannot run the coordinator's sweep: "
@@ -195,12 +196,14 @@ actor spawn_local_session(actor_system& sys, actor pool,
 
 actor spawn_remote_session(actor_system& sys, actor pool, std::string token,
                            strong_actor_ptr peer,
-                           std::function<void(const std::string&)> log) {
+                           std::function<void(const std::string&)> log,
+                           size_t max_scenario) {
   auto c = std::make_shared<session_config>();
   c->pool = std::move(pool);
   c->token = std::move(token);
   c->peer = std::move(peer);
   c->log = std::move(log);
+  c->max_scenario = max_scenario;
   return sys.spawn<guarded_actor>(
     [c](guarded_actor* self) { return session(self, c); });
 }

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <fstream>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -173,4 +174,43 @@ TEST(distributed_in_process, garbage_and_oversized_frames_do_not_hurt) {
   };
   ASSERT_FALSE(sim::run_sweep(s, opts));
   EXPECT_EQ(out, local_csv(s));
+}
+
+TEST(distributed_in_process, workers_read_large_scenarios_only_when_asked) {
+  // A 9 MB scenario (a long comment before the quickstart scenario): above a
+  // worker's default 8 MiB, within what `--max-scenario-mib 16` allows.
+  auto path = std::string{::testing::TempDir()} + "/nine-mb.yaml";
+  {
+    std::ofstream out{path, std::ios::binary};
+    out << "# " << std::string(9000000, 'x') << "\n"
+        << test_util::slurp(scenarios + "/quickstart.yaml");
+  }
+  auto s = sim::load_scenario(path, size_t{16} << 20);
+  ASSERT_TRUE(s) << msg(s.error());
+  s->replicates = 2;
+  auto sweep_on = [&](size_t max_bytes) {
+    sim::worker_node_options o;
+    o.threads = 1;
+    o.secret = secret;
+    o.max_scenario_bytes = max_bytes;
+    auto node = sim::worker_node::start(o);
+    if (!node)
+      throw std::runtime_error(msg(node.error()));
+    sim::sweep_options opts;
+    opts.threads = 0;
+    auto ro = remotes({(*node)->port()});
+    ro->stall_timeout = 2s;
+    opts.remote = ro;
+    std::string events;
+    opts.on_event = [&](const std::string& x) { events += x + "\n"; };
+    auto err = sim::run_sweep(*s, opts);
+    return std::make_pair(std::move(err), events);
+  };
+  auto [refused, why] = sweep_on(sim::max_scenario_file_bytes);
+  EXPECT_TRUE(refused);
+  EXPECT_TRUE(contains(why, "this worker reads at most 8388608 (start it with "
+                            "--max-scenario-mib 9 or more)"))
+    << why;
+  auto [accepted, events] = sweep_on(size_t{16} << 20);
+  EXPECT_FALSE(accepted) << msg(accepted) << events;
 }

@@ -30,8 +30,12 @@ struct sweep_axis {
   std::vector<int> lines;
 };
 
-/// Largest scenario file (bytes) `load_scenario` and remote workers accept.
+/// Largest scenario file (bytes) `load_scenario` and remote workers accept
+/// unless asked for more (`--max-scenario-mib`).
 constexpr size_t max_scenario_file_bytes = size_t{8} << 20;
+
+/// The most one may ask for: the largest message a worker takes in.
+constexpr size_t max_scenario_file_bytes_limit = size_t{64} << 20;
 
 /// A resolved scenario (one sweep cell once an assignment is applied).
 struct scenario {
@@ -62,7 +66,8 @@ struct scenario {
 
 /// Loads and validates a scenario file. Errors have the form
 /// `FILE:LINE: key 'KEY': MESSAGE (accepted: ...)`.
-expected<scenario> load_scenario(const std::string& path);
+expected<scenario> load_scenario(const std::string& path,
+                                 size_t max_bytes = max_scenario_file_bytes);
 
 /// Parses scenario text; `origin` names it in errors.
 expected<scenario> parse_scenario(const std::string& text,

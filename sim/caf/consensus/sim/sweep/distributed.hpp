@@ -15,6 +15,8 @@
 #include "caf/fwd.hpp"
 #include "caf/meta/type_name.hpp"
 
+#include "caf/consensus/sim/scenario/scenario.hpp"
+
 namespace caf::consensus::sim {
 
 // -- endpoints ----------------------------------------------------------------
@@ -148,6 +150,8 @@ struct worker_node_options {
   /// Plain TCP: an authenticated connection without traffic for this long is
   /// closed.
   std::chrono::milliseconds idle_timeout{300000};
+  /// Largest scenario text a coordinator may send (`--max-scenario-mib`).
+  size_t max_scenario_bytes = max_scenario_file_bytes;
 };
 
 /// A worker node: an actor system that publishes a gate actor. The gate

@@ -148,7 +148,8 @@ sweep_spec make_spec(const sweep_plan& p, std::string text);
 /// Rebuilds a plan from a spec received from a coordinator. Checks sizes,
 /// the engine name, the scenario and the fingerprint; errors name what is
 /// wrong.
-expected<std::shared_ptr<const sweep_plan>> plan_from_spec(const sweep_spec& x);
+expected<std::shared_ptr<const sweep_plan>>
+plan_from_spec(const sweep_spec& x, size_t max_text = max_scenario_bytes);
 
 } // namespace caf::consensus::sim
 

@@ -12,6 +12,7 @@
 #include "caf/actor_control_block.hpp"
 #include "caf/fwd.hpp"
 
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
 #include "caf/consensus/sim/sweep/sweep_plan.hpp"
 
 namespace caf::consensus::sim {
@@ -35,9 +36,11 @@ actor spawn_local_session(actor_system& sys, actor pool,
 /// constant time): `(load_atom, token, sweep_spec)` builds the plan and
 /// answers its number of runs; `(batch_atom, token, run_batch)` checks the
 /// batch and runs it on `pool`. It stops when `peer` goes down. Every
-/// refusal goes to `log`.
+/// refusal goes to `log`. Scenario texts above `max_scenario` bytes are
+/// refused.
 actor spawn_remote_session(actor_system& sys, actor pool, std::string token,
                            strong_actor_ptr peer,
-                           std::function<void(const std::string&)> log);
+                           std::function<void(const std::string&)> log,
+                           size_t max_scenario = max_scenario_bytes);
 
 } // namespace caf::consensus::sim
