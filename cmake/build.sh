@@ -7,8 +7,10 @@
 #                                 (or `consensus-sim ARGS...` when ARGS are given)
 #   cmake/build.sh test           install missing packages, build everything
 #                                 (tests, benchmarks), run every test (ctest)
-#   cmake/build.sh sanitize       the whole test suite again, built with
-#                                 AddressSanitizer + UBSan (dir build-asan)
+#   cmake/build.sh sanitize       the whole test suite again, built with clang,
+#                                 AddressSanitizer + UBSan (dir build-asan),
+#                                 then each libFuzzer target for FUZZ_SECONDS
+#                                 (default 30; 0 skips fuzzing)
 #   cmake/build.sh build          install missing packages and build only
 #
 # Environment: BUILD_DIR (default: build), JOBS (default: nproc),
@@ -21,7 +23,7 @@ mode=${1:-run}
 [ $# -gt 0 ] && shift
 
 packages=(
-  build-essential cmake pkg-config python3
+  build-essential cmake pkg-config python3 clang help2man
   libcaf-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libicu-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
@@ -81,13 +83,22 @@ case "$mode" in
     install_missing
     export BUILD_DIR=${BUILD_DIR:-build-asan}
     export BUILD_TYPE=${BUILD_TYPE:-Debug}
-    export CMAKE_ARGS="${CMAKE_ARGS:-} -DCAF_CONSENSUS_SANITIZE=ON -DCAF_CONSENSUS_ENABLE_BENCH=OFF"
+    # clang, so that the same build also makes the libFuzzer targets
+    # (CAF_CONSENSUS_FUZZ implies ASan + UBSan).
+    export CXX=${CXX:-clang++}
+    export CMAKE_ARGS="${CMAKE_ARGS:-} -DCAF_CONSENSUS_FUZZ=ON -DCAF_CONSENSUS_ENABLE_BENCH=OFF"
     build
     echo "==> running the test suite under ASan + UBSan"
-    cd "$BUILD_DIR"
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      exec ctest --output-on-failure -j "${JOBS:-$(nproc)}"
+    status=0
+    (cd "$BUILD_DIR" &&
+      ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        ctest --output-on-failure -j "${JOBS:-$(nproc)}") || status=$?
+    if [ "${FUZZ_SECONDS:-30}" != 0 ]; then
+      echo "==> fuzzing each target for ${FUZZ_SECONDS:-30} s (findings: tests/fuzz/findings/)"
+      FUZZ_BUILD_DIR=$BUILD_DIR tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" || status=1
+    fi
+    exit $status
     ;;
   build)
     install_missing

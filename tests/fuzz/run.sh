@@ -13,9 +13,13 @@ secs=${1:-60}
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=(scenario conformance tokenizer mcp_jsonrpc openai_response)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
-CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCAF_CONSENSUS_FUZZ=ON -DCAF_CONSENSUS_ENABLE_TESTS=OFF \
-  -DCAF_CONSENSUS_ENABLE_BENCH=OFF >/dev/null
+# A build folder already configured for fuzzing (e.g. the sanitizer build of
+# cmake/build.sh, which CI fuzzes) is used as it is.
+if ! grep -qs '^CAF_CONSENSUS_FUZZ:BOOL=ON$' "$dir/CMakeCache.txt"; then
+  CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCAF_CONSENSUS_FUZZ=ON -DCAF_CONSENSUS_ENABLE_TESTS=OFF \
+    -DCAF_CONSENSUS_ENABLE_BENCH=OFF >/dev/null
+fi
 cmake --build "$dir" -j "${JOBS:-$(nproc)}" \
   --target $(printf 'fuzz_%s ' "${targets[@]}")
 status=0

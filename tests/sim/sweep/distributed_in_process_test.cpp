@@ -188,7 +188,9 @@ TEST(distributed_in_process, workers_read_large_scenarios_only_when_asked) {
   auto s = sim::load_scenario(path, size_t{16} << 20);
   ASSERT_TRUE(s) << msg(s.error());
   s->replicates = 2;
-  auto sweep_on = [&](size_t max_bytes) {
+  // A refusal is permanent (the sweep ends after `stall`); a worker that
+  // takes the scenario parses 9 MB first (seconds under the sanitizers).
+  auto sweep_on = [&](size_t max_bytes, std::chrono::milliseconds stall) {
     sim::worker_node_options o;
     o.threads = 1;
     o.secret = secret;
@@ -199,18 +201,18 @@ TEST(distributed_in_process, workers_read_large_scenarios_only_when_asked) {
     sim::sweep_options opts;
     opts.threads = 0;
     auto ro = remotes({(*node)->port()});
-    ro->stall_timeout = 2s;
+    ro->stall_timeout = stall;
     opts.remote = ro;
     std::string events;
     opts.on_event = [&](const std::string& x) { events += x + "\n"; };
     auto err = sim::run_sweep(*s, opts);
     return std::make_pair(std::move(err), events);
   };
-  auto [refused, why] = sweep_on(sim::max_scenario_file_bytes);
+  auto [refused, why] = sweep_on(sim::max_scenario_file_bytes, 2s);
   EXPECT_TRUE(refused);
   EXPECT_TRUE(contains(why, "this worker reads at most 8388608 (start it with "
                             "--max-scenario-mib 9 or more)"))
     << why;
-  auto [accepted, events] = sweep_on(size_t{16} << 20);
+  auto [accepted, events] = sweep_on(size_t{16} << 20, 120s);
   EXPECT_FALSE(accepted) << msg(accepted) << events;
 }
