@@ -18,9 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string scenarios = CAF_CONSENSUS_SCENARIOS;
+const std::string scenarios_dir = CAF_CONSENSUS_SCENARIOS;
 
-std::string slurp(const fs::path& p) {
+std::string read_text(const fs::path& p) {
   std::ifstream in{p, std::ios::binary};
   std::ostringstream os;
   os << in.rdbuf();
@@ -31,7 +31,7 @@ std::string slurp(const fs::path& p) {
 
 TEST(advice_population, the_default_is_the_documented_file) {
   EXPECT_EQ(sim::default_population_text(),
-            slurp(scenarios + "/advice/population.yaml"));
+            read_text(scenarios_dir + "/advice/population.yaml"));
   auto pop = sim::default_population();
   ASSERT_TRUE(pop) << render(pop.error());
   EXPECT_EQ(sim::participant_ids(*pop).size(), 7u);
@@ -93,12 +93,12 @@ TEST(advice_population, derived_populations_keep_the_mean_accuracy) {
 }
 
 TEST(advice_population, user_populations_are_checked) {
-  auto q = sim::load_population(scenarios + "/quickstart.yaml");
+  auto q = sim::load_population(scenarios_dir + "/quickstart.yaml");
   ASSERT_TRUE(q) << render(q.error());
   EXPECT_EQ(sim::participant_ids(*q).size(), 5u);
-  auto single = sim::load_population(scenarios + "/snowball-polls.yaml");
+  auto single = sim::load_population(scenarios_dir + "/snowball-polls.yaml");
   EXPECT_TRUE(single); // 5 agents
-  auto lone = sim::load_population(scenarios + "/condorcet.yaml");
+  auto lone = sim::load_population(scenarios_dir + "/condorcet.yaml");
   ASSERT_FALSE(lone); // one voter
   EXPECT_NE(render(lone.error()).find("the population has 1 agents"),
             std::string::npos)
