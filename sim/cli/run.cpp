@@ -302,7 +302,11 @@ int run(const args& xs) {
   opts.remote = ro;
   std::atomic<uint64_t> computed{0};
   // Ctrl-C or SIGTERM: say what is kept and how to go on, then exit 130/143.
+  // Held while a batch is stored, and by the interrupt report until the
+  // process ends: the count it prints is what the store holds.
+  std::mutex store_mtx;
   interrupt_reporter on_interrupt{[&](const char* sig) {
+    store_mtx.lock(); // never unlocked: the process ends after the report
     progress.finish();
     auto done = stored.size() + computed.load();
     if (store) {
@@ -326,6 +330,7 @@ int run(const args& xs) {
         return stored.contains(cell * sc->replicates + rep);
       };
     opts.on_batch = [&](const std::vector<sim::run_metrics>& batch) {
+      std::lock_guard<std::mutex> guard{store_mtx};
       uint64_t added = 0;
       auto err = store->insert(batch, &added);
       computed += added;
