@@ -48,30 +48,6 @@ start_logged(node_log& log, std::chrono::milliseconds handshake = 10s,
   return std::move(*node);
 }
 
-/// Connects from `source` (any 127.x.y.z address is local) to
-/// 127.0.0.1:port and sends `bytes`; returns the socket (caller closes).
-int send_raw_from(const std::string& source, uint16_t port,
-                  const std::string& bytes) {
-  auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  return fd;
-}
-
 /// A client handshake as a CAF node sends it: a header and the node id.
 std::string client_handshake(caf::actor_system& sys) {
   auto key = sim::node_key(sys, sys.node());
@@ -133,16 +109,17 @@ TEST(basp_guard, unauthenticated_connections_together_stay_small) {
   std::vector<int> fds;
   auto from = [](int i) { return "127.0.1." + std::to_string(1 + i / 8); };
   for (int i = 0; i < 256; ++i)
-    fds.push_back(send_raw_from(
-      from(i), node->port(), client_handshake(sys) + basp_header(0x02, 65536)));
+    fds.push_back(send_raw(
+      node->port(), client_handshake(sys) + basp_header(0x02, 65536), from(i)));
   // 256 more from other addresses announcing the 64 MiB an authenticated
   // peer may send: refused before CAF sees them, and each closes the oldest
   // of the connections above to make room.
   auto other = [](int i) { return "127.0.2." + std::to_string(1 + i / 8); };
   for (int i = 0; i < 256; ++i)
-    fds.push_back(send_raw_from(other(i), node->port(),
-                                client_handshake(sys)
-                                  + basp_header(0x02, sim::max_message_bytes)));
+    fds.push_back(send_raw(node->port(),
+                           client_handshake(sys)
+                             + basp_header(0x02, sim::max_message_bytes),
+                           other(i)));
   EXPECT_TRUE(log.await("oversized message before authentication", 256, 120s))
     << log.dump();
   auto after = test_util::rss_kb(::getpid());

@@ -110,9 +110,20 @@ inline uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
-/// Sends raw bytes to 127.0.0.1:port; returns the socket (caller closes).
-inline int send_raw(uint16_t port, const std::string& bytes) {
+/// Sends raw bytes to 127.0.0.1:port, from the local address `source` when
+/// given (any 127.x.y.z is local); returns the socket (caller closes).
+inline int send_raw(uint16_t port, const std::string& bytes,
+                    const std::string& source = {}) {
   auto fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (!source.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, source.c_str(), &local.sin_addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
