@@ -16,6 +16,10 @@ void agent::close() {
   // nop
 }
 
+readiness agent::prepare(std::chrono::milliseconds) {
+  return {};
+}
+
 namespace {
 
 struct agent_participant_state {

@@ -136,25 +136,48 @@ void mcp_agent_connection::close() {
     client_->close();
 }
 
-expected<std::string> mcp_agent_connection::ensure_ready() {
-  if (client_ && client_->connected() && !tool_.empty())
-    return tool_;
+readiness mcp_agent_connection::resolve(std::chrono::milliseconds timeout) {
+  readiness out;
+  if (misconfigured_.misconfigured())
+    return misconfigured_;
+  if (client_ && client_->connected() && !tool_.empty()) {
+    out.detail = "tool " + tool_;
+    return out;
+  }
   if (!client_) {
     auto t = make_transport(cfg_);
-    if (!t)
-      return std::move(t.error());
-    mcp_client_options opts;
-    opts.timeout = std::chrono::milliseconds{timeout_ms_};
-    client_ = std::make_unique<mcp_client>(std::move(*t), opts);
+    if (!t) {
+      out.err = std::move(t.error());
+      return out;
+    }
+    client_ = std::make_unique<mcp_client>(std::move(*t));
   }
+  client_->set_timeout(timeout);
+  struct restore {
+    mcp_client& client;
+    std::chrono::milliseconds timeout;
+    ~restore() {
+      client.set_timeout(timeout);
+    }
+  } guard{*client_, std::chrono::milliseconds{timeout_ms_}};
   if (!client_->connected()) {
     tool_.clear();
-    if (auto err = client_->connect())
-      return err;
+    if (auto err = client_->connect()) {
+      out.err = std::move(err);
+      return out;
+    }
   }
   auto tools = client_->list_tools();
-  if (!tools)
-    return std::move(tools.error());
+  if (!tools) {
+    out.err = std::move(tools.error());
+    return out;
+  }
+  auto wrong = [&](const char* setting, std::string what) {
+    out.err = make_error(errc::invalid_params, std::move(what));
+    out.setting = setting;
+    misconfigured_ = out;
+    return out;
+  };
   const tool_info* chosen = nullptr;
   auto find = [&](const std::string& name) -> const tool_info* {
     for (auto& t : *tools)
@@ -169,18 +192,17 @@ expected<std::string> mcp_agent_connection::ensure_ready() {
   if (!cfg_.tool.empty()) {
     chosen = find(cfg_.tool);
     if (chosen == nullptr)
-      return make_error(errc::invalid_params,
-                        "the " + cfg_.describe() + " has no tool '" + cfg_.tool
-                          + "' (it lists: " + listing + ")");
+      return wrong("tool", "the " + cfg_.describe() + " has no tool '"
+                             + cfg_.tool + "' (it lists: " + listing + ")");
   } else {
     for (auto& name : default_tool_names())
       if ((chosen = find(name)) != nullptr)
         break;
     if (chosen == nullptr)
-      return make_error(errc::invalid_params,
-                        "the " + cfg_.describe() + " lists none of the tools "
-                          + join(default_tool_names(), ", ") + " (it lists: "
-                          + listing + "); name the tool to call");
+      return wrong("tool",
+                   "the " + cfg_.describe() + " lists none of the tools "
+                     + join(default_tool_names(), ", ")
+                     + " (it lists: " + listing + "); name the tool to call");
   }
   // The prompt must go into an argument the tool declares (when it declares
   // any).
@@ -192,14 +214,30 @@ expected<std::string> mcp_agent_connection::ensure_ready() {
       std::vector<std::string> names;
       for (auto& [k, v] : props.items())
         names.push_back(k);
-      return make_error(errc::invalid_params,
-                        "tool '" + chosen->name + "' of the " + cfg_.describe()
-                          + " takes no argument '" + cfg_.prompt_argument
-                          + "' (it takes: " + join(names, ", ")
-                          + "); set the prompt argument");
+      return wrong("prompt_argument",
+                   "tool '" + chosen->name + "' of the " + cfg_.describe()
+                     + " takes no argument '" + cfg_.prompt_argument
+                     + "' (it takes: " + join(names, ", ")
+                     + "); set the prompt argument");
     }
   }
   tool_ = chosen->name;
+  out.detail = "tool " + tool_;
+  return out;
+}
+
+readiness mcp_agent_connection::prepare(std::chrono::milliseconds timeout) {
+  auto start = clock_type::now();
+  auto out = resolve(timeout);
+  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+    clock_type::now() - start);
+  return out;
+}
+
+expected<std::string> mcp_agent_connection::ensure_ready() {
+  auto r = resolve(std::chrono::milliseconds{timeout_ms_});
+  if (r.err)
+    return std::move(r.err);
   return tool_;
 }
 

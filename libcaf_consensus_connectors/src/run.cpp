@@ -1,6 +1,7 @@
 #include "caf/consensus/connectors/run.hpp"
 
 #include <memory>
+#include <thread>
 
 #include "caf/abstract_actor.hpp"
 #include "caf/actor_cast.hpp"
@@ -10,6 +11,7 @@
 #include "caf/send.hpp"
 
 #include "caf/consensus/actors/coordinator.hpp"
+#include "caf/consensus/connectors/transport.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/forwarding.hpp"
 #include "caf/consensus/policy/registry.hpp"
@@ -45,6 +47,47 @@ private:
   round_callback cb_;
 };
 
+/// Starts every agent at once (each on a thread of its own) and returns
+/// the error naming every misconfigured agent, if any.
+error start_agents(std::vector<agent_ptr>& agents, const run_options& opts) {
+  std::vector<readiness> found(agents.size());
+  {
+    std::vector<std::thread> threads;
+    threads.reserve(agents.size());
+    for (size_t i = 0; i < agents.size(); ++i)
+      threads.emplace_back([&, i] {
+        try {
+          found[i] = agents[i]->prepare(opts.startup_timeout);
+        } catch (const std::exception& e) {
+          found[i].err
+            = make_error(errc::execute_failed,
+                         std::string{"exception in agent: "} + e.what());
+        } catch (...) {
+          found[i].err = make_error(errc::execute_failed,
+                                    "exception in agent: unknown");
+        }
+        if (opts.on_ready) {
+          try {
+            opts.on_ready(agents[i]->id(), found[i]);
+          } catch (...) {
+            // an observer must not break the run
+          }
+        }
+      });
+    for (auto& t : threads)
+      t.join();
+  }
+  std::string wrong;
+  for (size_t i = 0; i < agents.size(); ++i)
+    if (found[i].misconfigured())
+      wrong += (wrong.empty() ? "" : "\n") + std::string{"agent '"}
+               + agents[i]->id() + "': " + error_text(found[i].err)
+               + " (fix the agent's '" + found[i].setting + "' setting)";
+  if (!wrong.empty())
+    return make_error(errc::invalid_params, std::move(wrong));
+  return {};
+}
+
 } // namespace
 
 expected<state> run_agents(const std::string& prompt,
@@ -79,6 +122,9 @@ expected<state> run_agents(const std::string& prompt,
   // Check everything before anyone is contacted.
   if (auto eng = engine::make(prompt, ids, ps, eopts); !eng)
     return std::move(eng.error());
+  if (opts.startup_timeout.count() > 0)
+    if (auto err = start_agents(agents, opts))
+      return err;
   std::unique_ptr<actor_system_config> own_cfg;
   std::unique_ptr<actor_system> own_sys;
   auto* sys = opts.system;

@@ -108,7 +108,12 @@ void add_agent_options(po::options_description& desc, mesh_flags& fl) {
     "max-tokens", po::value(&fl.max_tokens),
     "max_tokens of openai agents (0: not sent)")(
     "max-retries", po::value(&fl.max_retries)->default_value(3),
-    "retries of openai agents after 429, 5xx or malformed replies");
+    "retries of openai agents after 429, 5xx or malformed replies")(
+    "startup-timeout-ms", po::value<int64_t>()->notifier([&fl](int64_t x) {
+      fl.startup_timeout_ms = x;
+    }),
+    "bound of every MCP server's start-up (start, initialize, list tools) "
+    "before round 0; not counted against --timeout-ms (default 30000)");
 }
 
 void add_param_options(po::options_description& desc, mesh_flags& fl) {
@@ -179,7 +184,8 @@ const char* agents_help() {
          "temperature: 0.2}\n"
          "    - \"d=mcp+stdio:python3 agent.py\"\n"
          "  params: {rounds: 3, k: 2, policy: metastable, timeout_ms: 30000}\n"
-         "Flags override the file's params. See docs/agents.md.";
+         "  startup_timeout_ms: 30000\n"
+         "Flags override the file's values. See docs/agents.md.";
 }
 
 // -- resolving
@@ -294,6 +300,20 @@ error apply_params(const json& obj, params& ps, const std::string& where,
   return {};
 }
 
+std::string mesh_config::fix_hint(const std::string& id,
+                                  const std::string& setting) const {
+  std::string source;
+  for (size_t i = 0; i < agents.size() && i < sources.size(); ++i)
+    if (connectors::id_of(agents[i]) == id)
+      source = sources[i];
+  auto flag = setting == "tool"              ? std::string{"--tool NAME"}
+              : setting == "prompt_argument" ? std::string{"--prompt-arg NAME"}
+                                             : "--" + setting;
+  if (source.empty())
+    return "fix: give " + flag;
+  return "fix: set '" + setting + ": NAME' in " + source;
+}
+
 expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
   mesh_config out;
   // 1. The agents file.
@@ -315,9 +335,18 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
       return file_error(path, "expected a mapping with 'agents' (and "
                               "optionally 'params')");
     for (auto& [key, v] : doc.items())
-      if (key != "agents" && key != "params")
+      if (key != "agents" && key != "params" && key != "startup_timeout_ms")
         return file_error(path, "unknown key '" + key
-                                  + "' (accepted: agents, params)");
+                                  + "' (accepted: agents, params, "
+                                    "startup_timeout_ms)");
+    if (doc.contains("startup_timeout_ms")) {
+      auto& v = doc["startup_timeout_ms"];
+      if (!v.is_number_integer() || v.get<int64_t>() < 1
+          || v.get<int64_t>() > 86400000)
+        return file_error(path, "key 'startup_timeout_ms' must be an integer "
+                                "in [1, 86400000]");
+      out.startup_timeout_ms = v.get<int64_t>();
+    }
     if (!doc.contains("agents") || !doc["agents"].is_array()
         || doc["agents"].empty())
       return file_error(path, "'agents' must be a non-empty list");
@@ -333,6 +362,7 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
         return make_error(errc::malformed_input, text);
       }
       out.agents.push_back(std::move(*spec));
+      out.sources.push_back(where);
     }
     if (doc.contains("params"))
       if (auto err = apply_params(doc["params"], out.ps, path + ": params"))
@@ -361,6 +391,7 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
         return err;
     }
     out.agents.push_back(std::move(*spec));
+    out.sources.emplace_back();
   }
   if (out.agents.empty())
     return make_error(errc::no_participants,
@@ -393,6 +424,13 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
   }
   if (fl.timeout_ms)
     ps.timeout_ms = *fl.timeout_ms;
+  if (fl.startup_timeout_ms) {
+    if (*fl.startup_timeout_ms < 1 || *fl.startup_timeout_ms > 86400000)
+      return make_error(errc::invalid_params,
+                        "--startup-timeout-ms must be in [1, 86400000], got "
+                          + std::to_string(*fl.startup_timeout_ms));
+    out.startup_timeout_ms = *fl.startup_timeout_ms;
+  }
   if (fl.alpha_preference)
     ps.alpha_preference = *fl.alpha_preference;
   if (fl.alpha_confidence)

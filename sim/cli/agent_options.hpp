@@ -46,12 +46,22 @@ struct mesh_flags {
   std::optional<std::string> extractor;
   std::optional<std::string> extractor_pattern;
   bool stop_on_unanimity = false;
+  /// `--startup-timeout-ms` (unset: the file's value, else 30000).
+  std::optional<int64_t> startup_timeout_ms;
 };
 
 /// The resolved mesh: agents in order and parameters.
 struct mesh_config {
   std::vector<connectors::agent_spec> agents;
+  /// Where each agent was given: `FILE: agent #N`, or empty for `--agent`.
+  std::vector<std::string> sources;
   params ps;
+  /// Bound of every agent's start-up before round 0, in milliseconds.
+  int64_t startup_timeout_ms = 30000;
+
+  /// Returns how to fix `setting` (`tool`, `prompt_argument`) of the agent
+  /// with id `id`: the flag for `--agent` specs, the key for a file's agents.
+  std::string fix_hint(const std::string& id, const std::string& setting) const;
 };
 
 /// Adds the agent options (`--agent`, `--agents`, `--tool`, ...) to `desc`.

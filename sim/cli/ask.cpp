@@ -1,11 +1,13 @@
 // consensus-sim ask: one real consensus among MCP servers and models.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -55,6 +57,9 @@ std::string fixed(double x, int prec) {
 /// timeouts and everyone's confidence once the round is complete.
 class live_view {
 public:
+  /// No cut: errors are printed whole.
+  static constexpr size_t whole = std::numeric_limits<size_t>::max();
+
   live_view(std::ostream& out, std::vector<std::string> ids)
     : out_(out), ids_(std::move(ids)) {
     for (auto& id : ids_)
@@ -73,6 +78,32 @@ public:
     header(r.round);
     line(r);
     seen_[r.id] = r.ok;
+  }
+
+  /// Prints how an agent's start-up went: the slow and the failed ones,
+  /// whole.
+  void on_ready(const std::string& id, const connectors::readiness& r,
+                int64_t timeout_ms) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto ms = static_cast<int64_t>(r.took.count());
+    out_ << "  " << std::left << std::setw(static_cast<int>(width_))
+         << connectors::terminal_safe(id) << std::right << "  ";
+    if (r.misconfigured())
+      out_ << "wrong   " << std::setw(7) << ms << " ms  "
+           << one_line(connectors::error_text(r.err), whole);
+    else if (r.err)
+      out_ << "down    " << std::setw(7) << ms << " ms  "
+           << one_line(connectors::error_text(r.err), whole)
+           << " (it takes part and fails until it answers)";
+    else
+      out_ << "ready   " << std::setw(7) << ms << " ms  "
+           << (r.detail.empty() ? std::string{"(connects per call)"}
+                                : connectors::terminal_safe(r.detail))
+           << (ms > timeout_ms ? "; slow to start: longer than --timeout-ms "
+                                   + std::to_string(timeout_ms)
+                                   + ", which counts from round 0 on"
+                               : std::string{});
+    out_ << '\n' << std::flush;
   }
 
   void on_round(const connectors::round_event& ev) {
@@ -116,10 +147,10 @@ private:
            << one_line(r.output, 72) << "\"";
     else if (r.timed_out)
       out_ << "timeout " << std::setw(7) << r.ms << " ms  "
-           << one_line(r.error, 160);
+           << one_line(r.error, whole);
     else
       out_ << "failed  " << std::setw(7) << r.ms << " ms  "
-           << one_line(r.error, 160);
+           << one_line(r.error, whole);
     out_ << note << '\n' << std::flush;
   }
 
@@ -203,10 +234,11 @@ int ask(const args& xs) {
     agents.push_back(connectors::make_agent(a, ps.timeout_ms));
   }
   if (!quiet) {
-    live << "asking " << agents.size() << " agents: policy " << ps.policy
-         << ", rounds " << ps.rounds << ", k " << ps.k << ", alpha " << ps.alpha
-         << ", beta_1 " << ps.beta_1 << ", beta_2 " << ps.beta_2 << ", timeout "
-         << ps.timeout_ms << " ms\n";
+    live << "asking " << agents.size()
+         << (agents.size() == 1 ? " agent" : " agents") << ": policy "
+         << ps.policy << ", rounds " << ps.rounds << ", k " << ps.k
+         << ", alpha " << ps.alpha << ", beta_1 " << ps.beta_1 << ", beta_2 "
+         << ps.beta_2 << ", timeout " << ps.timeout_ms << " ms\n";
     for (auto& a : mesh->agents)
       live << "  " << connectors::id_of(a) << ": " << connectors::describe(a)
            << '\n';
@@ -214,7 +246,23 @@ int ask(const args& xs) {
   }
   live_view view{live, ids};
   connectors::run_options opts;
+  opts.startup_timeout = std::chrono::milliseconds{mesh->startup_timeout_ms};
+  std::mutex wrong_mtx;
+  std::vector<std::string> wrong;
+  opts.on_ready = [&](const std::string& id, const connectors::readiness& r) {
+    if (r.misconfigured()) {
+      std::lock_guard<std::mutex> guard{wrong_mtx};
+      wrong.push_back("agent '" + id + "': " + connectors::error_text(r.err)
+                      + "; " + mesh->fix_hint(id, r.setting));
+    }
+    if (!quiet)
+      view.on_ready(id, r, ps.timeout_ms);
+  };
   if (!quiet) {
+    live << "starting " << agents.size() << " agent"
+         << (agents.size() == 1 ? "" : "s") << " (start-up timeout "
+         << mesh->startup_timeout_ms << " ms)\n"
+         << std::flush;
     opts.on_answer = [&view](const result& r) { view.on_answer(r); };
     opts.on_round = [&view](const connectors::round_event& ev) {
       view.on_round(ev);
@@ -226,6 +274,14 @@ int ask(const args& xs) {
   auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - t0)
                 .count();
+  if (!st && !wrong.empty()) {
+    std::sort(wrong.begin(), wrong.end());
+    for (auto& w : wrong)
+      std::cerr << "consensus-sim ask: " << connectors::terminal_safe(w, true)
+                << '\n';
+    std::cerr << "consensus-sim ask: stopped before round 0\n";
+    return 1;
+  }
   if (!st)
     return fail(connectors::error_text(st.error()), 1);
   auto answer = connectors::agreed_answer(*st);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -126,8 +128,26 @@ json consensus_service::call(const json& args) {
     agents.push_back(connectors::make_agent(*a, ps.timeout_ms));
   connectors::run_options opts;
   opts.system = &sys_;
+  opts.startup_timeout = std::chrono::milliseconds{cfg_.startup_timeout_ms};
+  std::mutex wrong_mtx;
+  std::vector<std::string> wrong;
+  opts.on_ready = [&](const std::string& id, const connectors::readiness& r) {
+    if (!r.misconfigured())
+      return;
+    std::lock_guard<std::mutex> guard{wrong_mtx};
+    wrong.push_back("agent '" + id + "': " + connectors::error_text(r.err)
+                    + "; " + cfg_.fix_hint(id, r.setting)
+                    + " where this server is started");
+  };
   auto st = connectors::run_agents(prompt->get<std::string>(),
                                    std::move(agents), ps, std::move(opts));
+  if (!st && !wrong.empty()) {
+    std::sort(wrong.begin(), wrong.end());
+    std::string text;
+    for (auto& w : wrong)
+      text += (text.empty() ? "" : "\n") + w;
+    return text_result(text, true);
+  }
   if (!st)
     return text_result(connectors::error_text(st.error()), true);
   auto answer = connectors::agreed_answer(*st);

@@ -147,6 +147,17 @@ TEST(cli_ask, no_answer_at_all_exits_with_3) {
   EXPECT_TRUE(has(r.out, "NO ANSWER")) << r.out;
   EXPECT_TRUE(has(r.out, "failed")) << r.out;
   EXPECT_TRUE(has(r.out, "POST http://127.0.0.1:1/mcp")) << r.out;
+  EXPECT_TRUE(has(r.out, "asking 1 agent: policy")) << r.out;
+  // A long message is printed whole (it used to be cut at 160 characters).
+  auto openai = sim({"ask", "q", "--agent", "a=openai:http://127.0.0.1:1/v1#m",
+                     "--api-key-env", "CAF_TEST_KEY", "--rounds", "0",
+                     "--timeout-ms", "1500"},
+                    {{"CAF_TEST_KEY", "sk-cli"}});
+  EXPECT_EQ(openai.status, 3) << openai.out << openai.err;
+  EXPECT_TRUE(has(openai.out, "Couldn't connect to server (2 attempts); "
+                              "giving up: the next try would be "))
+    << openai.out;
+  EXPECT_TRUE(has(openai.out, " ms are left\n")) << openai.out;
 }
 
 TEST(cli_ask, bad_input_is_a_clear_error) {
@@ -192,4 +203,54 @@ TEST(cli_ask, bad_input_is_a_clear_error) {
     EXPECT_EQ(r.status, c.status) << cmd << "\n" << r.out << r.err;
     EXPECT_TRUE(has(r.err, c.why)) << cmd << "\nstderr: " << r.err;
   }
+}
+
+TEST(cli_ask, servers_start_before_round_0_with_their_own_timeout) {
+  // Three healthy servers that take 2.5 s each to start, and a 1,500 ms
+  // timeout per call: start-up comes before round 0 and is bounded by
+  // --startup-timeout-ms, so every server answers in round 0.
+  std::vector<std::string> args{"ask", "What is six times seven?"};
+  for (auto id : {"a", "b", "c"}) {
+    args.push_back("--agent");
+    args.push_back(
+      agent_spec_text(id, "The answer is 42", "--start-delay 2500"));
+  }
+  for (auto x : {"--rounds", "1", "--timeout-ms", "1500",
+                 "--startup-timeout-ms", "20000"})
+    args.push_back(x);
+  auto r = sim(args);
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_TRUE(has(r.out, "starting 3 agents (start-up timeout 20000 ms)"))
+    << r.out;
+  EXPECT_TRUE(has(r.out, "slow to start: longer than --timeout-ms 1500"))
+    << r.out;
+  EXPECT_TRUE(has(r.out, "-> 3/3 answered")) << r.out;
+  EXPECT_TRUE(has(r.out, "calls 6, failures 0, timeouts 0")) << r.out;
+}
+
+TEST(cli_ask, a_wrong_tool_or_argument_names_the_fix_and_stops_early) {
+  // --tool names a tool the server does not have: stopped before round 0,
+  // once, naming the flag.
+  auto flag = sim({"ask", "q", "--agent", agent_spec_text("a", "42"), "--tool",
+                   "nope", "--rounds", "3", "--timeout-ms", "20000"});
+  EXPECT_EQ(flag.status, 1) << flag.out << flag.err;
+  EXPECT_TRUE(has(flag.err, "agent 'a': the mcp+stdio:")) << flag.err;
+  EXPECT_TRUE(has(flag.err, "has no tool 'nope' (it lists: think, echo); "
+                            "fix: give --tool NAME"))
+    << flag.err;
+  EXPECT_TRUE(has(flag.err, "stopped before round 0")) << flag.err;
+  EXPECT_FALSE(has(flag.out, "round 0 (initial answers)")) << flag.out;
+  // The tool takes no `prompt`: an agents file names its key.
+  auto file = temp_file("wrong-arg.yaml", "agents:\n  - {id: e, command: \""
+                                            + test::node() + " "
+                                            + test::script("tool_server.mjs")
+                                            + "\", tool: echo}\n");
+  auto key = sim({"ask", "q", "--agents", file, "--timeout-ms", "20000"});
+  EXPECT_EQ(key.status, 1) << key.out << key.err;
+  EXPECT_TRUE(
+    has(key.err, "takes no argument 'prompt' (it takes: text); set the "
+                 "prompt argument; fix: set 'prompt_argument: NAME' in "
+                   + file + ": agent #1"))
+    << key.err;
+  EXPECT_FALSE(has(key.out, "round 0 (initial answers)")) << key.out;
 }

@@ -4,6 +4,10 @@
 //
 //   node tool_server.mjs [--http] [--json-response] [--answer TEXT]
 //                        [--tool NAME] [--fault KIND] [--require-bearer TOKEN]
+//                        [--start-delay MS]
+//
+// --start-delay MS: a server slow to start (stdio): it waits MS
+// milliseconds before it reads its first message.
 //
 // Transport: stdio (default) or Streamable HTTP on 127.0.0.1 with a free
 // port (prints "LISTENING <url>" on stdout). In HTTP mode an "X-Answer"
@@ -41,6 +45,7 @@ const defaultAnswer = option("--answer", "The answer is 42");
 const toolName = option("--tool", "think");
 const fault = option("--fault", "none");
 const bearer = option("--require-bearer", "");
+const startDelay = Number(option("--start-delay", "0"));
 let calls = 0;
 
 /// Returns the majority text among peers and `own` (ties keep `own`).
@@ -91,6 +96,7 @@ function makeServer(initialAnswer) {
 }
 
 if (!useHttp) {
+  if (startDelay > 0) await new Promise((r) => setTimeout(r, startDelay));
   await makeServer(defaultAnswer).connect(new StdioServerTransport());
 } else {
   const transports = new Map();

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,6 +14,25 @@
 #include "caf/consensus/result.hpp"
 
 namespace caf::consensus::connectors {
+
+/// What `agent::prepare` found out about an agent before round 0.
+struct readiness {
+  /// No error: the agent is ready to answer.
+  error err;
+  /// Set when the agent's configuration is wrong, so that retrying cannot
+  /// help: the name of the agent setting that fixes it (`tool`,
+  /// `prompt_argument`, as in `mcp_agent`).
+  std::string setting;
+  /// What the preparation picked, for the user (`tool think`).
+  std::string detail;
+  /// How long the preparation took.
+  std::chrono::milliseconds took{0};
+
+  /// Returns whether the agent's configuration is wrong.
+  bool misconfigured() const noexcept {
+    return !setting.empty();
+  }
+};
 
 /// An agent that answers one request at a time over a connection it owns
 /// (connecting on first use). `execute` blocks, never throws and never
@@ -30,6 +50,12 @@ public:
 
   /// Answers `req` (reads `req.prompt`).
   virtual result execute(const request& req) = 0;
+
+  /// Gets ready before round 0, bounded by `timeout` instead of the per-call
+  /// timeout (an MCP server: start it, initialize the session, list its tools
+  /// and check the tool and its prompt argument). Never throws. The default
+  /// does nothing (agents that connect per call).
+  virtual readiness prepare(std::chrono::milliseconds timeout);
 
   /// Ends the connection.
   virtual void close();

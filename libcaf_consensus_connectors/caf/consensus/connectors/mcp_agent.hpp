@@ -86,6 +86,13 @@ public:
 
   void close() override;
 
+  /// Starts the server (stdio) or opens the session (HTTP), initializes it
+  /// and resolves the tool, all within `timeout`; later calls use the
+  /// per-call timeout. A missing tool or prompt argument is reported as a
+  /// misconfiguration (`tool`, `prompt_argument`) and every later `execute`
+  /// fails with the same message without contacting the server again.
+  readiness prepare(std::chrono::milliseconds timeout) override;
+
   /// Connects (if needed) and resolves the tool; returns its name.
   expected<std::string> ensure_ready();
 
@@ -95,10 +102,15 @@ public:
   }
 
 private:
+  /// Connects with requests bounded by `timeout` and resolves the tool.
+  readiness resolve(std::chrono::milliseconds timeout);
+
   mcp_agent cfg_;
   int64_t timeout_ms_;
   std::unique_ptr<mcp_client> client_;
   std::string tool_;
+  /// A misconfiguration found earlier (retrying cannot fix it).
+  readiness misconfigured_;
 };
 
 /// Creates the transport that `cfg` describes.

@@ -127,6 +127,12 @@ public:
     return opts_;
   }
 
+  /// Sets the bound of the requests that follow (e.g. a generous one for
+  /// start-up, then the per-call one).
+  void set_timeout(std::chrono::milliseconds timeout) noexcept {
+    opts_.timeout = timeout;
+  }
+
 private:
   expected<json> exchange(const std::string& method, json params,
                           time_point deadline);
