@@ -6,18 +6,26 @@
 //   Items are runs. Before timing, each variant checks that its runs equal
 //   those of the inline engine on one thread (a fingerprint of every run's
 //   CSV line) and reports an error otherwise.
+// - sweep/round_data/quickstart: the per-round numbers of every quickstart run
+//   (`summarize_rounds` over the final states, then packed for the store as
+//   `run --out` stores them): the work recording rounds adds to a run. Items
+//   are runs; `bytes_per_run` is the packed size.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/round_summary.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/internal/trajectory_codec.hpp"
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
 
 using namespace caf::consensus;
 
@@ -75,7 +83,50 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads) {
                                             : 0.0;
 }
 
+void round_data(benchmark::State& st) {
+  auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
+                               + "/quickstart.yaml");
+  if (!sc) {
+    st.SkipWithError(render(sc.error()).c_str());
+    return;
+  }
+  auto plan = sim::make_plan(*sc, sim::engine_kind::inline_calls, false);
+  if (!plan) {
+    st.SkipWithError(render(plan.error()).c_str());
+    return;
+  }
+  auto& p = **plan;
+  std::vector<state> states;
+  std::vector<const std::string*> truths;
+  for (size_t c = 0; c < p.cells.size(); ++c)
+    for (uint64_t r = 0; r < p.replicates; ++r) {
+      auto x = sim::run_state(p.cells[c], c, r, sim::engine_kind::inline_calls,
+                              nullptr);
+      if (!x) {
+        st.SkipWithError(render(x.error()).c_str());
+        return;
+      }
+      states.push_back(std::move(*x));
+      truths.push_back(&p.cells[c].world.ground_truth);
+    }
+  uint64_t bytes = 0;
+  for (auto _ : st) {
+    bytes = 0;
+    for (size_t i = 0; i < states.size(); ++i) {
+      auto blob = sim::store_internal::encode_trajectory(
+        summarize_rounds(states[i], *truths[i]));
+      bytes += blob.size();
+      benchmark::DoNotOptimize(blob.data());
+    }
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(st.iterations() * states.size()));
+  st.counters["bytes_per_run"] = static_cast<double>(bytes)
+                                 / static_cast<double>(states.size());
+}
+
 int register_sweeps() {
+  benchmark::RegisterBenchmark("sweep/round_data/quickstart", round_data)
+    ->Unit(benchmark::kMicrosecond);
   for (auto engine : {sim::engine_kind::inline_calls, sim::engine_kind::actors})
     for (size_t threads : {1, 2})
       benchmark::RegisterBenchmark(("sweep/quickstart/" + to_string(engine)

@@ -36,6 +36,17 @@ public:
     ev.participants = st.participants;
     ev.results = results;
     ev.confidence = st.confidence;
+    std::string leader;
+    for (size_t i = 0, best = st.confidence.size(); i < st.confidence.size();
+         ++i)
+      if (auto* r = st.latest_ok(i);
+          r != nullptr
+          && (best == st.confidence.size()
+              || st.confidence[i] > st.confidence[best])) {
+        best = i;
+        leader = r->label;
+      }
+    ev.summary = summarize_round(st, round, leader, {});
     try {
       cb_(ev);
     } catch (...) {

@@ -19,6 +19,7 @@ int export_runs(const args& xs) {
   std::string format;
   std::string output;
   bool agents = false;
+  bool rounds = false;
   desc.add_options()("help,h", "show this help")(
     "dir", po::value(&dir)->required(),
     "results directory (written by 'consensus-sim run FILE --out DIR')")(
@@ -26,12 +27,17 @@ int export_runs(const args& xs) {
     "csv: the lines of runs.csv; jsonl: the lines of runs.jsonl")(
     "agents", po::bool_switch(&agents),
     "export the per-agent rows (agents.csv) instead of the runs (csv only)")(
+    "rounds", po::bool_switch(&rounds),
+    "export every run's rounds instead of the runs: one line per round with "
+    "live agents, calls, agreement with the winner, the truth and the "
+    "plurality, confidence, decisions (csv or jsonl)")(
     "output,o", po::value(&output), "write to this file instead of stdout");
   po::positional_options_description pos;
   pos.add("dir", 1);
   po::variables_map vm;
   if (auto rc = parse("export", xs, desc, pos, vm,
-                      "DIR [--format csv|jsonl] [--agents] [--output FILE]\n\n"
+                      "DIR [--format csv|jsonl] [--agents | --rounds] "
+                      "[--output FILE]\n\n"
                       "Prints every run stored in DIR/results.db in canonical "
                       "order (cell, replicate),\nbyte for byte as 'run --out' "
                       "writes runs.csv / runs.jsonl. Works while a sweep\nis "
@@ -42,6 +48,10 @@ int export_runs(const args& xs) {
     std::cerr << "consensus-sim export: --format must be 'csv' or 'jsonl', "
                  "got '"
               << format << "'\n";
+    return 2;
+  }
+  if (agents && rounds) {
+    std::cerr << "consensus-sim export: give --agents or --rounds, not both\n";
     return 2;
   }
   if (agents && format != "csv") {
@@ -74,12 +84,17 @@ int export_runs(const args& xs) {
   }
   std::ostream& out = file ? file->stream() : std::cout;
   if (format == "csv")
-    out << (agents ? sim::agents_csv_header() : sim::runs_csv_header()) << '\n';
+    out << (agents   ? sim::agents_csv_header()
+            : rounds ? sim::rounds_csv_header()
+                     : sim::runs_csv_header())
+        << '\n';
   uint64_t n = 0;
   auto err = store->for_each([&](const sim::run_metrics& m) {
     ++n;
     if (agents)
       out << sim::agents_csv(m);
+    else if (rounds)
+      out << (format == "csv" ? sim::rounds_csv(m) : sim::rounds_jsonl(m));
     else if (format == "csv")
       out << sim::to_csv(m) << '\n';
     else

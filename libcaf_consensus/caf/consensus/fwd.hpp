@@ -16,6 +16,7 @@ struct request;
 struct params;
 struct state;
 struct round_trace;
+struct round_summary;
 struct agreement_record;
 
 enum class errc : uint8_t;

@@ -108,6 +108,7 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   m.latency_ms = st.elapsed_ms;
   decision_metrics(st, m);
   m.stopped_early = st.rounds_executed < cell.ps.rounds;
+  m.trajectory = summarize_rounds(st, cell.world.ground_truth);
   if (agent_rows) {
     m.agents.reserve(n);
     for (size_t i = 0; i < n; ++i) {

@@ -2,6 +2,7 @@
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/seed_json.hpp"
 
+#include <optional>
 #include <sstream>
 
 namespace caf::consensus::sim {
@@ -25,6 +26,21 @@ std::string csv_field(const std::string& x) {
   }
   out += '"';
   return out;
+}
+
+/// Returns `part / whole`, or nullopt for an empty round.
+std::optional<double> share(uint32_t part, uint32_t whole) {
+  if (whole == 0)
+    return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::string num_or_empty(std::optional<double> x) {
+  return x ? num(*x) : std::string{};
+}
+
+json json_or_null(std::optional<double> x) {
+  return x ? json(*x) : json(nullptr);
 }
 
 } // namespace
@@ -103,6 +119,51 @@ json to_json(const run_metrics& m) {
   x["polls_to_decide_live"] = m.polls_to_decide_live;
   x["stopped_early"] = m.stopped_early;
   return x;
+}
+
+std::string rounds_csv_header() {
+  return "cell,replicate,round,live,calls,failures,with_winner,with_truth,"
+         "with_plurality,winner_share,truth_share,plurality_share,"
+         "mean_confidence,max_confidence,decided,stopped";
+}
+
+std::string rounds_csv(const run_metrics& m) {
+  std::ostringstream os;
+  for (auto& r : m.trajectory)
+    os << m.cell << ',' << m.replicate << ',' << r.round << ',' << r.live << ','
+       << r.calls << ',' << r.failures << ',' << r.with_reference << ','
+       << r.with_truth << ',' << r.with_plurality << ','
+       << num_or_empty(share(r.with_reference, r.live)) << ','
+       << num_or_empty(share(r.with_truth, r.live)) << ','
+       << num_or_empty(share(r.with_plurality, r.live)) << ','
+       << num(r.mean_confidence) << ',' << num(r.max_confidence) << ','
+       << r.decided << ',' << (r.stopped ? "true" : "false") << '\n';
+  return os.str();
+}
+
+std::string rounds_jsonl(const run_metrics& m) {
+  std::string out;
+  for (auto& r : m.trajectory) {
+    json x = json::object();
+    x["cell"] = m.cell;
+    x["replicate"] = m.replicate;
+    x["round"] = r.round;
+    x["live"] = r.live;
+    x["calls"] = r.calls;
+    x["failures"] = r.failures;
+    x["with_winner"] = r.with_reference;
+    x["with_truth"] = r.with_truth;
+    x["with_plurality"] = r.with_plurality;
+    x["winner_share"] = json_or_null(share(r.with_reference, r.live));
+    x["truth_share"] = json_or_null(share(r.with_truth, r.live));
+    x["plurality_share"] = json_or_null(share(r.with_plurality, r.live));
+    x["mean_confidence"] = r.mean_confidence;
+    x["max_confidence"] = r.max_confidence;
+    x["decided"] = r.decided;
+    x["stopped"] = r.stopped;
+    out += x.dump() + '\n';
+  }
+  return out;
 }
 
 } // namespace caf::consensus::sim

@@ -12,6 +12,7 @@
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/store/internal/schema.hpp"
 #include "caf/consensus/sim/store/internal/sqlite.hpp"
+#include "caf/consensus/sim/store/internal/trajectory_codec.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 namespace caf::consensus::sim {
@@ -20,15 +21,16 @@ using namespace store_internal;
 
 namespace {
 
-/// Reads one `runs` row (column order of the schema); false if its seed is
-/// neither an integer nor a decimal text.
-bool read_run(const stmt& s, run_metrics& m) {
+/// Reads one `runs` row (column order of the schema); names the damage when
+/// its seed is neither an integer nor a decimal text or its trajectory does
+/// not unpack.
+const char* read_run(const stmt& s, run_metrics& m) {
   m.cell = s.u64(0);
   m.replicate = s.u64(1);
   if (s.is_text(2)) {
     auto x = rng::seed::parse(s.text(2));
     if (!x)
-      return false;
+      return "has a seed that is not an integer";
     m.seed = std::move(*x);
   } else {
     m.seed = s.u64(2);
@@ -59,8 +61,12 @@ bool read_run(const stmt& s, run_metrics& m) {
   m.rounds_to_decide_live = s.i32(26);
   m.polls_to_decide_live = s.i64(27);
   m.stopped_early = s.i64(28) != 0;
+  auto t = decode_trajectory(s.blob(29));
+  if (!t)
+    return "has a damaged trajectory (per-round data)";
+  m.trajectory = std::move(*t);
   m.agents.clear();
-  return true;
+  return nullptr;
 }
 
 void read_agent(const stmt& s, agent_row& a) {
@@ -159,12 +165,11 @@ error results_store::for_each(
   run_metrics m;
   int rc;
   while ((rc = sqlite3_step(runs.get())) == SQLITE_ROW) {
-    if (!read_run(runs, m))
+    if (auto damage = read_run(runs, m))
       return make_error(sweep_errc::no_store,
                         path_ + ": stored run (cell "
                           + std::to_string(runs.u64(0)) + ", replicate "
-                          + std::to_string(runs.u64(1))
-                          + ") has a seed that is not an integer");
+                          + std::to_string(runs.u64(1)) + ") " + damage);
     // A row outside the grid means a damaged or foreign store: refuse it as
     // --resume does instead of exporting it.
     if (auto err = check_in_grid(m.cell, m.replicate))

@@ -9,6 +9,7 @@
 #include "caf/consensus/sim/store/internal/schema.hpp"
 #include "caf/consensus/sim/store/internal/sqlite.hpp"
 #include "caf/consensus/sim/store/internal/statements.hpp"
+#include "caf/consensus/sim/store/internal/trajectory_codec.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 namespace caf::consensus::sim {
@@ -51,6 +52,7 @@ void bind_run(stmt& s, const run_metrics& m) {
   s.bind(27, int64_t{m.rounds_to_decide_live});
   s.bind(28, m.polls_to_decide_live);
   s.bind(29, int64_t{m.stopped_early ? 1 : 0});
+  s.bind_blob(30, encode_trajectory(m.trajectory));
 }
 
 /// Binds one `agents` row (column order of the schema).

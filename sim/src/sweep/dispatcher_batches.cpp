@@ -81,9 +81,6 @@ bool is_permanent(const error& err) {
          || code == sweep_errc::bad_credentials;
 }
 
-namespace {
-
-/// Checks the results of a batch against the batch itself.
 std::string check_result(const dispatcher_state& st, uint64_t id,
                          const batch_info& b, const batch_result& r) {
   if (r.id != id)
@@ -109,9 +106,17 @@ std::string check_result(const dispatcher_state& st, uint64_t id,
     if (p.agent_rows && m.agents.size() != st.agent_counts[cell])
       return "run (" + std::to_string(cell) + ", " + std::to_string(rep)
              + ") has " + std::to_string(m.agents.size()) + " agent rows";
+    if (m.rounds_executed < 0
+        || m.trajectory.size() != static_cast<size_t>(m.rounds_executed) + 1)
+      return "run (" + std::to_string(cell) + ", " + std::to_string(rep)
+             + ") has " + std::to_string(m.trajectory.size())
+             + " rounds of per-round data for "
+             + std::to_string(m.rounds_executed) + " rounds executed";
   }
   return {};
 }
+
+namespace {
 
 // -- results ------------------------------------------------------------------
 

@@ -45,7 +45,8 @@ std::string csv_of(const sim::scenario& sc, sim::engine_kind engine,
   opts.threads = threads;
   opts.agent_rows = true;
   opts.on_run = [&](const sim::run_metrics& m) {
-    out += sim::to_csv(m) + "\n" + sim::agents_csv(m);
+    out += sim::to_csv(m) + "\n" + sim::agents_csv(m) + sim::rounds_csv(m)
+           + sim::rounds_jsonl(m);
   };
   if (auto err = sim::run_sweep(sc, opts))
     throw std::runtime_error(render(err));

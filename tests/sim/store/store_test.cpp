@@ -45,11 +45,13 @@ struct outputs {
   std::string csv = sim::runs_csv_header() + "\n";
   std::string agents = sim::agents_csv_header() + "\n";
   std::string jsonl;
+  std::string rounds;
 
   void add(const sim::run_metrics& m) {
     csv += sim::to_csv(m) + "\n";
     agents += sim::agents_csv(m);
     jsonl += sim::to_json(m).dump() + "\n";
+    rounds += sim::rounds_csv(m) + sim::rounds_jsonl(m);
   }
 };
 
@@ -130,6 +132,8 @@ TEST_F(store_test, stored_runs_export_byte_for_byte) {
   EXPECT_EQ(got.csv, ref.csv);
   EXPECT_EQ(got.agents, ref.agents);
   EXPECT_EQ(got.jsonl, ref.jsonl);
+  EXPECT_GT(ref.rounds.size(), 10000u);
+  EXPECT_EQ(got.rounds, ref.rounds);
   // The same through a reader opened while the writer is still open.
   auto reader = sim::results_store::open(sub("a"));
   ASSERT_TRUE(reader) << message_of(reader.error());
@@ -364,6 +368,32 @@ TEST_F(store_test, bad_store_files_give_clear_errors) {
     sqlite3_close(db);
   }
   expect_error(sub("future"), "schema version '99'");
+  // A row whose per-round data is damaged: export names the run.
+  {
+    auto damaged = load("quickstart.yaml", 3);
+    auto st = make_store(sub("blob"), damaged, false);
+    sim::run_metrics m;
+    m.cell = 1;
+    m.replicate = 2;
+    m.trajectory.resize(2);
+    ASSERT_FALSE(st.insert({m}));
+  }
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open((sub("blob") + "/results.db").c_str(), &db);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE runs SET trajectory = x'0102'", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    auto st = sim::results_store::open(sub("blob"));
+    ASSERT_TRUE(st) << message_of(st.error());
+    auto err = st->for_each([](const sim::run_metrics&) {});
+    ASSERT_TRUE(err);
+    EXPECT_NE(message_of(err).find("stored run (cell 1, replicate 2) has a "
+                                   "damaged trajectory (per-round data)"),
+              std::string::npos)
+      << message_of(err);
+  }
   // A store whose rows lie outside its grid.
   auto s = load("quickstart.yaml", 3);
   {

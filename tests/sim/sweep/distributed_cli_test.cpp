@@ -167,6 +167,13 @@ TEST_F(distributed_cli, two_worker_processes_equal_a_local_run) {
   auto& agents = start("agents", {"export", path("d"), "--agents"});
   EXPECT_EQ(agents.wait(30s), 1);
   EXPECT_TRUE(contains(agents.err(), "no agent rows")) << agents.err();
+  auto& both = start("both", {"export", path("d"), "--agents", "--rounds"});
+  EXPECT_EQ(both.wait(30s), 2);
+  EXPECT_TRUE(contains(both.err(), "--agents or --rounds")) << both.err();
+  // The rounds from workers equal the rounds of a local run.
+  auto& rounds = start("rounds", {"export", path("d"), "--rounds"});
+  ASSERT_EQ(rounds.wait(30s), 0) << rounds.err();
+  EXPECT_EQ(rounds.out(), local_rounds_csv(load("quickstart.yaml", 300)));
 }
 
 TEST_F(distributed_cli,
@@ -363,6 +370,17 @@ TEST_F(distributed_cli, an_interrupted_sweep_resumes_to_identical_results) {
   auto& ex = start("export", {"export", path("d")});
   ASSERT_EQ(ex.wait(30s), 0);
   EXPECT_EQ(ex.out(), test_util::slurp(path("ref/runs.csv")));
+  // The per-round data too, in both formats.
+  for (auto fmt : {"csv", "jsonl"}) {
+    auto& got = start(std::string{"rounds_d_"} + fmt,
+                      {"export", path("d"), "--rounds", "--format", fmt});
+    auto& want = start(std::string{"rounds_ref_"} + fmt,
+                       {"export", path("ref"), "--rounds", "--format", fmt});
+    ASSERT_EQ(got.wait(60s), 0) << got.err();
+    ASSERT_EQ(want.wait(60s), 0) << want.err();
+    EXPECT_GT(got.out().size(), 100000u) << fmt;
+    EXPECT_EQ(got.out(), want.out()) << fmt;
+  }
 }
 
 TEST_F(distributed_cli, tls_workers_take_tls_coordinators_only) {

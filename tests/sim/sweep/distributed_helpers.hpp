@@ -75,6 +75,18 @@ inline std::string local_csv(const sim::scenario& s, bool agent_rows = false) {
   return out;
 }
 
+/// What `export --rounds` prints for a sweep computed here, locally.
+inline std::string local_rounds_csv(const sim::scenario& s) {
+  std::string out = sim::rounds_csv_header() + "\n";
+  sim::sweep_options opts;
+  opts.engine = sim::engine_kind::inline_calls;
+  opts.threads = 2;
+  opts.on_run = [&](const sim::run_metrics& m) { out += sim::rounds_csv(m); };
+  if (auto err = sim::run_sweep(s, opts))
+    throw std::runtime_error(msg(err));
+  return out;
+}
+
 inline std::unique_ptr<sim::worker_node> start_node(const std::string& key,
                                                     size_t threads = 1) {
   sim::worker_node_options opts;

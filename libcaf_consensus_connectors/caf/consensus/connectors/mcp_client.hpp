@@ -39,7 +39,7 @@ struct tool_result {
 /// Options of an MCP client.
 struct mcp_client_options {
   std::string client_name = "caf-consensus";
-  std::string client_version = "0.2.0";
+  std::string client_version = "0.3.0";
   /// Bound of every request (initialize, tools/list, tools/call).
   std::chrono::milliseconds timeout{60000};
   /// Most pages followed in `tools/list`.

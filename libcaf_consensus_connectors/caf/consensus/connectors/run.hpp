@@ -14,6 +14,7 @@
 #include "caf/consensus/engine.hpp"
 #include "caf/consensus/params.hpp"
 #include "caf/consensus/result.hpp"
+#include "caf/consensus/round_summary.hpp"
 #include "caf/consensus/state.hpp"
 
 namespace caf::consensus::connectors {
@@ -26,6 +27,9 @@ struct round_event {
   std::vector<result> results;
   /// Everyone's confidence after the round.
   std::vector<double> confidence;
+  /// The round in numbers; its reference answer is the current leader's
+  /// (the participant with the highest confidence so far).
+  round_summary summary;
 };
 
 /// Called once per round on the coordinator's thread.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/consensus/round_summary.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/state.hpp"
 
@@ -70,6 +71,9 @@ struct run_metrics {
   bool stopped_early = false;
   /// Per-agent rows (filled when `sweep_options::agent_rows` is set).
   std::vector<agent_row> agents;
+  /// Every executed round (0 .. rounds_executed) in numbers, compared with
+  /// the winner's label and the ground truth.
+  std::vector<round_summary> trajectory;
 };
 
 /// Computes the metrics of a finished run.

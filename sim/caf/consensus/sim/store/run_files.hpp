@@ -1,5 +1,5 @@
 // caf-consensus sim: one run as a CSV line or a JSON object (runs.csv,
-// agents.csv, runs.jsonl).
+// agents.csv, runs.jsonl) and its rounds (rounds.csv, rounds.jsonl).
 
 #pragma once
 
@@ -27,5 +27,14 @@ std::string agents_csv(const run_metrics& m);
 
 /// Returns one JSON object for a run.
 nlohmann::json to_json(const run_metrics& m);
+
+/// Returns the CSV header of rounds.csv (one line per round of a run).
+std::string rounds_csv_header();
+
+/// Returns the CSV lines (each ending in a newline) of a run's rounds.
+std::string rounds_csv(const run_metrics& m);
+
+/// Returns the JSON Lines (each ending in a newline) of a run's rounds.
+std::string rounds_jsonl(const run_metrics& m);
 
 } // namespace caf::consensus::sim

@@ -57,7 +57,7 @@ public:
   static constexpr const char* file_name = "results.db";
 
   /// The schema version this program writes and reads.
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   // -- constructors, destructors, and assignment operators --------------------
 

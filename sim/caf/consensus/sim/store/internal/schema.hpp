@@ -12,7 +12,8 @@ namespace caf::consensus::sim::store_internal {
 /// (SQLite's rule) and read back as NaN. Unsigned 64-bit values are stored as
 /// their two's-complement signed bit pattern. `seed` has no declared type
 /// either: a seed in [0, 2^64) is stored as an integer (its bit pattern), any
-/// other (negative, or 2^64 and beyond) as its decimal text.
+/// other (negative, or 2^64 and beyond) as its decimal text. `trajectory`
+/// holds the run's per-round numbers packed by `encode_trajectory`.
 inline constexpr const char* schema_sql = R"sql(
 CREATE TABLE meta (
   key TEXT PRIMARY KEY NOT NULL,
@@ -48,6 +49,7 @@ CREATE TABLE runs (
   rounds_to_decide_live INTEGER NOT NULL,
   polls_to_decide_live INTEGER NOT NULL,
   stopped_early INTEGER NOT NULL,
+  trajectory BLOB NOT NULL,
   PRIMARY KEY (cell, replicate)
 ) WITHOUT ROWID;
 CREATE TABLE agents (
@@ -68,7 +70,7 @@ CREATE TABLE agents (
 
 inline constexpr const char* insert_run_sql
   = "INSERT OR IGNORE INTO runs VALUES "
-    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
 inline constexpr const char* insert_agent_sql
   = "INSERT OR IGNORE INTO agents VALUES (?,?,?,?,?,?,?,?,?,?,?)";

@@ -82,6 +82,11 @@ public:
                       SQLITE_TRANSIENT);
   }
 
+  void bind_blob(int i, const std::string& x) {
+    sqlite3_bind_blob(ptr_, i, x.data(), static_cast<int>(x.size()),
+                      SQLITE_TRANSIENT);
+  }
+
   // -- reading (0-based) ------------------------------------------------------
 
   int64_t i64(int i) const {
@@ -108,6 +113,13 @@ public:
 
   std::string text(int i) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(ptr_, i));
+    auto n = sqlite3_column_bytes(ptr_, i);
+    return p != nullptr ? std::string(p, static_cast<size_t>(n))
+                        : std::string{};
+  }
+
+  std::string blob(int i) const {
+    auto p = static_cast<const char*>(sqlite3_column_blob(ptr_, i));
     auto n = sqlite3_column_bytes(ptr_, i);
     return p != nullptr ? std::string(p, static_cast<size_t>(n))
                         : std::string{};

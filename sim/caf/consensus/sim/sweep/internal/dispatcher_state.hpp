@@ -149,6 +149,12 @@ void fail_worker(dispatcher_actor* self, size_t idx, const std::string& why,
 /// Returns whether an error from a worker means it will not work with us.
 bool is_permanent(const error& err);
 
+/// Checks the results `r` a worker sent for batch `id` (`b`) against the
+/// batch and the plan: batch id, number and order of the runs, their seeds,
+/// agent rows and per-round data. Returns what is wrong (empty: nothing).
+std::string check_result(const dispatcher_state& st, uint64_t id,
+                         const batch_info& b, const batch_result& r);
+
 // -- remote workers (dispatcher_remote.cpp) -----------------------------------
 
 /// Connects to remote worker `idx` and runs the handshake.
