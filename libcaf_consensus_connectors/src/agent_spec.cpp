@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "caf/consensus/connectors/process.hpp"
+#include "caf/consensus/connectors/command_line.hpp"
 #include "caf/consensus/error.hpp"
 
 namespace caf::consensus::connectors {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "caf/consensus/connectors/command_line.hpp"
 #include "caf/consensus/connectors/http.hpp"
-#include "caf/consensus/connectors/process.hpp"
 #include "caf/consensus/error.hpp"
 
 namespace caf::consensus::connectors {

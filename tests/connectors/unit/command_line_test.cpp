@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "caf/consensus/connectors/process.hpp"
+#include "caf/consensus/connectors/command_line.hpp"
 
 #include "unit_helpers.hpp"
 

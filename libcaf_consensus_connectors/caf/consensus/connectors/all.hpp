@@ -4,6 +4,7 @@
 
 #include "caf/consensus/connectors/agent.hpp"
 #include "caf/consensus/connectors/agent_spec.hpp"
+#include "caf/consensus/connectors/command_line.hpp"
 #include "caf/consensus/connectors/http.hpp"
 #include "caf/consensus/connectors/http_transport.hpp"
 #include "caf/consensus/connectors/json_rpc.hpp"

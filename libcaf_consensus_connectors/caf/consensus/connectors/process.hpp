@@ -16,11 +16,6 @@
 
 namespace caf::consensus::connectors {
 
-/// Splits a command line into words like a POSIX shell (quotes, backslashes,
-/// `$VAR`), without running commands: `$(...)` and backticks are errors, and
-/// so is an undefined variable.
-expected<std::vector<std::string>> split_command(const std::string& line);
-
 /// A child process in its own process group whose stdin, stdout and stderr
 /// are pipes. Reads and writes never block past their deadline; stderr is
 /// drained while stdout is read and its tail kept for error messages. The
