@@ -72,6 +72,31 @@ void close_fd(int& fd) {
   }
 }
 
+/// Reads what `fd` holds without waiting and passes each chunk to `sink`.
+/// Returns false at end of file or on an error other than "no data now".
+template <class Sink>
+bool read_available(int fd, Sink&& sink) {
+  char buf[65536];
+  for (;;) {
+    auto n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      sink(std::string_view{buf, static_cast<size_t>(n)});
+      continue;
+    }
+    if (n == 0)
+      return false;
+    if (errno == EINTR)
+      continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK;
+  }
+}
+
+/// Appends `data` to `buf` as far as `buf` stays within `cap` bytes.
+void append_capped(std::string& buf, std::string_view data, size_t cap) {
+  if (buf.size() < cap)
+    buf.append(data.substr(0, cap - buf.size()));
+}
+
 /// Owns the file actions and attributes of one posix_spawn call.
 struct spawn_setup {
   posix_spawn_file_actions_t actions;
@@ -239,6 +264,12 @@ std::optional<int> process::exit_code() {
   return status_;
 }
 
+std::optional<int> process::exit_signal() {
+  if (running() || !status_ || *status_ >= 0)
+    return std::nullopt;
+  return -*status_;
+}
+
 std::string process::exit_description() {
   if (running())
     return "still running";
@@ -297,23 +328,64 @@ error process::write_all(std::string_view data, time_point deadline) {
 }
 
 void process::drain_stderr() {
+  std::string none;
+  read_stderr(none, 0);
+}
+
+void process::read_stderr(std::string& capture, size_t cap) {
   if (err_ < 0)
     return;
-  char buf[4096];
-  for (;;) {
-    auto n = ::read(err_, buf, sizeof(buf));
-    if (n > 0) {
-      err_tail_.append(buf, static_cast<size_t>(n));
-      if (err_tail_.size() > err_tail_max_)
-        err_tail_.erase(0, err_tail_.size() - err_tail_max_);
-      continue;
-    }
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n == 0)
-      close_fd(err_);
-    return;
+  auto open = read_available(err_, [&](std::string_view chunk) {
+    append_capped(capture, chunk, cap);
+    err_tail_.append(chunk);
+    if (err_tail_.size() > err_tail_max_)
+      err_tail_.erase(0, err_tail_.size() - err_tail_max_);
+  });
+  if (!open)
+    close_fd(err_);
+}
+
+bool process::pump(std::string_view& input, std::string& out, std::string& err,
+                   size_t max_output, std::chrono::milliseconds wait) {
+  if (input.empty())
+    close_stdin();
+  pollfd fds[3];
+  nfds_t n = 0;
+  if (out_ >= 0)
+    fds[n++] = pollfd{out_, POLLIN, 0};
+  if (err_ >= 0)
+    fds[n++] = pollfd{err_, POLLIN, 0};
+  if (in_ >= 0)
+    fds[n++] = pollfd{in_, POLLOUT, 0};
+  ::poll(fds, n, static_cast<int>(std::max<int64_t>(0, wait.count())));
+  if (out_ >= 0) {
+    auto keep = [&](std::string_view chunk) {
+      append_capped(out, chunk, max_output);
+    };
+    if (!read_available(out_, keep))
+      close_fd(out_);
   }
+  read_stderr(err, max_output);
+  if (in_ >= 0) {
+    sigpipe_guard guard;
+    while (!input.empty()) {
+      auto k = ::write(in_, input.data(), input.size());
+      if (k > 0) {
+        input.remove_prefix(static_cast<size_t>(k));
+        continue;
+      }
+      if (k < 0 && errno == EINTR)
+        continue;
+      if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        break;
+      if (k < 0 && errno == EPIPE)
+        guard.raised();
+      input = {}; // the process stopped reading its input
+    }
+    if (input.empty())
+      close_stdin();
+  }
+  return out_ >= 0 || err_ >= 0;
 }
 
 expected<std::string> process::read_some(time_point deadline, size_t max) {
@@ -386,8 +458,15 @@ void process::terminate(std::chrono::milliseconds grace) {
       wait_until(clock_type::now() + std::chrono::seconds{5});
     }
   }
-  // The leader is a zombie now (or gone): its children that outlived it
-  // share its process group; end them before reaping frees the id.
+  kill_and_reap();
+  reset();
+}
+
+void process::kill_and_reap() {
+  if (pid_ <= 0)
+    return;
+  // The leader may be a zombie already: its children that outlived it share
+  // its process group; end them before reaping frees the id.
   ::kill(-pid_, SIGKILL);
   int status = 0;
   while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
@@ -395,7 +474,6 @@ void process::terminate(std::chrono::milliseconds grace) {
   }
   if (!status_)
     status_ = WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
-  reset();
   pid_ = -1;
 }
 

@@ -1,5 +1,7 @@
-// Tests: child processes with /bin/sh: start failures, output, stderr and
-// process groups (suite process).
+// Tests: child processes with /bin/sh: start failures, output, stderr,
+// process groups, feeding input and killing the group (suite process).
+
+#include <signal.h>
 
 #include <chrono>
 #include <string>
@@ -43,4 +45,54 @@ TEST(process, reads_output_keeps_stderr_and_ends_the_group) {
   EXPECT_FALSE(p->running());
   EXPECT_NE(p->exit_description().find("signal"), std::string::npos)
     << p->exit_description();
+}
+
+TEST(process, pump_survives_a_child_that_stops_reading) {
+  auto p = process::spawn(
+    {"/bin/sh", "-c", "exec 0<&-; echo closed; sleep 0.3; echo done"});
+  ASSERT_TRUE(p) << text_of(p.error());
+  std::string data(8 << 20, 'y'); // far more than a pipe buffer
+  std::string_view input = data;
+  std::string out;
+  std::string err;
+  auto until = in(10s);
+  while (!input.empty() && clock_type::now() < until)
+    p->pump(input, out, err, 1 << 20, 20ms);
+  // The writes failed with EPIPE (a SIGPIPE would have ended this test):
+  // the rest of the input is dropped and stdin closed.
+  EXPECT_TRUE(input.empty());
+  while (p->pump(input, out, err, 1 << 20, 20ms) && clock_type::now() < until) {
+    // read until end of file
+  }
+  EXPECT_EQ(out, "closed\ndone\n");
+  EXPECT_EQ(err, "");
+  EXPECT_TRUE(p->wait_until(until));
+  EXPECT_EQ(p->exit_code(), 0);
+  EXPECT_EQ(p->exit_signal(), std::nullopt);
+}
+
+TEST(process, kill_and_reap_ends_the_group_and_keeps_the_output) {
+  auto p = process::spawn(
+    {"/bin/sh", "-c", "echo before; echo ready >&2; sleep 30 & wait"});
+  ASSERT_TRUE(p) << text_of(p.error());
+  // stderr says when "before" sits in the stdout pipe.
+  auto until = in(10s);
+  while (p->stderr_tail() != "ready\n" && clock_type::now() < until)
+    p->wait_until(in(20ms));
+  ASSERT_EQ(p->stderr_tail(), "ready\n");
+  auto t0 = clock_type::now();
+  p->kill_and_reap();
+  EXPECT_FALSE(p->running());
+  EXPECT_EQ(p->exit_code(), std::nullopt);
+  EXPECT_EQ(p->exit_signal(), SIGKILL);
+  // The output is still there, and the sleep (which holds the pipes too)
+  // died with the group: end of file comes at once.
+  std::string_view input;
+  std::string out;
+  std::string err;
+  while (p->pump(input, out, err, 3, 20ms) && clock_type::now() < until) {
+    // read until end of file
+  }
+  EXPECT_EQ(out, "bef"); // capped at 3 bytes
+  EXPECT_LT(clock_type::now() - t0, 5s);
 }

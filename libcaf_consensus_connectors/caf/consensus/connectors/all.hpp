@@ -16,6 +16,7 @@
 #include "caf/consensus/connectors/process.hpp"
 #include "caf/consensus/connectors/report.hpp"
 #include "caf/consensus/connectors/run.hpp"
+#include "caf/consensus/connectors/run_process.hpp"
 #include "caf/consensus/connectors/sse.hpp"
 #include "caf/consensus/connectors/stdio_transport.hpp"
 #include "caf/consensus/connectors/terminal.hpp"

@@ -4,9 +4,11 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "caf/error.hpp"
@@ -20,6 +22,11 @@ namespace caf::consensus::connectors {
 /// are pipes. Reads and writes never block past their deadline; stderr is
 /// drained while stdout is read and its tail kept for error messages. The
 /// destructor ends the process (and its group) and reaps it.
+///
+/// The one place of the project that starts processes (the test
+/// `layout.includes` fails when another source file calls posix_spawn):
+/// conversations use `write_all` and `read_some`, programs that run to
+/// completion use `run_process` (built on `pump` and `kill_and_reap`).
 class process {
 public:
   // -- constructors -----------------------------------------------------------
@@ -55,6 +62,10 @@ public:
   /// it runs or when a signal ended it).
   std::optional<int> exit_code();
 
+  /// Returns the signal that ended the process (nullopt while it runs or when
+  /// it exited normally).
+  std::optional<int> exit_signal();
+
   /// Returns `exited with status 1` / `killed by signal 9 (Killed)` once the
   /// process has ended, or `still running`.
   std::string exit_description();
@@ -71,6 +82,17 @@ public:
 
   /// Reads whatever the process wrote to stderr so far without waiting.
   void drain_stderr();
+
+  /// Does one step of feeding and reading: waits at most `wait` until stdin
+  /// takes data or stdout or stderr has some, writes what stdin takes from
+  /// the front of `input` (and drops it from `input`), and appends what
+  /// stdout and stderr hold to `out` and `err`, each kept up to `max_output`
+  /// bytes (the rest is read and dropped; stderr also feeds `stderr_tail`).
+  /// Closes stdin once `input` is empty; when the process stopped reading,
+  /// clears `input` (a closed pipe is never a SIGPIPE). Returns whether
+  /// stdout or stderr is still open (not at end of file).
+  bool pump(std::string_view& input, std::string& out, std::string& err,
+            size_t max_output, std::chrono::milliseconds wait);
 
   // -- ending -----------------------------------------------------------------
 
@@ -89,10 +111,19 @@ public:
   /// Sends `sig` to the process group.
   void signal_group(int sig);
 
+  /// Kills the process group with SIGKILL and reaps the process, without
+  /// waiting first. Stdout and stderr stay open: what the group wrote before
+  /// can still be read (`pump`, `read_some`) until end of file.
+  void kill_and_reap();
+
 private:
   process() = default;
 
   void reset() noexcept;
+
+  /// Reads what stderr holds without waiting into the tail and appends it to
+  /// `capture` up to `cap` bytes.
+  void read_stderr(std::string& capture, size_t cap);
 
   pid_t pid_ = -1;
   int in_ = -1;
