@@ -6,8 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "caf/consensus/connectors/run_process.hpp"
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/report/process.hpp"
 
 namespace caf::consensus::sim {
 
@@ -393,16 +393,16 @@ std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt) {
 
 expected<std::string> run_gnuplot(const std::string& script,
                                   const gnuplot_options& opts) {
-  if (find_program(opts.program).empty())
+  if (connectors::find_program(opts.program).empty())
     return make_error(errc::malformed_input,
                       "gnuplot ('" + opts.program
                         + "') not found: install the Debian package "
                           "gnuplot-nox (apt-get install gnuplot-nox)");
-  process_options popts;
+  connectors::process_options popts;
   popts.input = script;
   popts.timeout_ms = opts.timeout_ms;
   popts.max_output = 64 * 1024 * 1024;
-  auto res = run_process({opts.program}, popts);
+  auto res = connectors::run_process({opts.program}, popts);
   if (!res)
     return std::move(res.error());
   auto first_lines = [](const std::string& text) {

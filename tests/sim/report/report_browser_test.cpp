@@ -16,8 +16,8 @@
 #include <regex>
 #include <sstream>
 
+#include "caf/consensus/connectors/run_process.hpp"
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/report/process.hpp"
 
 using namespace caf::consensus;
 namespace fs = std::filesystem;
@@ -44,11 +44,11 @@ struct temp_dir {
   }
 };
 
-sim::process_result run(const std::vector<std::string>& argv,
-                        int64_t timeout_ms = 120000) {
-  sim::process_options opts;
+connectors::process_result run(const std::vector<std::string>& argv,
+                               int64_t timeout_ms = 120000) {
+  connectors::process_options opts;
   opts.timeout_ms = timeout_ms;
-  auto r = sim::run_process(argv, opts);
+  auto r = connectors::run_process(argv, opts);
   if (!r)
     throw std::runtime_error(render(r.error()));
   if (r->timed_out)
@@ -58,7 +58,7 @@ sim::process_result run(const std::vector<std::string>& argv,
 
 std::string chromium() {
   for (auto* name : {"chromium", "chromium-browser"}) {
-    auto p = sim::find_program(name);
+    auto p = connectors::find_program(name);
     if (!p.empty())
       return p;
   }
