@@ -8,6 +8,9 @@
    inside sim/ only to a lower layer (see LAYERS) or within the same folder.
 3. No source file over MAX_LINES lines (tests, generated and data files
    excepted).
+4. One way to start processes: posix_spawn is called in exactly one source
+   file (connectors::process); comments do not count. Test code (tests/)
+   is outside the checked roots.
 
 usage: check_layout.py ROOT [--max-lines N]
 Prints one line per violation and exits 1 if there is any, 0 otherwise.
@@ -38,6 +41,10 @@ LAYERS = {
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+# Comments (// to the end of the line, /* ... */) and uses of posix_spawn*.
+COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+SPAWN = re.compile(r"\bposix_spawn")
 
 
 def source_files(root):
@@ -147,6 +154,7 @@ def main(argv):
     problems = []
     graph = {}
     parts = {}
+    spawners = []
     for path in source_files(root):
         unit, part = unit_of(path)
         parts[unit] = part
@@ -154,6 +162,8 @@ def main(argv):
         with open(os.path.join(root, path), encoding="utf-8") as f:
             text = f.read()
         lines = text.count("\n")
+        if SPAWN.search(COMMENT.sub("", text)):
+            spawners.append(path)
         if lines > max_lines:
             problems.append(f"{path}: {lines} lines (limit {max_lines}): "
                             "split it by responsibility")
@@ -172,6 +182,11 @@ def main(argv):
                     f"not depend on {tpart} (layers: docs/architecture.md)")
     for comp in find_cycles(graph):
         problems.append("include cycle between units: " + " <-> ".join(comp))
+    if len(spawners) != 1:
+        problems.append(
+            f"posix_spawn is used in {len(spawners)} files "
+            f"({', '.join(spawners) or 'none'}); expected exactly one: start "
+            "processes through connectors::process (or run_process)")
     for p in problems:
         print(p)
     units = len(graph)
