@@ -289,9 +289,9 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
       if (!first)
         os << ", \\\n     ";
       first = false;
-      if (categorical || finite_points < 2) {
-        os << block << " using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 0.8"
-           << dash << " lc rgb \"" << color << "\" title " << quoted(ser.name);
+      if (categorical || ser.points || finite_points < 2) {
+        os << block << " using 1:2:3:4 with yerrorbars lw 2 pt 7 ps 0.8" << dash
+           << " lc rgb \"" << color << "\" title " << quoted(ser.name);
       } else {
         os << block << " using 1:3:4 with filledcurves fc rgb \"" << color
            << "\" fs transparent solid 0.18 noborder notitle, \\\n     "

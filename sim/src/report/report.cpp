@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/report/convergence.hpp"
 #include "caf/consensus/sim/store/output_file.hpp"
 
 namespace caf::consensus::sim {
@@ -67,6 +68,31 @@ expected<report_written> write_report(const results& res,
                           + " (y): finalize rate, accuracy, accuracy among "
                             "finalized runs and mean rounds."))
       return err;
+  // Convergence over rounds, from the per-round data in the store.
+  auto conv = convergence_charts(res);
+  if (!conv)
+    return std::move(conv.error());
+  for (auto& [name, chart] : *conv) {
+    std::string caption;
+    if (name == "convergence_agreement")
+      caption = "Mean share of live agents whose answer agrees with the "
+                "run's eventual winner (left) and with the ground truth "
+                "(right), by round, with 95% bands. A run that stopped "
+                "earlier counts with its last round.";
+    else if (name == "convergence_decided")
+      caption = "Share of runs that had decided by each refinement round "
+                "(the distribution of rounds to decide as a CDF; runs that "
+                "never decided keep it below 1), with 95% Wilson bands.";
+    else if (name == "convergence_locked_wrong")
+      caption = "Share of runs locked on a wrong answer by each round: the "
+                "eventual winner is wrong and more than half of the live "
+                "agents already agree with it (95% Wilson bands).";
+    else
+      caption = "Accuracy (95% Wilson interval) against the mean number of "
+                "calls per run, one point per cell: the cost of accuracy.";
+    if (auto err = emit(name, chart, caption))
+      return err;
+  }
   auto html = report_html(res, files, opts.base);
   auto html_path = fs::path{out_dir} / "index.html";
   if (auto err = write(html_path, html))

@@ -152,3 +152,27 @@ TEST(plot, missing_or_failing_gnuplot_is_a_clear_error) {
   EXPECT_NE(render(bad.error()).find("gnuplot failed"), std::string::npos)
     << render(bad.error());
 }
+
+TEST(plot, categories_and_point_series_are_never_joined_by_lines) {
+  // Numeric x: a line with its band.
+  auto ch = two_series_chart();
+  auto numeric = sim::gnuplot_script(ch, sim::plot_format::svg);
+  EXPECT_NE(numeric.find("with linespoints"), std::string::npos);
+  EXPECT_NE(numeric.find("with filledcurves"), std::string::npos);
+  // Categorical x: points with error bars only.
+  auto cat = ch;
+  cat.xtics = {"a", "b", "c", "d"};
+  for (auto& s : cat.panels[0].series)
+    for (size_t i = 0; i < s.x.size(); ++i)
+      s.x[i] = static_cast<double>(i);
+  auto script = sim::gnuplot_script(cat, sim::plot_format::svg);
+  EXPECT_EQ(script.find("lines"), std::string::npos) << script;
+  EXPECT_NE(script.find("with yerrorbars"), std::string::npos) << script;
+  // A scatter (points = true) on a numeric axis: no line either.
+  auto scatter = ch;
+  for (auto& s : scatter.panels[0].series)
+    s.points = true;
+  script = sim::gnuplot_script(scatter, sim::plot_format::svg);
+  EXPECT_EQ(script.find("lines"), std::string::npos) << script;
+  EXPECT_EQ(script.find("filledcurves"), std::string::npos) << script;
+}

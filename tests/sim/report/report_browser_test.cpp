@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "caf/consensus/connectors/run_process.hpp"
@@ -158,6 +159,14 @@ size_t data_paths(const std::string& figure) {
   return n;
 }
 
+size_t count_of(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (auto i = text.find(needle); i != std::string::npos;
+       i = text.find(needle, i + needle.size()))
+    ++n;
+  return n;
+}
+
 } // namespace
 
 TEST(report_browser, quickstart_report_renders_with_its_charts) {
@@ -198,11 +207,32 @@ TEST(report_browser, quickstart_report_renders_with_its_charts) {
   ASSERT_EQ(dom.status, 0) << dom.err;
   auto figs = figures(dom.out);
   ASSERT_EQ(figs.size(), svg_files) << dom.out.substr(0, 2000);
+  std::set<std::string> convergence;
   for (auto& f : figs) {
     EXPECT_NE(f.find("<svg"), std::string::npos);
-    // Six panels, each with the scenario's line and two baselines.
-    EXPECT_GE(data_paths(f), 18u) << f.substr(0, 500);
+    auto id = f.substr(0, f.find('>'));
+    auto has_id = [&](const char* x) {
+      return id.find(std::string{"data-chart=\""} + x + "\"")
+             != std::string::npos;
+    };
+    if (has_id("convergence_agreement")) {
+      // Two panels, a line per cell (4 cells of beta_2).
+      EXPECT_GE(data_paths(f), 8u) << f.substr(0, 500);
+      convergence.insert("agreement");
+    } else if (has_id("convergence_decided")
+               || has_id("convergence_locked_wrong")) {
+      EXPECT_GE(data_paths(f), 4u) << f.substr(0, 500);
+      convergence.insert(id);
+    } else if (has_id("cost_curve")) {
+      // One point per cell (the legend and the points use one symbol).
+      EXPECT_GE(count_of(f, "gpPt6"), 5u) << f.substr(0, 500);
+      convergence.insert("cost");
+    } else {
+      // Six panels, each with the scenario's line and two baselines.
+      EXPECT_GE(data_paths(f), 18u) << f.substr(0, 500);
+    }
   }
+  EXPECT_EQ(convergence.size(), 4u);
   EXPECT_NE(dom.out.find("Baselines"), std::string::npos);
   // The page as drawn: a screenshot of the whole page.
   auto shot_path = tmp.path / "shot.png";

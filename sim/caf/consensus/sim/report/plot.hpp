@@ -29,6 +29,9 @@ struct plot_series {
   std::vector<double> hi;
   /// Drawn dashed (baselines).
   bool dashed = false;
+  /// Drawn as points with error bars, never joined by a line (a scatter of
+  /// unrelated points, e.g. one per cell).
+  bool points = false;
 };
 
 /// One panel (a metric) of a chart.
@@ -42,7 +45,8 @@ struct plot_panel {
 
 /// A line chart: panels sharing the x axis, laid out in a grid. Each series
 /// is a line with its 95% band (numeric x) or points with error bars
-/// (categorical x).
+/// (categorical x, `plot_series::points`, or a single point): categories are
+/// never joined by lines.
 struct line_chart {
   std::string title;
   std::string xlabel;
