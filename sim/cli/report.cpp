@@ -3,6 +3,8 @@
 
 #include <iostream>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
@@ -25,6 +27,7 @@ int report(const args& xs) {
   bool no_png = false;
   bool baseline = false;
   bool from_runs = false;
+  std::vector<std::string> compare_dirs;
   desc.add_options()("help,h", "show this help")(
     "dir", po::value(&dir)->required(),
     "results directory (written by 'consensus-sim run FILE --out DIR')")(
@@ -41,26 +44,35 @@ int report(const args& xs) {
               "worker threads for --baseline")(
     "engine,e", po::value(&engine_name)->default_value("inline"),
     "engine for --baseline: inline or actors (identical results)")(
-    "from-runs", po::bool_switch(&from_runs),
-    "summarize runs.jsonl even when summary.jsonl exists")(
+    "compare,c", po::value(&compare_dirs)->composing(),
+    "another results directory whose convergence charts are overlaid on "
+    "DIR's, one series per directory and cell (repeatable; e.g. two policies "
+    "run separately)")("from-runs", po::bool_switch(&from_runs),
+                       "summarize runs.jsonl even when summary.jsonl exists")(
     "no-png", po::bool_switch(&no_png), "write SVG charts only")(
     "gnuplot", po::value(&gnuplot)->default_value("gnuplot"),
     "gnuplot program (Debian package gnuplot-nox)");
   po::positional_options_description pos;
   pos.add("dir", 1);
   po::variables_map vm;
-  if (auto rc = parse("report", xs, desc, pos, vm,
-                      "DIR [--out OUTDIR] [--baseline] [--no-png]\n\n"
-                      "Reads a results directory (manifest.json and "
-                      "summary.jsonl, or runs.jsonl)\nand writes a "
-                      "self-contained HTML report: the scenario and its "
-                      "manifest,\nthe summary table, for each swept "
-                      "parameter a chart of finalize rate,\naccuracy, "
-                      "accuracy among finalized runs, mean rounds, latency and "
-                      "calls\nwith 95% bands, heatmaps when two or more "
-                      "parameters are swept, and the\npolicy comparison when "
-                      "policy is swept. Charts are drawn by gnuplot and\nalso "
-                      "written as separate SVG and PNG files."))
+  if (auto rc = parse(
+        "report", xs, desc, pos, vm,
+        "DIR [--out OUTDIR] [--baseline] [--compare DIR2...] "
+        "[--no-png]\n\n"
+        "Reads a results directory (manifest.json and "
+        "summary.jsonl, or runs.jsonl)\nand writes a "
+        "self-contained HTML report: the scenario and its "
+        "manifest,\nthe summary table, for each swept "
+        "parameter a chart of finalize rate,\naccuracy, "
+        "accuracy among finalized runs, mean rounds, latency and "
+        "calls\nwith 95% bands, heatmaps when two or more "
+        "parameters are swept, and the\npolicy comparison when "
+        "policy is swept, and convergence over rounds (agreement with\nthe "
+        "winner and the truth, runs decided and runs locked on a "
+        "wrong answer\nby round, accuracy against calls) from "
+        "the results store; --compare overlays\nthose of other "
+        "directories. Charts are drawn by gnuplot and also "
+        "written as\nseparate SVG and PNG files."))
     return *rc;
   sim::engine_kind engine;
   if (engine_name == "actors")
@@ -90,8 +102,28 @@ int report(const args& xs) {
     std::cerr << "consensus-sim report: " << render(res.error()) << '\n';
     return 1;
   }
+  std::vector<sim::results> compared;
+  compared.reserve(compare_dirs.size());
+  for (auto& other : compare_dirs) {
+    auto x = sim::load_results(other, lopts);
+    if (!x) {
+      std::cerr << "consensus-sim report: --compare " << other << ": "
+                << render(x.error()) << '\n';
+      return 1;
+    }
+    if (!sim::results_store::exists(other)) {
+      std::cerr << "consensus-sim report: --compare " << other
+                << ": no results store (results.db) to read rounds from; "
+                   "compare directories written by 'consensus-sim run FILE "
+                   "--out DIR'\n";
+      return 1;
+    }
+    compared.push_back(std::move(*x));
+  }
   sim::baselines base;
   sim::report_options opts;
+  for (auto& x : compared)
+    opts.compare.push_back(&x);
   opts.out_dir = out_dir;
   opts.png = !no_png;
   opts.gnuplot.program = gnuplot;

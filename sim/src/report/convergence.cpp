@@ -3,7 +3,9 @@
 #include "caf/consensus/sim/report/convergence.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
+#include <set>
 
 #include "caf/consensus/sim/store/store.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
@@ -175,19 +177,44 @@ convergence_charts(const std::vector<cell_convergence>& cells,
 
 expected<std::vector<std::pair<std::string, line_chart>>>
 convergence_charts(const results& res) {
-  std::vector<std::pair<std::string, line_chart>> none;
-  if (!results_store::exists(res.dir))
-    return none;
-  auto store = results_store::open(res.dir);
-  if (!store)
-    return std::move(store.error());
-  convergence_acc acc{res.cells.size()};
-  if (auto err = store->for_each([&](const run_metrics& m) { acc.add(m); }))
-    return err;
+  return convergence_charts(std::vector<const results*>{&res});
+}
+
+expected<std::vector<std::pair<std::string, line_chart>>>
+convergence_charts(const std::vector<const results*>& all) {
+  // What tells the directories apart: their last path components, unless
+  // two share one.
+  std::vector<std::string> tags;
+  for (auto* res : all) {
+    auto tag = std::filesystem::path{res->dir}.lexically_normal();
+    tags.push_back(tag.has_filename() ? tag.filename().string()
+                                      : tag.parent_path().filename().string());
+  }
+  auto unique = std::set<std::string>(tags.begin(), tags.end()).size()
+                == tags.size();
+  std::vector<cell_convergence> cells;
   std::vector<std::string> names;
-  for (auto& c : res.cells)
-    names.push_back(c.label);
-  return convergence_charts(acc.get(), names);
+  for (size_t i = 0; i < all.size(); ++i) {
+    auto& res = *all[i];
+    if (!results_store::exists(res.dir))
+      continue;
+    auto store = results_store::open(res.dir);
+    if (!store)
+      return std::move(store.error());
+    convergence_acc acc{res.cells.size()};
+    if (auto err = store->for_each([&](const run_metrics& m) { acc.add(m); }))
+      return err;
+    for (auto& c : acc.get())
+      cells.push_back(std::move(c));
+    for (auto& c : res.cells) {
+      if (all.size() == 1)
+        names.push_back(c.label);
+      else
+        names.push_back((unique ? tags[i] : res.dir)
+                        + (c.label.empty() ? "" : ": " + c.label));
+    }
+  }
+  return convergence_charts(cells, names);
 }
 
 } // namespace caf::consensus::sim

@@ -69,7 +69,9 @@ expected<report_written> write_report(const results& res,
                             "finalized runs and mean rounds."))
       return err;
   // Convergence over rounds, from the per-round data in the store.
-  auto conv = convergence_charts(res);
+  std::vector<const results*> all{&res};
+  all.insert(all.end(), opts.compare.begin(), opts.compare.end());
+  auto conv = convergence_charts(all);
   if (!conv)
     return std::move(conv.error());
   for (auto& [name, chart] : *conv) {
@@ -90,6 +92,12 @@ expected<report_written> write_report(const results& res,
     else
       caption = "Accuracy (95% Wilson interval) against the mean number of "
                 "calls per run, one point per cell: the cost of accuracy.";
+    if (!opts.compare.empty()) {
+      caption += " Compared with:";
+      for (auto* other : opts.compare)
+        caption += " " + other->dir;
+      caption += " (one series per directory and cell).";
+    }
     if (auto err = emit(name, chart, caption))
       return err;
   }

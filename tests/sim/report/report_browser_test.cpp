@@ -346,3 +346,41 @@ TEST(report_browser, cli_errors_name_what_is_wrong) {
   EXPECT_NE(r.err.find("the population has 1 agents"), std::string::npos)
     << r.err;
 }
+
+TEST(report_browser, compare_overlays_the_convergence_of_other_directories) {
+  temp_dir tmp;
+  auto a = tmp.path / "metastable";
+  auto b = tmp.path / "snowball";
+  auto r = run({sim_exe, "run", scenarios + "/quickstart.yaml", "--out",
+                a.string(), "--replicates", "20", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run({sim_exe, "run", scenarios + "/snowball-polls.yaml", "--out",
+           b.string(), "--replicates", "20", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run({sim_exe, "report", a.string(), "--compare", b.string(), "--no-png"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto svg = [&](const char* name) {
+    std::ifstream in{a / "report" / "charts" / (std::string{name} + ".svg")};
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  };
+  for (auto name : {"convergence_agreement", "convergence_decided",
+                    "convergence_locked_wrong", "cost_curve"}) {
+    auto text = svg(name);
+    EXPECT_NE(text.find("metastable: beta_2=0.6"), std::string::npos) << name;
+    EXPECT_NE(text.find("metastable: beta_2=0.9"), std::string::npos) << name;
+    EXPECT_NE(text.find(">snowball<"), std::string::npos) << name;
+  }
+  // Bad directories are named.
+  r = run(
+    {sim_exe, "report", a.string(), "--compare", (tmp.path / "nope").string()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--compare " + (tmp.path / "nope").string()),
+            std::string::npos)
+    << r.err;
+  fs::remove(b / "results.db");
+  r = run({sim_exe, "report", a.string(), "--compare", b.string()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("no results store"), std::string::npos) << r.err;
+}

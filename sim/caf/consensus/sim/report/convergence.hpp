@@ -71,6 +71,13 @@ private:
 expected<std::vector<std::pair<std::string, line_chart>>>
 convergence_charts(const results& res);
 
+/// The same for several results directories overlaid (`report --compare`):
+/// one series per directory and cell, named `DIR: CELL` (the directory's
+/// last path component, or the path as given when two share it). A
+/// directory without a store contributes nothing.
+expected<std::vector<std::pair<std::string, line_chart>>>
+convergence_charts(const std::vector<const results*>& all);
+
 /// Builds the charts of `convergence_charts` from data already read
 /// (`names[i]` labels cell i).
 std::vector<std::pair<std::string, line_chart>>

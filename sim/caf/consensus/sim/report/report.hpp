@@ -44,6 +44,9 @@ struct report_options {
   gnuplot_options gnuplot;
   /// Baselines to show (optional).
   const baselines* base = nullptr;
+  /// Further results directories whose convergence charts are overlaid on
+  /// this one's (`report --compare`).
+  std::vector<const results*> compare;
 };
 
 /// What `write_report` wrote.
