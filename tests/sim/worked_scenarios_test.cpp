@@ -140,3 +140,33 @@ TEST(worked_scenarios, quickstart_trades_finality_for_safety) {
     }
   }
 }
+
+TEST(worked_scenarios, convergence_k_locks_in_the_initial_majority) {
+  auto out = run("convergence-k.yaml");
+  // Cells: policy (metastable, snowball) x k (1, 2, 3, 5, 8).
+  ASSERT_EQ(out.cells.size(), 10u);
+  // With large samples the population ends on its initial majority: the
+  // accuracy is P[Bin(9, 0.6) >= 5] = 0.7334 (a 99.9% interval contains it).
+  auto initial_majority = binom_majority(9, 0.6);
+  for (size_t c : {4u, 9u}) {
+    auto acc = out.cells[c].accuracy();
+    auto [lo, hi] = wilson999(acc.hits, acc.n);
+    EXPECT_LE(lo, initial_majority) << "cell " << c << ": " << acc.value;
+    EXPECT_GE(hi, initial_majority) << "cell " << c << ": " << acc.value;
+  }
+  // Snowball decides sooner with larger samples (k = 1 vs 8: no overlap of
+  // the intervals of the mean rounds to decide).
+  auto slow = out.cells[5].rounds_to_decide();
+  auto fast = out.cells[9].rounds_to_decide();
+  EXPECT_GT(slow.lo, fast.hi) << slow.value << " vs " << fast.value;
+  // The per-round data agrees with the run: one entry per executed round,
+  // and where the winner's label holds a majority of the live agents in the
+  // last round but the truth does not, the winner is wrong.
+  for (auto& m : out.runs) {
+    ASSERT_EQ(m.trajectory.size(), static_cast<size_t>(m.rounds_executed) + 1);
+    auto& last = m.trajectory.back();
+    if (last.live > 0 && 2 * last.with_reference > last.live
+        && last.with_truth * 2 <= last.live)
+      EXPECT_FALSE(m.winner_correct) << m.cell << "/" << m.replicate;
+  }
+}
