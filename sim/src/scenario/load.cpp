@@ -112,29 +112,56 @@ std::string fnv1a(const std::string& text) {
   return buf;
 }
 
+/// Returns the error of problems `xs` (their lines, then one for those not
+/// shown) and gives them to `out` (unless null).
+error problems_error(const std::string& origin, scenario_problems xs,
+                     scenario_problems* out) {
+  std::string msg;
+  for (auto& x : xs.shown) {
+    if (!msg.empty())
+      msg += '\n';
+    msg += x;
+  }
+  if (auto more = xs.total - xs.shown.size(); more > 0)
+    msg += '\n' + origin + ": ... and " + std::to_string(more) + " more "
+           + (more == 1 ? "problem" : "problems");
+  if (out)
+    *out = std::move(xs);
+  return make_error(errc::malformed_input, std::move(msg));
+}
+
+/// Returns the error of a problem reported alone (a file that cannot be read
+/// or parsed as YAML at all).
+error single(const std::string& origin, std::string msg,
+             scenario_problems* out) {
+  return problems_error(origin, scenario_problems{{std::move(msg)}, 1}, out);
+}
+
 } // namespace
 
-expected<scenario> load_scenario(const std::string& path, size_t max_bytes) {
+expected<scenario> load_scenario(const std::string& path, size_t max_bytes,
+                                 scenario_problems* problems) {
   // Opened without blocking, so that a FIFO is refused instead of waited on.
   auto fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
-    return make_error(errc::malformed_input,
-                      path + ": cannot open: " + std::strerror(errno));
+    return single(path, path + ": cannot open: " + std::strerror(errno),
+                  problems);
   struct stat st;
   if (::fstat(fd, &st) != 0 || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)
       || S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
     ::close(fd);
-    return make_error(errc::malformed_input,
-                      path
-                        + ": cannot read: not a regular file (a FIFO, "
-                          "socket or device)");
+    return single(path,
+                  path
+                    + ": cannot read: not a regular file (a FIFO, "
+                      "socket or device)",
+                  problems);
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   auto f = ::fdopen(fd, "rb");
   if (!f) {
     ::close(fd);
-    return make_error(errc::malformed_input,
-                      path + ": cannot open: " + std::strerror(errno));
+    return single(path, path + ": cannot open: " + std::strerror(errno),
+                  problems);
   }
   std::string text;
   char buf[65536];
@@ -144,13 +171,13 @@ expected<scenario> load_scenario(const std::string& path, size_t max_bytes) {
     if (text.size() > max_bytes) {
       std::fclose(f);
       auto mib = std::to_string(max_bytes / (1024 * 1024));
-      return make_error(
-        errc::malformed_input,
+      return single(
+        path,
         path + ": cannot read: larger than " + mib
           + " MiB (the limit for scenario files; ask for "
             "more with --max-scenario-mib, at most "
-          + std::to_string(max_scenario_file_bytes_limit / (1024 * 1024))
-          + ")");
+          + std::to_string(max_scenario_file_bytes_limit / (1024 * 1024)) + ")",
+        problems);
     }
     if (n < sizeof(buf))
       break;
@@ -158,9 +185,9 @@ expected<scenario> load_scenario(const std::string& path, size_t max_bytes) {
   auto err = std::ferror(f) ? errno : 0;
   std::fclose(f);
   if (err != 0)
-    return make_error(errc::malformed_input,
-                      path + ": cannot read: " + std::strerror(err));
-  return parse_scenario(text, path);
+    return single(path, path + ": cannot read: " + std::strerror(err),
+                  problems);
+  return parse_scenario(text, path, problems);
 }
 
 namespace {
@@ -213,9 +240,10 @@ std::optional<std::string> check_text(const std::string& text,
 } // namespace
 
 expected<scenario> parse_scenario(const std::string& text,
-                                  const std::string& origin) {
+                                  const std::string& origin,
+                                  scenario_problems* problems) {
   if (auto bad = check_text(text, origin))
-    return make_error(errc::malformed_input, *bad);
+    return single(origin, *bad, problems);
   auto syntax = [&](const YAML::Exception& e) {
     auto line = e.mark.line >= 0 ? e.mark.line + 1 : 0;
     // yaml-cpp may quote raw input bytes: keep the message printable.
@@ -224,8 +252,8 @@ expected<scenario> parse_scenario(const std::string& text,
       msg += (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) ? '?' : c;
     if (auto deep = dynamic_cast<const YAML::DeepRecursion*>(&e))
       msg = "nested too deeply (" + std::to_string(deep->depth()) + " levels)";
-    return make_error(errc::malformed_input,
-                      where(origin, line) + ": YAML syntax error: " + msg);
+    return single(origin, where(origin, line) + ": YAML syntax error: " + msg,
+                  problems);
   };
   // Count the documents first (up to two). yaml-cpp 0.7 loops forever on
   // some malformed input (e.g. a leading ','): it keeps returning empty
@@ -241,11 +269,11 @@ expected<scenario> parse_scenario(const std::string& text,
         // nop
       }
     } catch (const too_large& x) {
-      return make_error(errc::malformed_input,
-                        where(origin, x.mark.line + 1)
-                          + ": too large: " + x.what
-                          + " (a scenario file's limit; see "
-                            "docs/scenarios.md)");
+      return single(origin,
+                    where(origin, x.mark.line + 1) + ": too large: " + x.what
+                      + " (a scenario file's limit; see "
+                        "docs/scenarios.md)",
+                    problems);
     }
     auto& xs = counter.starts;
     if (xs.size() == 2 && xs[0].pos == xs[1].pos) {
@@ -254,45 +282,53 @@ expected<scenario> parse_scenario(const std::string& text,
       std::string what = "unexpected character";
       if (c > 0x20 && c < 0x7F)
         what += std::string{" '"} + static_cast<char>(c) + "'";
-      return make_error(errc::malformed_input,
-                        where(origin, xs[0].line + 1)
-                          + ": YAML syntax error: " + what);
+      return single(
+        origin, where(origin, xs[0].line + 1) + ": YAML syntax error: " + what,
+        problems);
     }
     if (xs.size() == 2)
-      return make_error(errc::malformed_input,
-                        where(origin, xs[1].line + 1)
-                          + ": a second YAML document starts here (a "
-                            "scenario file holds one)");
+      return single(origin,
+                    where(origin, xs[1].line + 1)
+                      + ": a second YAML document starts here (a "
+                        "scenario file holds one)",
+                    problems);
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return syntax(e);
   } catch (const std::exception& e) {
-    return make_error(errc::malformed_input,
-                      origin + ": cannot parse: " + e.what());
+    return single(origin, origin + ": cannot parse: " + e.what(), problems);
   }
   if (!root.IsDefined() || root.IsNull())
-    return make_error(errc::malformed_input,
-                      origin
-                        + ": empty scenario (expected a map with at "
-                          "least 'ground_truth' and 'agents')");
+    return single(origin,
+                  origin
+                    + ": empty scenario (expected a map with at "
+                      "least 'ground_truth' and 'agents')",
+                  problems);
   if (!root.IsMap())
-    return make_error(
-      errc::malformed_input,
-      where(origin, line_of(root, 1))
-        + ": expected a map of scenario keys at the top level, got "
-        + describe(from_node(root, "", 0)));
+    return single(origin,
+                  where(origin, line_of(root, 1))
+                    + ": expected a map of scenario keys at the top level, got "
+                    + describe(from_node(root, "", 0)),
+                  problems);
   try {
     parser p{origin};
     auto s = p.run(root);
+    auto& found = p.problems();
+    if (!found.empty()) {
+      scenario_problems xs;
+      for (auto& x : found.kept())
+        xs.shown.push_back(to_message(origin, x));
+      xs.total = found.total();
+      return problems_error(origin, std::move(xs), problems);
+    }
     s.hash = fnv1a(text);
     return s;
   } catch (const failure& x) {
-    return to_error(origin, x);
+    return single(origin, to_message(origin, x), problems);
   } catch (const YAML::Exception& e) {
     return syntax(e);
   } catch (const std::exception& e) {
-    return make_error(errc::malformed_input,
-                      origin + ": cannot parse: " + e.what());
+    return single(origin, origin + ": cannot parse: " + e.what(), problems);
   }
 }
 

@@ -87,3 +87,40 @@ TEST(scenario_load, memory_is_bounded_before_the_tree_is_built) {
             std::string::npos)
     << why;
 }
+
+TEST(scenario_load, problems_are_given_one_by_one) {
+  scenario_problems xs;
+  auto path = bad("unknown_param.yaml");
+  auto s = load_scenario(path, max_scenario_file_bytes, &xs);
+  ASSERT_FALSE(s);
+  ASSERT_EQ(xs.shown.size(), 1u);
+  EXPECT_EQ(xs.total, 1u);
+  EXPECT_EQ("malformed_input: " + xs.shown[0], render(s.error()));
+  // A file that cannot be read is one problem.
+  s = load_scenario(data_dir + "/no-such-file.yaml", max_scenario_file_bytes,
+                    &xs);
+  ASSERT_FALSE(s);
+  ASSERT_EQ(xs.shown.size(), 1u);
+  EXPECT_EQ(xs.total, 1u);
+  EXPECT_EQ("malformed_input: " + xs.shown[0], render(s.error()));
+}
+
+TEST(scenario_load, problems_are_counted_beyond_the_limit) {
+  // 100,000 bad seeds: the first ones are kept, the others only counted.
+  std::string text = base + "seeds: [";
+  for (size_t i = 0; i < 100000; ++i)
+    text += (i ? ", x" : "x");
+  text += "]\n";
+  scenario_problems xs;
+  auto s = parse_scenario(text, "many.yaml", &xs);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(xs.total, 100000u);
+  ASSERT_EQ(xs.shown.size(), max_scenario_problems);
+  EXPECT_EQ(xs.shown[0].compare(0, 32, "many.yaml:4: key 'seeds[0]': exp"), 0)
+    << xs.shown[0];
+  EXPECT_EQ(xs.shown[19].compare(0, 33, "many.yaml:4: key 'seeds[19]': exp"), 0)
+    << xs.shown[19];
+  auto msg = render(s.error());
+  auto last = msg.substr(msg.rfind('\n') + 1);
+  EXPECT_EQ(last, "many.yaml: ... and 99980 more problems");
+}

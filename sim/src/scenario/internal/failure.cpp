@@ -3,7 +3,9 @@
 
 #include "caf/consensus/sim/scenario/internal/failure.hpp"
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <locale>
 #include <sstream>
 
@@ -31,9 +33,32 @@ std::string where(const std::string& origin, int line) {
   return line > 0 ? origin + ":" + std::to_string(line) : origin;
 }
 
+std::string to_message(const std::string& origin, const failure& x) {
+  return where(origin, x.line) + ": key '" + x.key + "': " + x.problem;
+}
+
 error to_error(const std::string& origin, const failure& x) {
-  return make_error(errc::malformed_input, where(origin, x.line) + ": key '"
-                                             + x.key + "': " + x.problem);
+  return make_error(errc::malformed_input, to_message(origin, x));
+}
+
+void failure_list::add(failure x) {
+  auto order = [](const failure& y) {
+    return y.line > 0 ? y.line : std::numeric_limits<int>::max();
+  };
+  // After the failures of the same line: those keep the order found.
+  auto pos = std::upper_bound(kept_.begin(), kept_.end(), order(x),
+                              [&](int line, const failure& y) {
+                                return line < order(y);
+                              });
+  if (pos == kept_.end() && kept_.size() >= limit_) {
+    ++dropped_;
+    return;
+  }
+  kept_.insert(pos, std::move(x));
+  if (kept_.size() > limit_) {
+    kept_.pop_back();
+    ++dropped_;
+  }
 }
 
 std::string accepted(const std::vector<std::string>& xs) {

@@ -23,7 +23,8 @@ latency_model parser::parse_latency(const entry& e) {
   }
   if (v.type != value::kind::map)
     expected_(v, "a number of ms or a map with 'dist'");
-  // Find `dist` first: it decides which other keys are accepted.
+  // Find `dist` first: it decides which other keys are accepted (without
+  // it, or with an unknown one, the other keys cannot be judged).
   std::string dist;
   int dist_line = e.line;
   bool has_dist = false;
@@ -37,7 +38,7 @@ latency_model parser::parse_latency(const entry& e) {
   auto& names = dist_names();
   auto pos = std::find(names.begin(), names.end(), dist);
   if (!has_dist)
-    missing(e.key_line, e.key + ".dist", accepted(names));
+    fail(e.key_line, e.key + ".dist", "missing required key" + accepted(names));
   if (pos == names.end())
     fail(dist_line, e.key + ".dist",
          "unknown distribution " + quote(dist) + accepted(names));
@@ -59,72 +60,88 @@ latency_model parser::parse_latency(const entry& e) {
   for (auto& x : es) {
     if (x.name == "dist")
       continue;
-    if (x.name == "values_ms") {
-      if (!x.node.IsSequence())
-        expected_(x.val(), "a list of numbers >= 0");
-      size_t i = 0;
-      for (auto y : x.node) {
-        auto yv = from_node(y, x.key + "[" + std::to_string(i++) + "]",
-                            line_of(y, x.line));
-        m.values.push_back(to_num(yv, 0, inf));
+    attempt([&] {
+      if (x.name == "values_ms") {
+        if (!x.node.IsSequence())
+          expected_(x.val(), "a list of numbers >= 0");
+        size_t i = 0;
+        for (auto y : x.node) {
+          auto yv = from_node(y, x.key + "[" + std::to_string(i++) + "]",
+                              line_of(y, x.line));
+          attempt([&] { m.values.push_back(to_num(yv, 0, inf)); });
+        }
+        if (i == 0)
+          expected_(x.val(), "at least one value");
+        m.a = 0;
+      } else if (x.name == a) {
+        m.a = to_num(x.val(), 0, inf);
+      } else {
+        m.b = to_num(x.val(), 0, inf);
       }
-      if (m.values.empty())
-        expected_(x.val(), "at least one value");
-      m.a = 0;
-    } else if (x.name == a) {
-      m.a = to_num(x.val(), 0, inf);
-    } else {
-      m.b = to_num(x.val(), 0, inf);
-    }
+    });
   }
   return m;
 }
 
-agent_group parser::parse_group(const YAML::Node& n, size_t index, int line) {
+void parser::parse_answers(const entry& e, agent_group& g) {
+  auto as = entries(e.node, e.key, e.line, nullptr, "a map of label: weight");
+  if (as.empty() && e.node.size() == 0)
+    expected_(e.val(), "at least one label: weight");
+  for (auto& y : as) {
+    attempt([&] {
+      check_identifier(y.name, "label", y.key_line, y.key);
+      auto w = to_num(y.val(), 0, inf);
+      g.labels.push_back(y.name);
+      g.weights.push_back(w);
+    });
+  }
+}
+
+agent_group parser::parse_group(const YAML::Node& n, size_t index, int line,
+                                bool& named) {
   agent_group g;
   auto path = "agents[" + std::to_string(index) + "]";
   lines_[path] = line;
   auto es = entries(n, path, line, &group_keys(),
                     "a map describing a group of agents");
-  auto name = find(es, "name");
-  if (!name)
+  if (auto name = find(es, "name")) {
+    named = attempt([&] {
+      auto nv = name->val();
+      g.name = to_str(nv);
+      check_identifier(g.name, "group name", nv.line, nv.key);
+    });
+  } else {
     missing(line, path + ".name");
-  auto nv = name->val();
-  g.name = to_str(nv);
-  check_identifier(g.name, "group name", nv.line, nv.key);
+  }
   for (auto& x : es) {
-    auto v = x.val();
-    if (x.name == "count") {
-      g.count = static_cast<uint32_t>(to_int(v, 1, max_agents));
-    } else if (x.name == "latency") {
-      g.latency = parse_latency(x);
-    } else if (x.name == "answers") {
-      auto as = entries(x.node, x.key, x.line, nullptr,
-                        "a map of label: weight");
-      if (as.empty())
-        expected_(v, "at least one label: weight");
-      for (auto& y : as) {
-        check_identifier(y.name, "label", y.key_line, y.key);
-        g.labels.push_back(y.name);
-        g.weights.push_back(to_num(y.val(), 0, inf));
+    attempt([&] {
+      auto v = x.val();
+      if (x.name == "count") {
+        g.count = static_cast<uint32_t>(to_int(v, 1, max_agents));
+      } else if (x.name == "latency") {
+        g.latency = parse_latency(x);
+      } else if (x.name == "answers") {
+        parse_answers(x, g);
+      } else if (x.name == "behaviour") {
+        set_behaviour(g, v);
+      } else if (x.name == "wrong_label") {
+        g.wrong_label = to_label(v);
+      } else if (x.name == "noise") {
+        g.noise = to_num(v, 0, 1);
+      } else if (x.name == "faults") {
+        for (auto& y : entries(x.node, x.key, x.line, &fault_keys(),
+                               "a map of fail, no_answer, crash_after")) {
+          attempt([&] {
+            if (y.name == "fail")
+              g.fail = to_num(y.val(), 0, 1);
+            else if (y.name == "no_answer")
+              g.no_answer = to_num(y.val(), 0, 1);
+            else
+              set_crash_after(g, y.val());
+          });
+        }
       }
-    } else if (x.name == "behaviour") {
-      set_behaviour(g, v);
-    } else if (x.name == "wrong_label") {
-      g.wrong_label = to_label(v);
-    } else if (x.name == "noise") {
-      g.noise = to_num(v, 0, 1);
-    } else if (x.name == "faults") {
-      for (auto& y : entries(x.node, x.key, x.line, &fault_keys(),
-                             "a map of fail, no_answer, crash_after")) {
-        if (y.name == "fail")
-          g.fail = to_num(y.val(), 0, 1);
-        else if (y.name == "no_answer")
-          g.no_answer = to_num(y.val(), 0, 1);
-        else
-          set_crash_after(g, y.val());
-      }
-    }
+    });
   }
   return g;
 }

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,14 +65,33 @@ struct scenario {
   std::string hash;
 };
 
-/// Loads and validates a scenario file. Errors have the form
-/// `FILE:LINE: key 'KEY': MESSAGE (accepted: ...)`.
-expected<scenario> load_scenario(const std::string& path,
-                                 size_t max_bytes = max_scenario_file_bytes);
+/// Most problems the error of a scenario file lists: the parser goes on
+/// after a problem where it can, and keeps the first ones in file order.
+constexpr size_t max_scenario_problems = 20;
 
-/// Parses scenario text; `origin` names it in errors.
+/// The problems found in a scenario file.
+struct scenario_problems {
+  /// The first `max_scenario_problems` in file order, each
+  /// `FILE:LINE: key 'KEY': PROBLEM` (or a problem with the whole file, such
+  /// as a YAML syntax error, which is reported alone).
+  std::vector<std::string> shown;
+  /// How many were found in all (`shown.size()` or more).
+  size_t total = 0;
+};
+
+/// Loads and validates a scenario file. Errors have the form
+/// `FILE:LINE: key 'KEY': MESSAGE (accepted: ...)`, one line per problem (in
+/// file order, at most `max_scenario_problems`, then a line
+/// `FILE: ... and N more problems`). On an error, `problems` (unless null)
+/// receives them one by one.
+expected<scenario> load_scenario(const std::string& path,
+                                 size_t max_bytes = max_scenario_file_bytes,
+                                 scenario_problems* problems = nullptr);
+
+/// Parses scenario text; `origin` names it in errors (as `load_scenario`).
 expected<scenario> parse_scenario(const std::string& text,
-                                  const std::string& origin);
+                                  const std::string& origin,
+                                  scenario_problems* problems = nullptr);
 
 /// Returns the number of cells of the sweep grid (1 without a sweep).
 uint64_t cell_count(const scenario& s);

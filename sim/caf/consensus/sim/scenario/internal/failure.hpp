@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -24,9 +25,44 @@ struct failure {
 /// Returns `ORIGIN:LINE` (`ORIGIN` alone for line 0).
 std::string where(const std::string& origin, int line);
 
-/// Returns the error of failure `x` in `origin`:
+/// Returns the message of failure `x` in `origin`:
 /// `ORIGIN:LINE: key 'KEY': PROBLEM`.
+std::string to_message(const std::string& origin, const failure& x);
+
+/// Returns the error of failure `x` in `origin` (its message: `to_message`).
 error to_error(const std::string& origin, const failure& x);
+
+/// The failures found in one file, in file order (by line, then in the
+/// order found; line 0, unknown, last). Only the first `limit` are kept, the
+/// others are counted, so that memory stays bounded whatever the file holds.
+class failure_list {
+public:
+  explicit failure_list(size_t limit) : limit_(limit) {
+    // nop
+  }
+
+  /// Adds `x` (kept if it is among the first `limit` in file order).
+  void add(failure x);
+
+  /// The first `limit` failures in file order.
+  const std::vector<failure>& kept() const {
+    return kept_;
+  }
+
+  /// Returns how many failures were added.
+  size_t total() const {
+    return kept_.size() + dropped_;
+  }
+
+  bool empty() const {
+    return total() == 0;
+  }
+
+private:
+  size_t limit_;
+  size_t dropped_ = 0;
+  std::vector<failure> kept_;
+};
 
 /// Returns ` (accepted: a, b, c)`, with at most 20 entries.
 std::string accepted(const std::vector<std::string>& xs);
