@@ -82,15 +82,65 @@ printf 'ground_truth: a\nreplicates: 1\nagents:\n  - name: g\n    count: 100\n  
 for f in invalid_utf8_name nul_byte regex_lookahead combo; do
   bad_file=$repo/tests/data/scenarios/bad/$f.yaml
   [ "$f" = combo ] && bad_file=$tmp/combo.yaml
+  # validate prints the problem, then a count line.
   v=$("$sim" validate "$bad_file" 2>&1)
+  count=$(tail -n 1 <<<"$v")
+  v=$(sed '$d' <<<"$v")
   r=$("$sim" run "$bad_file" --out "$tmp/never" 2>&1)
-  if [ -n "$v" ] && grep -qF -- "${v#*: }" <<<"$r" && [ ! -e "$tmp/never" ]; then
+  if [ -n "$v" ] && [ "$count" = "$bad_file: 1 problem" ] \
+    && grep -qF -- "${v#*: }" <<<"$r" && [ ! -e "$tmp/never" ]; then
     pass=$((pass + 1))
   else
     echo "FAIL: validate and run disagree on $f.yaml: '$v' vs '$r'"
     fail=$((fail + 1))
   fi
 done
+
+# validate lists every problem of a file, one a line in file order, then how
+# many (at most 20 lines; the count says how many were not shown); run's
+# error holds the same lines.
+f=$tmp/several.yaml
+printf '%s\n' 'name: several' 'polcy: vote' 'params:' '  k: many' \
+  'labels: [correct, wrong]' 'ground_truth: correct' 'agents:' '  - name: a' \
+  '    speed: 3' '  - name: b' '    answers: {correct: 1, wrnog: 1}' 'sweep:' \
+  '  beta_2: [0.5, x]' >"$f"
+want="$f:2: key 'polcy': unknown key (accepted: name, description, prompt, policy, params, labels, ground_truth, agents, replicates, seed, seeds, sweep)
+$f:4: key 'params.k': expected an integer in [0, 2147483647], got 'many'
+$f:9: key 'agents[0].speed': unknown key (accepted: name, count, latency, answers, behaviour, wrong_label, noise, faults)
+$f:11: key 'agents[1].answers.wrnog': unknown label 'wrnog' (accepted: correct, wrong)
+$f:13: key 'sweep.beta_2[1]': expected a finite number, got 'x'
+$f: 5 problems"
+out=$("$sim" validate "$f" 2>"$tmp/several.err")
+rc=$?
+got=$(cat "$tmp/several.err")
+if [ "$rc" -eq 1 ] && [ -z "$out" ] && [ "$got" = "$want" ]; then
+  ok
+else
+  bad "validate several.yaml -> exit $rc, stdout '$out', stderr:"
+  diff <(echo "$want") <(echo "$got") | sed 's/^/    /'
+fi
+r=$("$sim" run "$f" --out "$tmp/never" 2>&1)
+if [ "$(sed '$d' <<<"$want")" = "$(sed 's/^consensus-sim run: malformed_input: //' <<<"$r")" ]; then
+  ok
+else
+  bad "run several.yaml does not print validate's lines: '$r'"
+fi
+{
+  cat "$q"
+  for i in $(seq 1 23); do echo "extra$i: 1"; done
+} >"$tmp/many.yaml"
+out=$("$sim" validate "$tmp/many.yaml" "$q" 2>"$tmp/many.err")
+rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/many.err")" -eq 21 ] \
+  && [ "$(tail -n 1 "$tmp/many.err")" = "$tmp/many.yaml: 23 problems (the first 20 shown)" ] \
+  && [ "$(grep -c "^$tmp/many.yaml:[0-9]*: key 'extra[0-9]*': unknown key" "$tmp/many.err")" -eq 20 ] \
+  && grep -q "^$q: ok" <<<"$out"; then
+  ok
+else
+  bad "validate many.yaml quickstart.yaml -> exit $rc, stdout '$out', stderr:"
+  sed 's/^/    /' "$tmp/many.err" | head -30
+fi
+expect 1 "^$tmp/broken.yaml: 1 problem$" validate "$tmp/broken.yaml"
 
 # A run that fails before it stores any run leaves nothing behind: the rerun
 # needs no --resume.
