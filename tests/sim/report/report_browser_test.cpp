@@ -384,3 +384,50 @@ TEST(report_browser, compare_overlays_the_convergence_of_other_directories) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no results store"), std::string::npos) << r.err;
 }
+
+TEST(report_browser, convergence_study_report_is_readable) {
+  auto browser = chromium();
+  ASSERT_FALSE(browser.empty()) << "Debian's chromium is required";
+  temp_dir tmp;
+  auto results = tmp.path / "ck";
+  auto r = run({sim_exe, "run", scenarios + "/convergence-k.yaml", "--out",
+                results.string(), "--replicates", "40", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run({sim_exe, "report", results.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  // Every chart file decodes and is not blank.
+  size_t pngs = 0;
+  for (auto& e : fs::directory_iterator{results / "report" / "charts"}) {
+    if (e.path().extension() != ".png")
+      continue;
+    ++pngs;
+    auto img = read_png(e.path());
+    ASSERT_GT(img.width, 100u) << e.path();
+    size_t ink = 0;
+    for (size_t i = 0; i < img.pixels.size(); i += 3)
+      if (img.pixels[i] < 200 || img.pixels[i + 1] < 200
+          || img.pixels[i + 2] < 200)
+        ++ink;
+    EXPECT_GT(ink, size_t{img.width} * img.height / 100) << e.path();
+  }
+  // Two parameter charts (policy, k), a heatmap, four convergence charts.
+  EXPECT_EQ(pngs, 7u);
+  auto url = "file://"
+             + fs::absolute(results / "report" / "index.html").string();
+  auto dump = chromium_args(tmp.path / "profile-dom");
+  dump.push_back("--dump-dom");
+  dump.push_back(url);
+  auto dom = run(dump);
+  ASSERT_EQ(dom.status, 0) << dom.err;
+  auto figs = figures(dom.out);
+  ASSERT_EQ(figs.size(), pngs);
+  for (auto& f : figs) {
+    // Drawn, with labelled axes (tick labels and axis titles are texts).
+    EXPECT_NE(f.find("<svg"), std::string::npos);
+    EXPECT_GE(count_of(f, "<text"), 10u) << f.substr(0, 300);
+  }
+  for (auto label :
+       {"share of live agents", "share of runs", "round (0: initial answers)",
+        "refinement round", "calls per run (mean)", "policy=snowball, k=8"})
+    EXPECT_NE(dom.out.find(label), std::string::npos) << label;
+}
