@@ -194,6 +194,8 @@ int report(const args& xs) {
     std::cerr << "consensus-sim report: " << render(written.error()) << '\n';
     return 1;
   }
+  for (auto& note : written->notes)
+    std::cerr << "consensus-sim report: note: " << note << '\n';
   std::cout << "report: " << written->html_path << " ("
             << written->chart_paths.size() << " chart files in "
             << (out_dir.empty() ? dir + "/report" : out_dir)

@@ -72,8 +72,13 @@ expected<report_written> write_report(const results& res,
   std::vector<const results*> all{&res};
   all.insert(all.end(), opts.compare.begin(), opts.compare.end());
   auto conv = convergence_charts(all);
-  if (!conv)
+  if (!conv && !opts.compare.empty())
     return std::move(conv.error());
+  if (!conv) {
+    // The summaries still make a report: say what is missing.
+    written.notes.push_back("no convergence charts: " + render(conv.error()));
+    conv = std::vector<std::pair<std::string, line_chart>>{};
+  }
   for (auto& [name, chart] : *conv) {
     std::string caption;
     if (name == "convergence_agreement")

@@ -383,6 +383,20 @@ TEST(report_browser, compare_overlays_the_convergence_of_other_directories) {
   r = run({sim_exe, "report", a.string(), "--compare", b.string()});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("no results store"), std::string::npos) << r.err;
+  // A store this program cannot read (another version's, or damaged): the
+  // report still comes from the summaries and says what it left out.
+  {
+    std::ofstream junk{a / "results.db", std::ios::binary | std::ios::trunc};
+    junk << std::string(4096, 'x');
+  }
+  fs::remove_all(a / "report");
+  r = run({sim_exe, "report", a.string(), "--no-png"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("note: no convergence charts: "), std::string::npos)
+    << r.err;
+  EXPECT_TRUE(fs::exists(a / "report" / "charts" / "01-beta_2.svg"));
+  EXPECT_FALSE(
+    fs::exists(a / "report" / "charts" / "convergence_agreement.svg"));
 }
 
 TEST(report_browser, convergence_study_report_is_readable) {

@@ -53,6 +53,9 @@ struct report_options {
 struct report_written {
   std::string html_path;
   std::vector<std::string> chart_paths;
+  /// What the report had to leave out, and why (e.g. no convergence charts
+  /// from a store this version cannot read).
+  std::vector<std::string> notes;
 };
 
 /// Draws every chart of `res` and writes `index.html`, `charts/*.svg` and
