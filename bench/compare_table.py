@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Prints the side-by-side table of bench/compare.sh from its output directory.
+
+    bench/compare_table.py OUT_DIR
+
+OUT_DIR holds the files of every interleaving round r = 1, 2, ...:
+  cpp-<r>.json    consensus-bench (Google Benchmark JSON): run/, floor/tokenize_ids/
+  sweep-<r>.json  consensus-bench-sweep (Google Benchmark JSON): sweep/quickstart/
+  py-<r>.json     the reference's perf.py --json output (absent without the reference)
+
+Every figure is the best (highest runs/s) over all rounds and repetitions of
+its side. Standard library only. Exit status 1 when a benchmark reported an
+error (the table is printed anyway).
+"""
+import glob
+import json
+import math
+import os
+import re
+import sys
+
+SHAPES = {"S": (5, 3), "M": (50, 5)}  # shape -> (agents, refinement rounds)
+WORDS = (50, 300)
+POLICIES = ("hanzo", "metastable")
+BETAS = ((2.0, "2.0 (forced)"), (0.5, "0.5 (default)"))
+PY_MODES = ("asyncio.run", "one-loop")
+K = 3
+
+# Targets of issue 25.
+INLINE_X_PY = 40.0
+ACTORS_X_PY = 12.0
+INLINE_PER_FLOOR = 1.5
+SWEEP_SPEEDUP = 1.8
+
+NA_BETA = "n/a: no C++ benchmark for beta_1 = 0.5"
+
+
+def round_no(path):
+    m = re.search(r"-(\d+)\.json$", path)
+    return int(m.group(1)) if m else 0
+
+
+def load_gbench(paths, errors):
+    """name (without /real_time) -> list of runs/s, one per repetition."""
+    per_second = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}
+    out = {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for b in data.get("benchmarks", []):
+            if b.get("run_type", "iteration") != "iteration":
+                continue
+            name = re.sub(r"/real_time$", "", b["name"])
+            if b.get("error_occurred"):
+                errors.append(f"{os.path.basename(path)}: {name}: {b.get('error_message', 'error')}")
+                continue
+            rate = b.get("items_per_second")
+            if not rate:
+                t = b.get("real_time", 0.0)
+                rate = per_second.get(b.get("time_unit", "ns"), 1e9) / t if t > 0 else None
+            if rate:
+                out.setdefault(name, []).append(rate)
+    return out
+
+
+def load_python(paths):
+    """(mode, agents, rounds, k, beta_1, words) -> (list of runs/s, rounds executed)."""
+    out = {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for r in data["results"]:
+            key = (r["mode"], r["agents"], r["rounds_param"], r["k"], float(r["beta_1"]),
+                   r["words_per_output"])
+            rates, _ = out.get(key, ([], None))
+            rates.append(r["runs_per_sec"])
+            out[key] = (rates, r["rounds_executed"])
+    return out
+
+
+def best(values):
+    return max(values) if values else None
+
+
+def num(x):
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if x >= 100:
+        return f"{x:,.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def ratio(x):
+    return "n/a" if x is None else f"{x:.1f}×" if x >= 10 else f"{x:.2f}×"
+
+
+def div(a, b):
+    return a / b if a is not None and b else None
+
+
+def table(header, rows):
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print()
+
+
+def verdict(values, ok):
+    """'met' / 'missed' over the measured values; None when nothing was measured."""
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return "not measured"
+    return "met" if all(ok(v) for v in vals) else "**missed**"
+
+
+def main(argv):
+    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if len(argv) == 2 else 2
+    out_dir = argv[1]
+    errors = []
+    cpp_files = sorted(glob.glob(os.path.join(out_dir, "cpp-*.json")), key=round_no)
+    sweep_files = sorted(glob.glob(os.path.join(out_dir, "sweep-*.json")), key=round_no)
+    py_files = sorted(glob.glob(os.path.join(out_dir, "py-*.json")), key=round_no)
+    if not cpp_files:
+        print(f"compare_table.py: no cpp-*.json in {out_dir}", file=sys.stderr)
+        return 2
+    cpp = load_gbench(cpp_files, errors)
+    sweep = load_gbench(sweep_files, errors)
+    sweep_rounds = [load_gbench([f], []) for f in sweep_files]
+    py = load_python(py_files) if py_files else None
+
+    def c(name):
+        return best(cpp.get(name, []))
+
+    samples = max((len(v) for v in cpp.values()), default=0)
+    print(f"Every figure: the best runs/s over {len(cpp_files)} interleaved round(s) "
+          f"(C++: {samples} repetition(s) per benchmark in all"
+          + (f"; Python: {len(py_files)} runs of perf.py, 5 repeats each)." if py else ")."))
+    print()
+
+    # -- Python reference -----------------------------------------------------
+    py_best = {}  # (shape, words, beta) -> (runs/s, mode, rounds executed)
+    if py:
+        rows = []
+        for shape, (n, rounds) in SHAPES.items():
+            for words in WORDS:
+                for beta, beta_label in BETAS:
+                    cells = []
+                    top = None
+                    for mode in PY_MODES:
+                        rates, ran = py.get((mode, n, rounds, K, beta, words), ([], None))
+                        b = best(rates)
+                        cells.append(num(b))
+                        if b is not None and (top is None or b > top[0]):
+                            top = (b, mode, ran)
+                    if top:
+                        py_best[(shape, words, beta)] = top
+                    rows.append([shape, str(words), beta_label,
+                                 str(top[2]) if top else "n/a", *cells])
+        print("### Python reference (`perf.py`), runs/s")
+        print()
+        table(["shape", "words", "beta_1", "rounds run", "asyncio.run per run",
+               "one loop, many runs"], rows)
+
+    # -- side by side -----------------------------------------------------------
+    rows = []
+    x_inline, x_actors = [], []
+    for shape in SHAPES:
+        for words in WORDS:
+            for beta, beta_label in BETAS:
+                pyb = py_best.get((shape, words, beta))
+                for policy in POLICIES:
+                    if beta == 2.0:
+                        base = f"run/{shape}/w{words}/{policy}/"
+                        ci, ca = c(base + "inline"), c(base + "actors")
+                        ri = div(ci, pyb[0]) if pyb else None
+                        ra = div(ca, pyb[0]) if pyb else None
+                        x_inline.append(ri)
+                        x_actors.append(ra)
+                        cells = [num(ci), num(ca)]
+                        if py is not None:
+                            cells += [num(pyb[0]) if pyb else "n/a", ratio(ri), ratio(ra)]
+                    elif policy == POLICIES[0]:  # one row for both policies
+                        policy = ", ".join(POLICIES)
+                        cells = [NA_BETA, "n/a"]
+                        if py is not None:
+                            cells += [num(pyb[0]) if pyb else "n/a", "n/a", "n/a"]
+                    else:
+                        continue
+                    rows.append([shape, str(words), beta_label, policy, *cells])
+    header = ["shape", "words", "beta_1", "policy", "C++ inline", "C++ actors"]
+    if py is not None:
+        header += ["Python (faster mode)", "inline ÷ Py", "actors ÷ Py"]
+        print("### C++ ÷ Python, runs/s (Python: the reference protocol for both policies)")
+    else:
+        print("### C++ runs/s (no Python reference: no ratios)")
+    print()
+    table(header, rows)
+
+    # -- tokenization floor -----------------------------------------------------
+    rows = []
+    per_floor = []
+    for shape in SHAPES:
+        for words in WORDS:
+            floor = c(f"floor/tokenize_ids/{shape}/w{words}")
+            for policy in POLICIES:
+                ci = c(f"run/{shape}/w{words}/{policy}/inline")
+                r = div(floor, ci)  # time of a run ÷ time of its floor
+                per_floor.append(r)
+                rows.append([shape, str(words), policy, num(ci), num(floor), ratio(r)])
+    print("### C++ inline ÷ its tokenization floor (beta_1 forced)")
+    print()
+    table(["shape", "words", "policy", "inline runs/s", "floor runs/s (`tokenize_ids`)",
+           "inline time ÷ floor time"], rows)
+
+    # -- sweep threads ----------------------------------------------------------
+    rows = []
+    speedups = []
+    for engine in ("inline", "actors"):
+        one = best(sweep.get(f"sweep/quickstart/{engine}/threads=1", []))
+        two = best(sweep.get(f"sweep/quickstart/{engine}/threads=2", []))
+        s = div(two, one)
+        speedups.append(s)
+        # The same ratio within each round: ~1.0 in a round means another job
+        # held the second core then.
+        per_round = [div(best(x.get(f"sweep/quickstart/{engine}/threads=2", [])),
+                         best(x.get(f"sweep/quickstart/{engine}/threads=1", [])))
+                     for x in sweep_rounds]
+        per_round = [v for v in per_round if v is not None]
+        spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
+        rows.append([engine, num(one), num(two), ratio(s), spread])
+    print("### C++ sweep, 2 threads ÷ 1 (`sweep/quickstart`, 1,600 runs)")
+    print()
+    table(["engine", "1 thread, runs/s", "2 threads, runs/s", "speed-up",
+           "speed-up within each round"], rows)
+
+    # -- targets ----------------------------------------------------------------
+    def span(vals):
+        vals = [v for v in vals if v is not None]
+        return f"{min(vals):.2f}–{max(vals):.2f}×" if vals else "n/a"
+
+    rows = []
+    if py is not None:
+        rows.append([f"inline ≥ {INLINE_X_PY:g}× the reference, every shape and policy",
+                     verdict(x_inline, lambda v: v >= INLINE_X_PY),
+                     span(x_inline) + " (beta_1 forced; default beta_1 not measured)"])
+        rows.append([f"actors ≥ {ACTORS_X_PY:g}× the reference, every shape",
+                     verdict(x_actors, lambda v: v >= ACTORS_X_PY),
+                     span(x_actors) + " (beta_1 forced; default beta_1 not measured)"])
+    else:
+        rows.append(["inline ≥ 40× / actors ≥ 12× the reference", "not measured",
+                     "no reference directory"])
+    rows.append([f"inline ≤ {INLINE_PER_FLOOR:g}× its tokenization floor",
+                 verdict(per_floor, lambda v: v <= INLINE_PER_FLOOR), span(per_floor)])
+    rows.append([f"2 threads ≥ {SWEEP_SPEEDUP:g}× one on the sweep, both engines",
+                 verdict(speedups, lambda v: v >= SWEEP_SPEEDUP),
+                 f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])}"])
+    print("### Targets (issue 25)")
+    print()
+    table(["target", "status", "measured"], rows)
+
+    if errors:
+        print("Benchmarks that reported errors (left out above):")
+        for e in errors:
+            print(f"- {e}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
