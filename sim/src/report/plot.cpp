@@ -1,3 +1,5 @@
+// caf-consensus sim: charts as gnuplot scripts, drawn by gnuplot.
+
 #include "caf/consensus/sim/report/plot.hpp"
 
 #include <algorithm>
@@ -13,12 +15,7 @@ namespace caf::consensus::sim {
 
 namespace {
 
-// -- limits and style ---------------------------------------------------------
-
-constexpr size_t max_panels = 16;
-constexpr size_t max_series = 64;
-constexpr size_t max_ticks = 1000;
-constexpr size_t max_text = 120;
+// -- style --------------------------------------------------------------------
 
 /// Tableau 10: distinguishable, colour-blind friendlier than gnuplot's.
 const char* const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
@@ -34,39 +31,6 @@ std::string num(double x) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.10g", x);
   return buf;
-}
-
-/// Length of the UTF-8 sequence starting at `s[i]` if it is well formed,
-/// else 0.
-size_t utf8_len(const std::string& s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size())
-    return 0;
-  for (size_t k = 1; k < len; ++k) {
-    auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (d & 0x3Fu);
-  }
-  // Overlong forms, surrogates and code points above U+10FFFF.
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-      || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-    return 0;
-  return len;
 }
 
 std::string quoted(const std::string& x) {
@@ -110,95 +74,7 @@ std::string tics(const char* axis, const std::vector<std::string>& labels) {
   return os.str();
 }
 
-bool finite_all(const std::vector<double>& xs) {
-  return std::all_of(xs.begin(), xs.end(),
-                     [](double x) { return std::isfinite(x); });
-}
-
 } // namespace
-
-std::string gnuplot_text(const std::string& x) {
-  static const std::string allowed_punct = " _.,:;=+-/()[]%<>|#*!?~&";
-  std::string out;
-  out.reserve(std::min(x.size(), max_text));
-  for (size_t i = 0; i < x.size() && out.size() < max_text;) {
-    auto c = static_cast<unsigned char>(x[i]);
-    if (c < 0x80) {
-      bool ok = std::isalnum(c) != 0
-                || allowed_punct.find(static_cast<char>(c))
-                     != std::string::npos;
-      out += ok ? static_cast<char>(c) : '?';
-      ++i;
-      continue;
-    }
-    auto len = utf8_len(x, i);
-    if (len == 0) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    if (out.size() + len > max_text)
-      break;
-    out.append(x, i, len);
-    i += len;
-  }
-  return out;
-}
-
-std::string check_chart(const line_chart& chart) {
-  if (chart.panels.empty())
-    return "chart '" + chart.title + "' has no panel";
-  if (chart.panels.size() > max_panels)
-    return "chart '" + chart.title + "' has more than "
-           + std::to_string(max_panels) + " panels";
-  if (chart.xtics.size() > max_ticks)
-    return "chart '" + chart.title + "' has more than "
-           + std::to_string(max_ticks) + " categories";
-  for (auto& p : chart.panels) {
-    if (p.series.size() > max_series)
-      return "panel '" + p.title + "' has more than "
-             + std::to_string(max_series) + " series";
-    for (auto& s : p.series) {
-      auto n = s.x.size();
-      if (s.y.size() != n || s.lo.size() != n || s.hi.size() != n)
-        return "series '" + s.name + "' of panel '" + p.title
-               + "': x, y, lo and hi differ in length";
-      if (!finite_all(s.x))
-        return "series '" + s.name + "' of panel '" + p.title
-               + "': an x position is not a finite number";
-      if (!chart.xtics.empty())
-        for (auto x : s.x)
-          if (x < 0 || x >= static_cast<double>(chart.xtics.size())
-              || x != std::floor(x))
-            return "series '" + s.name + "' of panel '" + p.title
-                   + "': x position " + num(x) + " is not a category index";
-    }
-  }
-  return {};
-}
-
-std::string check_chart(const heatmap_chart& chart) {
-  if (chart.panels.empty())
-    return "heatmap '" + chart.title + "' has no panel";
-  if (chart.panels.size() > max_panels)
-    return "heatmap '" + chart.title + "' has more than "
-           + std::to_string(max_panels) + " panels";
-  if (chart.xtics.empty() || chart.ytics.empty()
-      || chart.xtics.size() > max_ticks || chart.ytics.size() > max_ticks)
-    return "heatmap '" + chart.title + "' needs 1 to "
-           + std::to_string(max_ticks) + " values on each axis";
-  for (auto& p : chart.panels) {
-    if (p.z.size() != chart.ytics.size())
-      return "heatmap panel '" + p.title + "' has " + std::to_string(p.z.size())
-             + " rows for " + std::to_string(chart.ytics.size()) + " y values";
-    for (auto& row : p.z)
-      if (row.size() != chart.xtics.size())
-        return "heatmap panel '" + p.title + "' has a row of "
-               + std::to_string(row.size()) + " cells for "
-               + std::to_string(chart.xtics.size()) + " x values";
-  }
-  return {};
-}
 
 std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
   int rows = 1;
