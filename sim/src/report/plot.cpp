@@ -131,12 +131,10 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
   }
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
+    auto yr = y_range(panel);
     os << "set title " << quoted(panel.title) << "\n"
-       << "set ylabel " << quoted(panel.ylabel) << "\n";
-    if (panel.unit_range)
-      os << "set yrange [-0.02:1.02]\n";
-    else
-      os << "set autoscale y\n";
+       << "set ylabel " << quoted(panel.ylabel) << "\n"
+       << "set yrange [" << num(yr.lo) << ":" << num(yr.hi) << "]\n";
     bool any = false;
     for (auto& s : panel.series)
       any = any || std::any_of(s.y.begin(), s.y.end(), [](double y) {
@@ -146,7 +144,6 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
       // Nothing to draw: an empty frame with a note (gnuplot refuses to
       // plot only missing values).
       os << "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n"
-         << "set yrange [0:1]\n"
          << "plot 2 notitle lc rgb \"white\"\n"
          << "unset label 1\n";
       continue;
@@ -188,34 +185,18 @@ std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt) {
   std::ostringstream os;
   os << terminal(fmt, panel_width * cols, panel_height * rows + 30);
   // Each panel: rows of (x y z dark), where `dark` picks the label colour.
-  std::vector<std::pair<double, double>> ranges;
+  std::vector<value_range> ranges;
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
-    double lo = std::numeric_limits<double>::infinity();
-    double hi = -lo;
-    for (auto& row : panel.z)
-      for (auto z : row)
-        if (std::isfinite(z)) {
-          lo = std::min(lo, z);
-          hi = std::max(hi, z);
-        }
-    if (panel.unit_range) {
-      lo = 0;
-      hi = 1;
-    } else if (!std::isfinite(lo)) {
-      lo = 0;
-      hi = 1;
-    } else if (hi <= lo) {
-      hi = lo + 1;
-    }
-    ranges.emplace_back(lo, hi);
+    auto r = colour_range(panel);
+    ranges.push_back(r);
     os << "$h" << p << " << EOD\n";
     for (size_t iy = 0; iy < panel.z.size(); ++iy)
       for (size_t ix = 0; ix < panel.z[iy].size(); ++ix) {
         auto z = panel.z[iy][ix];
         if (!std::isfinite(z))
           continue;
-        auto t = (z - lo) / (hi - lo);
+        auto t = (z - r.lo) / (r.hi - r.lo);
         os << ix << ' ' << iy << ' ' << num(z) << ' ' << (t > 0.55 ? 1 : 0)
            << '\n';
       }
@@ -239,8 +220,8 @@ std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt) {
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
     os << "set title " << quoted(panel.title) << "\n"
-       << "set cbrange [" << num(ranges[p].first) << ":"
-       << num(ranges[p].second) << "]\n";
+       << "set cbrange [" << num(ranges[p].lo) << ":" << num(ranges[p].hi)
+       << "]\n";
     auto empty = std::all_of(
       panel.z.begin(), panel.z.end(), [](const std::vector<double>& row) {
         return std::none_of(row.begin(), row.end(),

@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <regex>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/report/plot.hpp"
@@ -175,4 +180,93 @@ TEST(plot, categories_and_point_series_are_never_joined_by_lines) {
   script = sim::gnuplot_script(scatter, sim::plot_format::svg);
   EXPECT_EQ(script.find("lines"), std::string::npos) << script;
   EXPECT_EQ(script.find("filledcurves"), std::string::npos) << script;
+}
+
+namespace {
+
+/// The `set yrange [lo:hi]` lines of a script, in order.
+std::vector<std::pair<double, double>> yranges(const std::string& script) {
+  std::vector<std::pair<double, double>> out;
+  std::regex re{"set yrange \\[([^:\\]]+):([^\\]]+)\\]"};
+  for (auto i = std::sregex_iterator(script.begin(), script.end(), re);
+       i != std::sregex_iterator(); ++i)
+    out.emplace_back(std::stod((*i)[1].str()), std::stod((*i)[2].str()));
+  return out;
+}
+
+/// A one-panel chart (not a rate) with one series through `ys`, each with
+/// the interval y +- `half`.
+sim::line_chart panel_of(std::vector<double> ys, double half) {
+  sim::line_chart ch;
+  ch.title = "t";
+  ch.xlabel = "x";
+  sim::plot_panel p;
+  p.title = "mean rounds";
+  p.ylabel = "rounds";
+  sim::plot_series s;
+  s.name = "s";
+  for (size_t i = 0; i < ys.size(); ++i) {
+    s.x.push_back(static_cast<double>(i));
+    s.y.push_back(ys[i]);
+    s.lo.push_back(ys[i] - half);
+    s.hi.push_back(ys[i] + half);
+  }
+  p.series.push_back(s);
+  ch.panels.push_back(p);
+  return ch;
+}
+
+} // namespace
+
+TEST(plot, y_axes_span_the_values_magnitude_not_their_noise) {
+  // A constant 1 +- 0.01 (not a rate): the axis starts at 0 and reaches at
+  // least 1, so the interval looks as small as it is.
+  auto script = sim::gnuplot_script(panel_of({1, 1, 1}, 0.01),
+                                    sim::plot_format::svg);
+  EXPECT_EQ(script.find("autoscale y"), std::string::npos) << script;
+  auto r = yranges(script);
+  ASSERT_EQ(r.size(), 1u) << script;
+  EXPECT_EQ(r[0].first, 0.0);
+  EXPECT_GE(r[0].second, 1.01);
+  EXPECT_LE(r[0].second, 1.5);
+  // Latency 900 +- 5: from 0, never 895..905.
+  r = yranges(
+    sim::gnuplot_script(panel_of({900, 901, 899}, 5), sim::plot_format::svg));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].first, 0.0);
+  EXPECT_GE(r[0].second, 906.0);
+  EXPECT_LE(r[0].second, 1200.0);
+  // A constant 0 without spread: [0, 1], not -1..1.
+  r = yranges(sim::gnuplot_script(panel_of({0, 0}, 0), sim::plot_format::svg));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0], (std::pair<double, double>{0, 1}));
+  // Negative values: the range ends at 0 and spans them all.
+  r = yranges(
+    sim::gnuplot_script(panel_of({-5, -4.9}, 0.05), sim::plot_format::svg));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_LE(r[0].first, -5.05);
+  EXPECT_EQ(r[0].second, 0.0);
+  // Values of both signs: both ends, at least 10% of the magnitude apart.
+  r = yranges(
+    sim::gnuplot_script(panel_of({-2, 3}, 0.5), sim::plot_format::svg));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_LE(r[0].first, -2.5);
+  EXPECT_GE(r[0].second, 3.5);
+  // Rates keep [0, 1] (with a margin for the markers).
+  auto rates = sim::gnuplot_script(two_series_chart(), sim::plot_format::svg);
+  r = yranges(rates);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0], (std::pair<double, double>{-0.02, 1.02}));
+  // A heatmap's colour scale follows the same rule: mean rounds 2.9 and 3
+  // are two shades of one colour, not the palette's two ends.
+  sim::heatmap_chart hm;
+  hm.title = "h";
+  hm.xtics = {"1", "2"};
+  hm.ytics = {"a"};
+  hm.panels.push_back(sim::heatmap_panel{"mean rounds", false, {{2.9, 3}}});
+  auto heat = sim::gnuplot_script(hm, sim::plot_format::svg);
+  EXPECT_NE(heat.find("set cbrange [0:3]"), std::string::npos) << heat;
+  hm.panels[0].z = {{0, 0}};
+  heat = sim::gnuplot_script(hm, sim::plot_format::svg);
+  EXPECT_NE(heat.find("set cbrange [0:1]"), std::string::npos) << heat;
 }

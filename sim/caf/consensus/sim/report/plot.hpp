@@ -38,7 +38,8 @@ struct plot_series {
 struct plot_panel {
   std::string title;
   std::string ylabel;
-  /// Fixed y range [0, 1] (rates); otherwise autoscaled.
+  /// Fixed y range [0, 1] (rates); otherwise `y_range`: from 0 to past the
+  /// values, never zoomed into their noise.
   bool unit_range = false;
   std::vector<plot_series> series;
 };
@@ -72,6 +73,28 @@ struct heatmap_chart {
   std::vector<std::string> ytics;
   std::vector<heatmap_panel> panels;
 };
+
+// -- ranges -------------------------------------------------------------------
+
+/// A closed interval of values.
+struct value_range {
+  double lo = 0;
+  double hi = 1;
+};
+
+/// Returns the y range panel `p` is drawn with. Rates (`unit_range`):
+/// [-0.02, 1.02] (a margin for the markers at 0 and 1). Any other panel: a
+/// range that contains 0 and every finite value, interval ends included, so
+/// it spans the values' own magnitude (a non-negative quantity is drawn from
+/// 0, a negative one up to 0); the open end gets a 5% margin and is rounded up
+/// to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten. All 0 or no
+/// values: [0, 1]. Never autoscaled: an autoscaled axis zooms into the noise
+/// of near-constant data (1 +- 0.01 would fill the panel).
+value_range y_range(const plot_panel& p);
+
+/// Returns the colour range of heatmap panel `p` by the same rule ([0, 1]
+/// for rates; otherwise from 0 to the values, unrounded; all 0: [0, 1]).
+value_range colour_range(const heatmap_panel& p);
 
 // -- drawing ------------------------------------------------------------------
 
