@@ -1,4 +1,12 @@
 // caf-consensus sim: charts as gnuplot scripts, drawn by gnuplot.
+//
+// Overlapping series stay distinguishable: every series of a panel has its
+// own colour, point type (filled, then open shapes) and point size (later
+// series smaller, so a point drawn over an equal one leaves a rim), lines
+// that are not baselines cycle through dash patterns (solid first; long
+// dashes are the baselines' alone), and on a categorical axis the series'
+// points stand side by side within their category instead of on top of each
+// other. The y ranges follow `y_range` (plot_range.cpp).
 
 #include "caf/consensus/sim/report/plot.hpp"
 
@@ -22,8 +30,21 @@ const char* const palette[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728",
                                "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                                "#bcbd22", "#17becf"};
 
+/// Point types by series: filled circle, square, triangles up and down,
+/// diamond, then the same shapes open.
+constexpr int point_types[] = {7, 5, 9, 11, 13, 6, 4, 8, 10, 12};
+
+/// Dash patterns of the lines that are not baselines: solid, dash-dot,
+/// dash-dot-dot, dotted. Baselines are long dashes (`dt 2`).
+const char* const dash_types[] = {"", " dt 4", " dt 5", " dt 3"};
+
 constexpr int panel_width = 480;
 constexpr int panel_height = 360;
+
+template <class T, size_t N>
+const T& cycle(const T (&xs)[N], size_t i) {
+  return xs[i % N];
+}
 
 std::string num(double x) {
   if (!std::isfinite(x))
@@ -74,6 +95,21 @@ std::string tics(const char* axis, const std::vector<std::string>& labels) {
   return os.str();
 }
 
+size_t finite_count(const std::vector<double>& xs) {
+  return static_cast<size_t>(std::count_if(xs.begin(), xs.end(), [](double x) {
+    return std::isfinite(x);
+  }));
+}
+
+/// The sideways offset of the `k`-th of `n` series on a categorical axis:
+/// side by side, together at most 0.7 of a category wide.
+double dodge(size_t k, size_t n) {
+  if (n < 2)
+    return 0;
+  auto step = std::min(0.15, 0.7 / static_cast<double>(n));
+  return (static_cast<double>(k) - static_cast<double>(n - 1) / 2) * step;
+}
+
 } // namespace
 
 std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
@@ -88,26 +124,34 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
                 + 14
                     * static_cast<int>(std::min<size_t>(
                       most_series > 2 ? most_series - 2 : 0, 30));
+  bool categorical = !chart.xtics.empty();
   std::ostringstream os;
   os << terminal(fmt, panel_width * cols, height * rows + 30);
-  // Data first: one datablock per series (x y lo hi).
+  // Data first: one datablock per series (x y lo hi); on a categorical axis
+  // each drawn series is moved sideways by its dodge.
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
+    size_t drawn = 0;
+    for (auto& ser : panel.series)
+      drawn += finite_count(ser.y) > 0 ? 1 : 0;
+    size_t k = 0;
     for (size_t s = 0; s < panel.series.size(); ++s) {
       auto& ser = panel.series[s];
+      auto shift = 0.0;
+      if (finite_count(ser.y) > 0 && categorical)
+        shift = dodge(k++, drawn);
       os << "$p" << p << "s" << s << " << EOD\n";
       for (size_t i = 0; i < ser.x.size(); ++i)
-        os << num(ser.x[i]) << ' ' << num(ser.y[i]) << ' ' << num(ser.lo[i])
-           << ' ' << num(ser.hi[i]) << '\n';
+        os << num(ser.x[i] + shift) << ' ' << num(ser.y[i]) << ' '
+           << num(ser.lo[i]) << ' ' << num(ser.hi[i]) << '\n';
       os << "EOD\n";
     }
   }
-  bool categorical = !chart.xtics.empty();
   os << "set multiplot layout " << rows << "," << cols << " title "
      << quoted(chart.title) << " font \",13\"\n"
      << "set grid lc rgb \"#dddddd\"\n"
      << "set border lc rgb \"#555555\"\n"
-     << "set key below font \",9\" samplen 2\n"
+     << "set key below font \",9\" samplen 3\n"
      << "set xlabel " << quoted(chart.xlabel) << "\n";
   if (categorical) {
     os << tics("xtics", chart.xtics) << "set xrange [-0.5:"
@@ -135,11 +179,9 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
     os << "set title " << quoted(panel.title) << "\n"
        << "set ylabel " << quoted(panel.ylabel) << "\n"
        << "set yrange [" << num(yr.lo) << ":" << num(yr.hi) << "]\n";
-    bool any = false;
-    for (auto& s : panel.series)
-      any = any || std::any_of(s.y.begin(), s.y.end(), [](double y) {
-              return std::isfinite(y);
-            });
+    bool any
+      = std::any_of(panel.series.begin(), panel.series.end(),
+                    [](const plot_series& s) { return finite_count(s.y) > 0; });
     if (!any) {
       // Nothing to draw: an empty frame with a note (gnuplot refuses to
       // plot only missing values).
@@ -150,26 +192,35 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
     }
     os << "plot ";
     bool first = true;
+    size_t plain = 0; // series that are not baselines so far
     for (size_t s = 0; s < panel.series.size(); ++s) {
       auto& ser = panel.series[s];
-      auto color = palette[s % (sizeof(palette) / sizeof(palette[0]))];
+      auto color = cycle(palette, s);
       auto block = "$p" + std::to_string(p) + "s" + std::to_string(s);
-      auto finite_points = std::count_if(
-        ser.y.begin(), ser.y.end(), [](double y) { return std::isfinite(y); });
+      auto finite_points = finite_count(ser.y);
       if (finite_points == 0)
         continue;
-      auto dash = ser.dashed ? " dt 2" : "";
+      auto as_points = categorical || ser.points || finite_points < 2;
+      // Lines that are not baselines cycle through dash patterns; error bars
+      // stay solid (their shape tells them apart) unless a baseline's.
+      std::string dash = ser.dashed ? " dt 2" : cycle(dash_types, plain++);
+      if (as_points && !ser.dashed)
+        dash.clear();
+      // Later series get smaller points: one drawn over an equal point of an
+      // earlier series leaves that one's rim visible.
+      auto size = std::max(0.5, 1.1 - 0.12 * static_cast<double>(s));
+      std::ostringstream style;
+      style << " pt " << cycle(point_types, s) << " ps " << num(size) << dash
+            << " lc rgb \"" << color << "\" title " << quoted(ser.name);
       if (!first)
         os << ", \\\n     ";
       first = false;
-      if (categorical || ser.points || finite_points < 2) {
-        os << block << " using 1:2:3:4 with yerrorbars lw 2 pt 7 ps 0.8" << dash
-           << " lc rgb \"" << color << "\" title " << quoted(ser.name);
+      if (as_points) {
+        os << block << " using 1:2:3:4 with yerrorbars lw 2" << style.str();
       } else {
         os << block << " using 1:3:4 with filledcurves fc rgb \"" << color
            << "\" fs transparent solid 0.18 noborder notitle, \\\n     "
-           << block << " using 1:2 with linespoints lw 2 pt 7 ps 0.7" << dash
-           << " lc rgb \"" << color << "\" title " << quoted(ser.name);
+           << block << " using 1:2 with linespoints lw 2" << style.str();
       }
     }
     os << "\n";

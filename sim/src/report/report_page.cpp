@@ -302,8 +302,12 @@ std::string report_html(const results& res,
   policy_section(os, res);
   os << "<h2 id=\"charts\">Charts</h2>\n"
         "<p class=\"note\">Lines: observed values; shaded bands and error "
-        "bars: 95% intervals (Wilson for rates, Student t for means). Dashed: "
-        "the <code>vote</code> baselines.</p>\n";
+        "bars: 95% intervals (Wilson for rates, Student t for means). Long "
+        "dashes: the <code>vote</code> baselines. Series differ in colour, "
+        "point symbol and dash pattern, and on a named axis their points "
+        "stand side by side within a category, so series with equal values "
+        "stay visible. Rates run from 0 to 1; rounds, latency and calls from "
+        "0.</p>\n";
   for (size_t i = 0; i < charts.size(); ++i) {
     auto& c = charts[i];
     os << "<figure class=\"chart\" id=\"chart-" << html_escape(c.name)

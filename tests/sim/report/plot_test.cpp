@@ -216,6 +216,16 @@ sim::line_chart panel_of(std::vector<double> ys, double half) {
   return ch;
 }
 
+/// The `pt N` and `dt N` of each plotted series (one per `title "..."`).
+std::vector<std::string> styles(const std::string& script, const char* what) {
+  std::vector<std::string> out;
+  std::regex re{std::string{" "} + what + " ([0-9]+)[^\\n]* title \""};
+  for (auto i = std::sregex_iterator(script.begin(), script.end(), re);
+       i != std::sregex_iterator(); ++i)
+    out.push_back((*i)[1].str());
+  return out;
+}
+
 } // namespace
 
 TEST(plot, y_axes_span_the_values_magnitude_not_their_noise) {
@@ -269,4 +279,57 @@ TEST(plot, y_axes_span_the_values_magnitude_not_their_noise) {
   hm.panels[0].z = {{0, 0}};
   heat = sim::gnuplot_script(hm, sim::plot_format::svg);
   EXPECT_NE(heat.find("set cbrange [0:1]"), std::string::npos) << heat;
+}
+
+TEST(plot, coinciding_series_stay_distinguishable) {
+  // Four series with the same values on a numeric axis (the quickstart's
+  // four beta_2 cells in the agreement chart): each has its own point type
+  // and dash pattern, so the ones underneath still show.
+  auto ch = panel_of({0.5, 0.7, 0.9}, 0.05);
+  ch.panels[0].unit_range = true;
+  for (auto name : {"b", "c", "d"}) {
+    auto s = ch.panels[0].series[0];
+    s.name = name;
+    ch.panels[0].series.push_back(s);
+  }
+  auto script = sim::gnuplot_script(ch, sim::plot_format::svg);
+  auto pts = styles(script, "pt");
+  ASSERT_EQ(pts.size(), 4u) << script;
+  EXPECT_EQ(std::set<std::string>(pts.begin(), pts.end()).size(), 4u) << script;
+  auto dts = styles(script, "dt");
+  // The first series solid (no dt), the others each a distinct pattern.
+  EXPECT_EQ(std::set<std::string>(dts.begin(), dts.end()).size(), 3u) << script;
+  // A baseline keeps the long dashes (dt 2), and no other series uses them.
+  ch.panels[0].series[3].dashed = true;
+  script = sim::gnuplot_script(ch, sim::plot_format::svg);
+  dts = styles(script, "dt");
+  EXPECT_EQ(std::count(dts.begin(), dts.end(), "2"), 1) << script;
+  // Named categories: the series' points sit side by side within their
+  // category, not on top of each other, and keep distinct point types.
+  ch.xtics = {"a", "b", "c"};
+  script = sim::gnuplot_script(ch, sim::plot_format::svg);
+  std::set<std::string> first_x;
+  for (int s = 0; s < 4; ++s) {
+    auto block = "$p0s" + std::to_string(s) + " << EOD\n";
+    auto i = script.find(block);
+    ASSERT_NE(i, std::string::npos) << script;
+    auto line = script.substr(i + block.size());
+    auto x = std::stod(line.substr(0, line.find(' ')));
+    EXPECT_GT(x, -0.45);
+    EXPECT_LT(x, 0.45);
+    first_x.insert(line.substr(0, line.find(' ')));
+  }
+  EXPECT_EQ(first_x.size(), 4u) << script;
+  pts = styles(script, "pt");
+  EXPECT_EQ(std::set<std::string>(pts.begin(), pts.end()).size(), 4u) << script;
+  // Coinciding series drawn: the SVG uses four point symbols.
+  ch.xtics.clear();
+  auto svg = sim::draw(ch, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  std::set<std::string> symbols;
+  std::regex use{"xlink:href='#(gpPt[0-9]+)' transform"};
+  for (auto i = std::sregex_iterator(svg->begin(), svg->end(), use);
+       i != std::sregex_iterator(); ++i)
+    symbols.insert((*i)[1].str());
+  EXPECT_GE(symbols.size(), 4u);
 }

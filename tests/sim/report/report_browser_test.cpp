@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -159,6 +160,18 @@ size_t data_paths(const std::string& figure) {
   return n;
 }
 
+/// The point symbols a figure draws (gnuplot's `gpPtN`, prefixed when
+/// inlined), with how often each is placed (not the definitions in <defs>).
+std::map<std::string, size_t> point_symbols(const std::string& figure) {
+  static const std::regex use{"href=[\"']#(?:c[0-9]+-)?(gpPt[0-9]+)[\"'] "
+                              "transform=[\"']translate"};
+  std::map<std::string, size_t> out;
+  for (auto i = std::sregex_iterator(figure.begin(), figure.end(), use);
+       i != std::sregex_iterator(); ++i)
+    ++out[(*i)[1].str()];
+  return out;
+}
+
 size_t count_of(const std::string& text, const std::string& needle) {
   size_t n = 0;
   for (auto i = text.find(needle); i != std::string::npos;
@@ -216,16 +229,22 @@ TEST(report_browser, quickstart_report_renders_with_its_charts) {
              != std::string::npos;
     };
     if (has_id("convergence_agreement")) {
-      // Two panels, a line per cell (4 cells of beta_2).
+      // Two panels, a line per cell (4 cells of beta_2), each cell with its
+      // own point symbol: cells with equal values stay distinguishable.
       EXPECT_GE(data_paths(f), 8u) << f.substr(0, 500);
+      EXPECT_GE(point_symbols(f).size(), 4u) << f.substr(0, 500);
       convergence.insert("agreement");
     } else if (has_id("convergence_decided")
                || has_id("convergence_locked_wrong")) {
       EXPECT_GE(data_paths(f), 4u) << f.substr(0, 500);
       convergence.insert(id);
     } else if (has_id("cost_curve")) {
-      // One point per cell (the legend and the points use one symbol).
-      EXPECT_GE(count_of(f, "gpPt6"), 5u) << f.substr(0, 500);
+      // One point per cell, each cell with its own symbol (in the legend
+      // and at the point).
+      auto symbols = point_symbols(f);
+      EXPECT_GE(symbols.size(), 4u) << f.substr(0, 500);
+      for (auto& [symbol, uses] : symbols)
+        EXPECT_GE(uses, 2u) << symbol;
       convergence.insert("cost");
     } else {
       // Six panels, each with the scenario's line and two baselines.
