@@ -6,7 +6,9 @@
 // that are not baselines cycle through dash patterns (solid first; long
 // dashes are the baselines' alone), and on a categorical axis the series'
 // points stand side by side within their category instead of on top of each
-// other. The y ranges follow `y_range` (plot_range.cpp).
+// other. Missing values are never drawn over: a line has a gap there, a
+// heatmap cell is gray and labelled n/a, with a key entry saying so. The y
+// ranges follow `y_range` (plot_range.cpp).
 
 #include "caf/consensus/sim/report/plot.hpp"
 
@@ -38,6 +40,10 @@ constexpr int point_types[] = {7, 5, 9, 11, 13, 6, 4, 8, 10, 12};
 /// dash-dot-dot, dotted. Baselines are long dashes (`dt 2`).
 const char* const dash_types[] = {"", " dt 4", " dt 5", " dt 3"};
 
+/// Heatmap cells without a value: gray, labelled n/a in dark gray.
+constexpr const char* missing_fill = "#d9d9d9";
+constexpr const char* missing_text = "#404040";
+
 constexpr int panel_width = 480;
 constexpr int panel_height = 360;
 
@@ -66,8 +72,9 @@ std::string terminal(plot_format fmt, int width, int height) {
   else
     os << "set terminal pngcairo size " << width << "," << height
        << " noenhanced font \"Sans,10\" background rgb \"white\"\n";
-  os << "set encoding utf8\n"
-        "set datafile missing \"NaN\"\n";
+  // NaN stays invalid data, not "missing": a line has a gap there instead
+  // of being drawn straight across the missing value.
+  os << "set encoding utf8\n";
   return os.str();
 }
 
@@ -235,30 +242,33 @@ std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt) {
   layout(chart.panels.size(), rows, cols);
   std::ostringstream os;
   os << terminal(fmt, panel_width * cols, panel_height * rows + 30);
-  // Each panel: rows of (x y z dark), where `dark` picks the label colour.
+  // Each panel: rows of (x y z dark) for the cells with a value, where
+  // `dark` picks the label colour, and rows of (x y) for the cells without.
   std::vector<value_range> ranges;
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
     auto r = colour_range(panel);
     ranges.push_back(r);
+    std::ostringstream missing;
     os << "$h" << p << " << EOD\n";
     for (size_t iy = 0; iy < panel.z.size(); ++iy)
       for (size_t ix = 0; ix < panel.z[iy].size(); ++ix) {
         auto z = panel.z[iy][ix];
-        if (!std::isfinite(z))
+        if (!std::isfinite(z)) {
+          missing << ix << ' ' << iy << '\n';
           continue;
+        }
         auto t = (z - r.lo) / (r.hi - r.lo);
         os << ix << ' ' << iy << ' ' << num(z) << ' ' << (t > 0.55 ? 1 : 0)
            << '\n';
       }
-    os << "EOD\n";
+    os << "EOD\n$h" << p << "na << EOD\n" << missing.str() << "EOD\n";
   }
   os << "set multiplot layout " << rows << "," << cols << " title "
      << quoted(chart.title) << " font \",13\"\n"
      << "set palette defined (0 \"#f7fbff\", 0.35 \"#c6dbef\", 0.6 "
         "\"#6baed6\", 0.8 \"#2171b5\", 1 \"#08306b\")\n"
      << "set border lc rgb \"#555555\"\n"
-     << "unset key\n"
      << "set xlabel " << quoted(chart.xlabel) << "\n"
      << "set ylabel " << quoted(chart.ylabel) << "\n"
      << tics("xtics", chart.xtics) << tics("ytics", chart.ytics)
@@ -270,35 +280,40 @@ std::string gnuplot_script(const heatmap_chart& chart, plot_format fmt) {
   auto label_font = chart.xtics.size() * chart.ytics.size() > 64 ? 7 : 9;
   for (size_t p = 0; p < chart.panels.size(); ++p) {
     auto& panel = chart.panels[p];
+    auto block = "$h" + std::to_string(p);
+    auto missing = has_missing(panel);
+    auto any = std::any_of(panel.z.begin(), panel.z.end(),
+                           [](const std::vector<double>& row) {
+                             return finite_count(row) > 0;
+                           });
     os << "set title " << quoted(panel.title) << "\n"
        << "set cbrange [" << num(ranges[p].lo) << ":" << num(ranges[p].hi)
-       << "]\n";
-    auto empty = std::all_of(
-      panel.z.begin(), panel.z.end(), [](const std::vector<double>& row) {
-        return std::none_of(row.begin(), row.end(),
-                            [](double z) { return std::isfinite(z); });
-      });
-    if (empty) {
-      os << "set label 1 \"no data\" at graph 0.5, graph 0.5 center\n"
-         << "plot 1e9 notitle\n"
-         << "unset label 1\n";
-      continue;
-    }
-    auto block = "$h" + std::to_string(p);
-    os << "plot " << block
-       << " using 1:2:(0.5):(0.5):3 with boxxyerror fc palette fs solid 1.0 "
-          "noborder notitle, \\\n     "
-       << block << " using 1:2:($4 > 0 ? sprintf(\"%.3g\", $3) : \"\") "
-       << "with labels font \"," << label_font
-       << "\" tc rgb \"white\" notitle, \\\n     " << block
-       << " using 1:2:($4 > 0 ? \"\" : sprintf(\"%.3g\", $3)) with labels "
-          "font \","
-       << label_font << "\" tc rgb \"black\" notitle\n";
+       << "]\n"
+       << (missing ? "set key tmargin right font \",9\" samplen 1\n"
+                   : "unset key\n")
+       << "plot ";
+    if (any)
+      os << block
+         << " using 1:2:(0.5):(0.5):3 with boxxyerror fc palette fs solid 1.0 "
+            "noborder notitle, \\\n     "
+         << block << " using 1:2:($4 > 0 ? sprintf(\"%.3g\", $3) : \"\") "
+         << "with labels font \"," << label_font
+         << "\" tc rgb \"white\" notitle, \\\n     " << block
+         << " using 1:2:($4 > 0 ? \"\" : sprintf(\"%.3g\", $3)) with labels "
+            "font \","
+         << label_font << "\" tc rgb \"black\" notitle"
+         << (missing ? ", \\\n     " : "");
+    if (missing)
+      os << block << "na using 1:2:(0.5):(0.5) with boxxyerror fc rgb \""
+         << missing_fill << "\" fs solid 1.0 noborder title \"n/a: no data\", "
+         << "\\\n     " << block
+         << "na using 1:2:(\"n/a\") with labels font \"," << label_font
+         << "\" tc rgb \"" << missing_text << "\" notitle";
+    os << "\n";
   }
   os << "unset multiplot\n";
   return os.str();
 }
-
 expected<std::string> run_gnuplot(const std::string& script,
                                   const gnuplot_options& opts) {
   if (connectors::find_program(opts.program).empty())

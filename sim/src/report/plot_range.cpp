@@ -1,4 +1,5 @@
-// caf-consensus sim: the value ranges charts are drawn with.
+// caf-consensus sim: the value ranges charts are drawn with, and whether a
+// chart misses values.
 //
 // The rule for a y axis (and a heatmap's colour scale) that is not a rate:
 // the range always contains 0, so it spans the values' own magnitude (a
@@ -76,6 +77,28 @@ value_range colour_range(const heatmap_panel& p) {
   if (lo == 0 && hi == 0)
     return {0, 1};
   return {lo, hi};
+}
+
+bool has_missing(const line_chart& chart) {
+  for (auto& p : chart.panels)
+    for (auto& s : p.series)
+      if (std::any_of(s.y.begin(), s.y.end(),
+                      [](double y) { return !std::isfinite(y); }))
+        return true;
+  return false;
+}
+
+bool has_missing(const heatmap_panel& p) {
+  for (auto& row : p.z)
+    if (std::any_of(row.begin(), row.end(),
+                    [](double z) { return !std::isfinite(z); }))
+      return true;
+  return false;
+}
+
+bool has_missing(const heatmap_chart& chart) {
+  return std::any_of(chart.panels.begin(), chart.panels.end(),
+                     [](const heatmap_panel& p) { return has_missing(p); });
 }
 
 } // namespace caf::consensus::sim

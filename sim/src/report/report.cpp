@@ -14,6 +14,27 @@ namespace caf::consensus::sim {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// What a caption adds when a chart misses values.
+std::string missing_note(const line_chart& chart) {
+  return has_missing(chart)
+           ? " Some values are missing (nothing to compute them from: a cell "
+             "without runs or, for accuracy among finalized runs, without a "
+             "finalized run): the lines have gaps there."
+           : "";
+}
+
+std::string missing_note(const heatmap_chart& chart) {
+  return has_missing(chart)
+           ? " Gray cells marked n/a have no value (a cell without runs or, "
+             "for accuracy among finalized runs, without a finalized run); "
+             "they are not 0."
+           : "";
+}
+
+} // namespace
+
 expected<report_written> write_report(const results& res,
                                       const report_options& opts) {
   auto out_dir = opts.out_dir.empty() ? (fs::path{res.dir} / "report").string()
@@ -48,7 +69,8 @@ expected<report_written> write_report(const results& res,
         return err;
       written.chart_paths.push_back(png_path.string());
     }
-    files.push_back(chart_file{name, chart.title, caption, std::move(*svg)});
+    files.push_back(chart_file{name, chart.title, caption + missing_note(chart),
+                               std::move(*svg)});
     return {};
   };
   for (auto& [name, chart] : line_charts(res, opts.base)) {

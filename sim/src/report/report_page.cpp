@@ -307,7 +307,8 @@ std::string report_html(const results& res,
         "point symbol and dash pattern, and on a named axis their points "
         "stand side by side within a category, so series with equal values "
         "stay visible. Rates run from 0 to 1; rounds, latency and calls from "
-        "0.</p>\n";
+        "0. A gap in a line or a gray <i>n/a</i> heatmap cell: no value "
+        "there (never a 0).</p>\n";
   for (size_t i = 0; i < charts.size(); ++i) {
     auto& c = charts[i];
     os << "<figure class=\"chart\" id=\"chart-" << html_escape(c.name)

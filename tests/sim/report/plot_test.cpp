@@ -333,3 +333,46 @@ TEST(plot, coinciding_series_stay_distinguishable) {
     symbols.insert((*i)[1].str());
   EXPECT_GE(symbols.size(), 4u);
 }
+
+TEST(plot, missing_values_are_marked_not_hidden) {
+  // A heatmap cell without data is a gray cell labelled n/a, with a key
+  // entry, in SVG and PNG alike; never a white cell that reads as 0.
+  sim::heatmap_chart hm;
+  hm.title = "heat";
+  hm.xlabel = "k";
+  hm.ylabel = "policy";
+  hm.xtics = {"1", "2"};
+  hm.ytics = {"a", "b"};
+  hm.panels.push_back(
+    sim::heatmap_panel{"accuracy", true, {{0.1, NAN}, {0.9, 0.7}}});
+  for (auto fmt : {sim::plot_format::svg, sim::plot_format::png}) {
+    auto script = sim::gnuplot_script(hm, fmt);
+    EXPECT_NE(script.find("\"n/a\""), std::string::npos) << script;
+    EXPECT_NE(script.find("title \"n/a: no data\""), std::string::npos)
+      << script;
+  }
+  auto svg = sim::draw(hm, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  EXPECT_NE(svg->find(">n/a<"), std::string::npos);
+  EXPECT_NE(svg->find("rgb(217, 217, 217)"), std::string::npos); // #d9d9d9
+  auto png = sim::draw(hm, sim::plot_format::png, {});
+  ASSERT_TRUE(png) << render(png.error());
+  // A heatmap without a missing cell has no n/a key.
+  hm.panels[0].z[0][1] = 0.5;
+  EXPECT_EQ(sim::gnuplot_script(hm, sim::plot_format::svg).find("n/a"),
+            std::string::npos);
+  // A panel with no data at all: every cell n/a.
+  hm.panels[0].z = {{NAN, NAN}, {NAN, NAN}};
+  svg = sim::draw(hm, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  EXPECT_GE(count_of(*svg, ">n/a<"), 4u);
+  // A line with a missing value has a gap there: it is not drawn across.
+  auto ch = panel_of({1, 2, NAN, 3, 3}, 0.1);
+  svg = sim::draw(ch, sim::plot_format::svg, {});
+  ASSERT_TRUE(svg) << render(svg.error());
+  std::regex line{"<path stroke='rgb\\( 31, 119, 180\\)'  d='([^']*)'"};
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(*svg, m, line)) << *svg;
+  // The key's sample and two pieces of line.
+  EXPECT_EQ(count_of(m[1].str(), "M"), 3u) << m[1].str();
+}

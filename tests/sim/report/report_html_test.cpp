@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -97,6 +98,12 @@ TEST(report_html, two_swept_parameters_get_heatmaps_and_a_policy_section) {
   EXPECT_NE(html.find("Policies compared"), std::string::npos);
   EXPECT_EQ(count_of(html, "<figure class=\"chart\""), 3u);
   EXPECT_FALSE(fs::exists(tmp.path / "out" / "charts" / "01-policy.png"));
+  // hanzo never finalizes at beta_2 = 0.8: its accuracy among finalized runs
+  // there has no value, a gray n/a cell (not 0), and the caption says so.
+  EXPECT_TRUE(std::isnan(maps[0].second.panels[2].z[2][0]));
+  EXPECT_NE(html.find("Gray cells marked n/a have no value"),
+            std::string::npos);
+  EXPECT_NE(html.find(">n/a<"), std::string::npos);
 }
 
 TEST(report_html, large_sparse_sweeps_stay_readable) {

@@ -332,4 +332,12 @@ TEST(report_results, a_missing_cell_is_shown_as_missing) {
   ASSERT_EQ(ys.size(), 4u);
   EXPECT_TRUE(std::isnan(ys[2]));
   EXPECT_FALSE(std::isnan(ys[1]));
+  // The caption says so (the line has a gap there).
+  sim::report_options opts;
+  opts.out_dir = (tmp.path / "out").string();
+  opts.png = false;
+  auto w = sim::write_report(*r, opts);
+  ASSERT_TRUE(w) << render(w.error());
+  EXPECT_NE(slurp(w->html_path).find("the lines have gaps there"),
+            std::string::npos);
 }

@@ -20,7 +20,7 @@ namespace caf::consensus::sim {
 // -- chart model --------------------------------------------------------------
 
 /// One line of a panel: a value with its 95% interval at each x position.
-/// NaN values are gaps.
+/// NaN values are gaps (never drawn across).
 struct plot_series {
   std::string name;
   std::vector<double> x;
@@ -56,7 +56,8 @@ struct line_chart {
   std::vector<plot_panel> panels;
 };
 
-/// One panel of a heatmap: `z[iy][ix]` (NaN: no data).
+/// One panel of a heatmap: `z[iy][ix]` (NaN: no data, drawn as a gray cell
+/// labelled n/a).
 struct heatmap_panel {
   std::string title;
   bool unit_range = false;
@@ -95,6 +96,17 @@ value_range y_range(const plot_panel& p);
 /// Returns the colour range of heatmap panel `p` by the same rule ([0, 1]
 /// for rates; otherwise from 0 to the values, unrounded; all 0: [0, 1]).
 value_range colour_range(const heatmap_panel& p);
+
+/// Returns whether a series of `chart` misses a value (a NaN y: the line
+/// has a gap there).
+bool has_missing(const line_chart& chart);
+
+/// Returns whether a cell of `p` has no value (NaN: drawn as a gray cell
+/// labelled n/a).
+bool has_missing(const heatmap_panel& p);
+
+/// Returns whether a cell of any panel of `chart` has no value.
+bool has_missing(const heatmap_chart& chart);
 
 // -- drawing ------------------------------------------------------------------
 
