@@ -1,6 +1,8 @@
 // caf-consensus sim: which charts a results directory gets: the metrics of
 // every panel, a line chart per swept parameter (series per combination of
-// the other parameters, or pooled), heatmaps of pairs of parameters.
+// the other parameters, or pooled), heatmaps of pairs of parameters. A
+// scenario without a sweep gets none of these (only, with baselines, its
+// cell beside them); its charts are the convergence charts.
 
 #include "caf/consensus/sim/report/charts.hpp"
 
@@ -120,17 +122,18 @@ std::vector<std::pair<std::string, line_chart>>
 line_charts(const results& res, const baselines* base) {
   std::vector<std::pair<std::string, line_chart>> out;
   auto& axes = res.axes;
-  // Without a sweep: one chart over the single cell (categorical).
+  // Without a sweep there is no parameter to draw against: six one-point
+  // panels would show nothing. Only with baselines is there a comparison:
+  // the single cell beside both (categorical).
   if (axes.empty()) {
+    if (base == nullptr || res.cells.empty())
+      return out;
     line_chart ch;
-    ch.title = scenario_name(res) + ": the single cell";
+    ch.title = scenario_name(res) + " beside the vote baselines";
     ch.xlabel = "";
-    ch.xtics = {"observed"};
-    if (base != nullptr) {
-      ch.xtics = {scenario_name(res), "vote, round 0",
-                  "vote, equal calls (r="
-                    + std::to_string(base->budget_rounds[0]) + ")"};
-    }
+    ch.xtics = {scenario_name(res), "vote, round 0",
+                "vote, equal calls (r=" + std::to_string(base->budget_rounds[0])
+                  + ")"};
     for (auto& md : metrics) {
       plot_panel p;
       p.title = md.title;
@@ -138,11 +141,8 @@ line_charts(const results& res, const baselines* base) {
       p.unit_range = md.unit;
       plot_series s;
       s.name = "mean and 95% interval";
-      std::vector<const cell_result*> cs{&res.cells[0]};
-      if (base != nullptr) {
-        cs.push_back(&base->round0[0]);
-        cs.push_back(&base->equal_calls[0]);
-      }
+      std::vector<const cell_result*> cs{&res.cells[0], &base->round0[0],
+                                         &base->equal_calls[0]};
       for (size_t i = 0; i < cs.size(); ++i) {
         double y, lo, hi;
         point(md, cs[i], y, lo, hi);
@@ -154,7 +154,7 @@ line_charts(const results& res, const baselines* base) {
       p.series.push_back(std::move(s));
       ch.panels.push_back(std::move(p));
     }
-    out.emplace_back("01-summary", std::move(ch));
+    out.emplace_back("baselines", std::move(ch));
     return out;
   }
   for (size_t a = 0; a < axes.size(); ++a) {

@@ -75,7 +75,9 @@ expected<report_written> write_report(const results& res,
   };
   for (auto& [name, chart] : line_charts(res, opts.base)) {
     std::string caption = res.axes.empty()
-                            ? "The scenario's only cell."
+                            ? "The scenario's only cell beside the vote "
+                              "baselines (majority after round 0; debate, "
+                              "then vote at equal calls), with 95% intervals."
                             : "Finalize rate, accuracy, accuracy among "
                               "finalized runs, mean rounds, simulated latency "
                               "and calls against "

@@ -309,6 +309,15 @@ std::string report_html(const results& res,
         "stay visible. Rates run from 0 to 1; rounds, latency and calls from "
         "0. A gap in a line or a gray <i>n/a</i> heatmap cell: no value "
         "there (never a 0).</p>\n";
+  if (charts.empty())
+    os << "<p class=\"note\">No charts. "
+       << (res.axes.empty()
+             ? "This scenario sweeps no parameter, so there is nothing to "
+               "draw against one; the convergence charts need the per-round "
+               "data of a results store (<code>consensus-sim run FILE --out "
+               "DIR</code>), which this directory does not have. "
+             : "")
+       << "The summary table above has the numbers.</p>\n";
   for (size_t i = 0; i < charts.size(); ++i) {
     auto& c = charts[i];
     os << "<figure class=\"chart\" id=\"chart-" << html_escape(c.name)

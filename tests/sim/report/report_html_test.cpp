@@ -146,3 +146,38 @@ TEST(report_html, large_sparse_sweeps_stay_readable) {
   EXPECT_EQ(charts[0].second.panels[0].series.size(), 1u);
   EXPECT_EQ(charts[0].second.panels[0].series[0].name, "pooled over b");
 }
+
+TEST(report_html, a_scenario_without_a_sweep_gets_no_one_point_charts) {
+  // voter-model.yaml sweeps nothing: no line chart of six one-point panels
+  // against nothing. Its charts are the convergence charts (from a results
+  // store; the CLI test in report_browser_test.cpp has one), and without a
+  // store the page says why it has no chart.
+  temp_dir tmp;
+  write_results(load("voter-model.yaml", 40), tmp.path / "vm");
+  auto res = sim::load_results((tmp.path / "vm").string());
+  ASSERT_TRUE(res) << render(res.error());
+  ASSERT_TRUE(res->axes.empty());
+  EXPECT_TRUE(sim::line_charts(*res, nullptr).empty());
+  EXPECT_TRUE(sim::heatmaps(*res).empty());
+  sim::report_options opts;
+  opts.out_dir = (tmp.path / "out").string();
+  auto w = sim::write_report(*res, opts);
+  ASSERT_TRUE(w) << render(w.error());
+  EXPECT_TRUE(w->chart_paths.empty());
+  for (auto& e : fs::directory_iterator{tmp.path / "out" / "charts"})
+    ADD_FAILURE() << "unexpected chart " << e.path();
+  auto html = slurp(w->html_path);
+  EXPECT_EQ(count_of(html, "<figure class=\"chart\""), 0u);
+  EXPECT_NE(html.find("sweeps no parameter"), std::string::npos);
+  // The summary table has the one cell.
+  EXPECT_NE(html.find("<th>runs</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">40</td>"), std::string::npos);
+  // With baselines there is a comparison: the cell beside both of them.
+  auto b = sim::run_baselines(*res, load("voter-model.yaml", 40),
+                              sim::engine_kind::inline_calls, 2);
+  ASSERT_TRUE(b) << render(b.error());
+  auto with_base = sim::line_charts(*res, &*b);
+  ASSERT_EQ(with_base.size(), 1u);
+  EXPECT_EQ(with_base[0].first, "baselines");
+  EXPECT_EQ(with_base[0].second.xtics.size(), 3u);
+}

@@ -14,8 +14,10 @@
 
 namespace caf::consensus::sim {
 
-/// Returns the line charts (one per swept parameter), heatmaps (two swept
-/// parameters) and the policy comparison (when `policy` is swept) of `res`.
+/// Returns the line charts of `res`: one per swept parameter (the policy
+/// comparison when `policy` is swept), keyed by file stem `NN-PARAM`. Without
+/// a sweep: none (one-point panels against nothing tell nothing), except with
+/// `base`: the single cell beside both baselines (`baselines`).
 std::vector<std::pair<std::string, line_chart>>
 line_charts(const results& res, const baselines* base);
 
