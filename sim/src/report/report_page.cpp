@@ -12,14 +12,22 @@
 
 #include "caf/consensus/sim/report/internal/format.hpp"
 #include "caf/consensus/sim/report/internal/results_view.hpp"
+#include "caf/consensus/sim/report/internal/words.hpp"
 #include "caf/consensus/sim/version.hpp"
 
 namespace caf::consensus::sim {
 
 using json = nlohmann::json;
+using report_internal::answers_words;
+using report_internal::behaviour_words;
+using report_internal::crash_words;
 using report_internal::fmt;
+using report_internal::latency_words;
+using report_internal::number_words;
+using report_internal::param_words;
 using report_internal::pooled_by;
 using report_internal::scenario_name;
+using report_internal::share_words;
 
 namespace {
 
@@ -122,29 +130,31 @@ void scenario_section(std::ostream& os, const results& res) {
         os << "<th>" << html_escape(k) << "</th>";
       os << "</tr><tr>";
       for (auto& [k, v] : r["params"].items())
-        os << "<td>"
-           << html_escape(v.is_string() ? v.get<std::string>() : v.dump())
-           << "</td>";
+        os << "<td>" << html_escape(param_words(k, v)) << "</td>";
       os << "</tr></table></div>\n";
     }
     if (r.contains("agents") && r["agents"].is_array()) {
+      // In words: distributions with their parameters, shares as
+      // percentages, sentinels (crash_after -1) as what they mean.
       os << "<p>Agents (ground truth <b>"
          << html_escape(json_text(r, "ground_truth"))
          << "</b>):</p>\n<table><tr><th>group</th><th>count</th>"
-            "<th>latency</th><th>fail</th><th>no answer</th><th>crash "
-            "after</th><th>answers</th><th>behaviour</th><th>noise</th></tr>\n";
+            "<th>latency</th><th>calls failing</th><th>calls without an "
+            "answer</th><th>crashes</th><th>answers</th><th>"
+            "behaviour</th><th>noise</th></tr>\n";
       for (auto& g : r["agents"]) {
         if (!g.is_object())
           continue;
+        auto at = [&g](const char* key) { return g.value(key, json{}); };
         os << "<tr><td>" << html_escape(json_text(g, "name")) << "</td><td>"
-           << html_escape(json_text(g, "count")) << "</td><td>"
-           << html_escape(json_text(g, "latency")) << "</td><td>"
-           << html_escape(json_text(g, "fail")) << "</td><td>"
-           << html_escape(json_text(g, "no_answer")) << "</td><td>"
-           << html_escape(json_text(g, "crash_after")) << "</td><td>"
-           << html_escape(json_text(g, "answers")) << "</td><td>"
-           << html_escape(json_text(g, "behaviour")) << "</td><td>"
-           << html_escape(json_text(g, "noise")) << "</td></tr>\n";
+           << html_escape(number_words(at("count"))) << "</td><td>"
+           << html_escape(latency_words(at("latency"))) << "</td><td>"
+           << html_escape(share_words(at("fail"), "calls")) << "</td><td>"
+           << html_escape(share_words(at("no_answer"), "calls")) << "</td><td>"
+           << html_escape(crash_words(at("crash_after"))) << "</td><td>"
+           << html_escape(answers_words(at("answers"))) << "</td><td>"
+           << html_escape(behaviour_words(g)) << "</td><td>"
+           << html_escape(share_words(at("noise"), "words")) << "</td></tr>\n";
       }
       os << "</table>\n";
     }

@@ -181,3 +181,69 @@ TEST(report_html, a_scenario_without_a_sweep_gets_no_one_point_charts) {
   EXPECT_EQ(with_base[0].first, "baselines");
   EXPECT_EQ(with_base[0].second.xtics.size(), 3u);
 }
+
+TEST(report_html, agent_and_parameter_tables_are_in_words) {
+  auto res = sim::load_results(quickstart_dir().string());
+  ASSERT_TRUE(res);
+  // The quickstart as it is: lognormal latency, no crash, conform:0.8.
+  auto html = sim::report_html(*res, {}, nullptr);
+  EXPECT_NE(html.find("<td>lognormal, median 900 ms, sigma 0.4</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>lognormal, median 5000 ms, sigma 0.3</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>never</td>"), std::string::npos); // crash after
+  EXPECT_NE(html.find("<td>backoff 70%, fixed 20%, none 10%</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>conform (p = 0.8)</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td>20% of calls</td>"), std::string::npos); // fail
+  EXPECT_NE(html.find("<td>10% of words</td>"), std::string::npos); // noise
+  EXPECT_NE(html.find("<td>60000 ms</td>"), std::string::npos);     // timeout
+  EXPECT_NE(html.find("<td>no</td>"), std::string::npos);           // booleans
+  // No raw JSON and no sentinel in the agents table.
+  auto agents = html.substr(html.find("<p>Agents"));
+  agents = agents.substr(0, agents.find("</table>"));
+  EXPECT_EQ(agents.find("{"), std::string::npos) << agents;
+  EXPECT_EQ(agents.find("&quot;"), std::string::npos) << agents;
+  EXPECT_EQ(agents.find("-1"), std::string::npos) << agents;
+  // Every latency distribution and the other sentinels.
+  auto& groups = res->manifest["cells"][0]["resolved"]["agents"];
+  auto g = groups[0];
+  auto with = [&](json latency, json extra) {
+    auto x = g;
+    x["latency"] = std::move(latency);
+    for (auto& [k, v] : extra.items())
+      x[k] = v;
+    return x;
+  };
+  groups
+    = json::array({with({{"dist", "constant"}, {"a", 200.0}, {"b", 0.0}},
+                        {{"crash_after", 2}, {"fail", 0.0}, {"noise", 0.0}}),
+                   with({{"dist", "uniform"}, {"a", 100.0}, {"b", 300.0}},
+                        {{"answers", json::object()},
+                         {"behaviour", "fixed-wrong"},
+                         {"wrong_label", "fixed"}}),
+                   with({{"dist", "normal"}, {"a", 500.0}, {"b", 50.0}},
+                        {{"behaviour", "flip-flop"}, {"wrong_label", ""}}),
+                   with({{"dist", "exponential"}, {"a", 250.0}, {"b", 0.0}},
+                        {{"answers", json{{"x", 0.0}, {"y", 0.0}}}}),
+                   with({{"dist", "empirical"},
+                         {"a", 100.0},
+                         {"b", 0.0},
+                         {"values", json::array({100.0, 200.0, 1000.0})}},
+                        {{"no_answer", 0.05}})});
+  auto& params = res->manifest["cells"][0]["resolved"]["params"];
+  params["alpha_preference"] = 0;
+  params["alpha_confidence"] = 3;
+  params["extractor_pattern"] = "";
+  html = sim::report_html(*res, {}, nullptr);
+  for (auto x :
+       {"fixed 200 ms", "uniform 100-300 ms", "normal, mean 500 ms, sd 50 ms",
+        "exponential, mean 250 ms", "empirical, one of 100, 200, 1000 ms",
+        "after round 2", "the ground truth",
+        "fixed-wrong (always answers fixed)",
+        "flip-flop (ground truth, then the first other label)",
+        "x, y equally likely", "5% of calls", "default: ceil(alpha * k)"})
+    EXPECT_NE(html.find("<td>" + std::string{x} + "</td>"), std::string::npos)
+      << x;
+  EXPECT_NE(html.find("<td>none</td>"), std::string::npos); // fail, noise 0
+}
