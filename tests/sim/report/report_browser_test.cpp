@@ -463,30 +463,31 @@ TEST(report_browser, convergence_study_report_is_readable) {
        {"share of live agents", "share of runs", "round (0: initial answers)",
         "refinement round", "calls per run (mean)", "policy=snowball, k=8"})
     EXPECT_NE(dom.out.find(label), std::string::npos) << label;
+}
 
-  TEST(report_browser, a_scenario_without_a_sweep_gets_its_convergence_charts) {
-    // voter-model.yaml sweeps nothing: `report` draws no per-parameter chart
-    // (it would be six one-point panels) but the convergence charts from the
-    // results store that `run --out` writes.
-    temp_dir tmp;
-    auto results = tmp.path / "vm";
-    auto r = run({sim_exe, "run", scenarios + "/voter-model.yaml", "--out",
-                  results.string(), "--engine", "inline", "--replicates", "40",
-                  "--quiet"});
-    ASSERT_EQ(r.status, 0) << r.err;
-    r = run({sim_exe, "report", results.string(), "--no-png"});
-    ASSERT_EQ(r.status, 0) << r.err;
-    std::set<std::string> charts;
-    for (auto& e : fs::directory_iterator{results / "report" / "charts"})
-      charts.insert(e.path().filename().string());
-    for (auto& c : charts)
-      EXPECT_NE(c.substr(0, 3), "01-") << c;
-    for (auto c : {"convergence_agreement.svg", "convergence_decided.svg",
-                   "convergence_locked_wrong.svg", "cost_curve.svg"})
-      EXPECT_EQ(charts.count(c), 1u) << c;
-    auto html = results / "report" / "index.html";
-    std::ifstream in{html};
-    std::stringstream text;
-    text << in.rdbuf();
-    EXPECT_EQ(count_of(text.str(), "<figure class=\"chart\""), charts.size());
-  }
+TEST(report_browser, a_scenario_without_a_sweep_gets_its_convergence_charts) {
+  // voter-model.yaml sweeps nothing: `report` draws no per-parameter chart
+  // (it would be six one-point panels) but the convergence charts from the
+  // results store that `run --out` writes.
+  temp_dir tmp;
+  auto results = tmp.path / "vm";
+  auto r = run({sim_exe, "run", scenarios + "/voter-model.yaml", "--out",
+                results.string(), "--engine", "inline", "--replicates", "40",
+                "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  r = run({sim_exe, "report", results.string(), "--no-png"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::set<std::string> charts;
+  for (auto& e : fs::directory_iterator{results / "report" / "charts"})
+    charts.insert(e.path().filename().string());
+  for (auto& c : charts)
+    EXPECT_NE(c.substr(0, 3), "01-") << c;
+  for (auto c : {"convergence_agreement.svg", "convergence_decided.svg",
+                 "convergence_locked_wrong.svg", "cost_curve.svg"})
+    EXPECT_EQ(charts.count(c), 1u) << c;
+  auto html = results / "report" / "index.html";
+  std::ifstream in{html};
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(count_of(text.str(), "<figure class=\"chart\""), charts.size());
+}
