@@ -30,7 +30,9 @@ round_summary summarize_round(const state& st, int32_t round,
       ++out.with_reference;
     if (!truth.empty() && i->label == truth)
       ++out.with_truth;
-    out.with_plurality = std::max(out.with_plurality, ++counts[i->label]);
+    // An answer without a choice key holds no position to count.
+    if (!i->label.empty())
+      out.with_plurality = std::max(out.with_plurality, ++counts[i->label]);
   }
   auto t
     = std::find_if(st.trace.begin(), st.trace.end(),

@@ -11,6 +11,7 @@
 #include "caf/send.hpp"
 
 #include "caf/consensus/actors/coordinator.hpp"
+#include "caf/consensus/choice.hpp"
 #include "caf/consensus/connectors/transport.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/forwarding.hpp"
@@ -23,8 +24,12 @@ namespace {
 /// Wraps a policy and reports every absorbed round.
 class observed_policy : public policy::forwarding {
 public:
-  observed_policy(std::unique_ptr<policy::policy_base> inner, round_callback cb)
-    : forwarding(std::move(inner)), cb_(std::move(cb)) {
+  observed_policy(std::unique_ptr<policy::policy_base> inner, round_callback cb,
+                  extractor_kind extractor, std::string pattern)
+    : forwarding(std::move(inner)),
+      cb_(std::move(cb)),
+      extractor_(extractor),
+      pattern_(std::move(pattern)) {
     // nop
   }
 
@@ -36,17 +41,7 @@ public:
     ev.participants = st.participants;
     ev.results = results;
     ev.confidence = st.confidence;
-    std::string leader;
-    for (size_t i = 0, best = st.confidence.size(); i < st.confidence.size();
-         ++i)
-      if (auto* r = st.latest_ok(i);
-          r != nullptr
-          && (best == st.confidence.size()
-              || st.confidence[i] > st.confidence[best])) {
-        best = i;
-        leader = r->label;
-      }
-    ev.summary = summarize_round(st, round, leader, {});
+    ev.summary = summary(st, round);
     try {
       cb_(ev);
     } catch (...) {
@@ -55,7 +50,45 @@ public:
   }
 
 private:
+  /// The round in numbers. Policies that do not use choice keys leave the
+  /// responses unlabelled: label this round's answers (and everybody's
+  /// latest) with the run's extractor on a copy of just what the summary
+  /// reads.
+  round_summary summary(const state& st, int32_t round) const {
+    state view;
+    view.participants = st.participants;
+    view.decided_round = st.decided_round;
+    view.rounds_executed = st.rounds_executed;
+    view.stop = st.stop;
+    for (auto& t : st.trace)
+      if (t.round == round)
+        view.trace.push_back(t);
+    view.responses.resize(st.responses.size());
+    std::string leader;
+    size_t best = st.participants.size();
+    for (size_t i = 0; i < st.responses.size(); ++i) {
+      auto label = [&](response r) {
+        if (r.ok && r.label.empty())
+          r.label = extract_choice(r.text, extractor_, pattern_);
+        return r;
+      };
+      for (auto& r : st.responses[i])
+        if (r.round == round)
+          view.responses[i].push_back(label(r));
+      if (auto* r = st.latest_ok(i);
+          r != nullptr && i < st.confidence.size()
+          && (best == st.participants.size()
+              || st.confidence[i] > st.confidence[best])) {
+        best = i;
+        leader = label(*r).label;
+      }
+    }
+    return summarize_round(view, round, leader, {});
+  }
+
   round_callback cb_;
+  extractor_kind extractor_;
+  std::string pattern_;
 };
 
 /// Starts every agent at once (each on a thread of its own) and returns
@@ -122,12 +155,13 @@ expected<state> run_agents(const std::string& prompt,
         return x ? std::move(*x) : nullptr;
       };
     }
-    eopts.factory = [base, cb = opts.on_round] {
+    eopts.factory = [base, cb = opts.on_round, kind = ps.extractor,
+                     pattern = ps.extractor_pattern] {
       auto inner = base();
       if (!inner)
         return std::unique_ptr<policy::policy_base>{};
       return std::unique_ptr<policy::policy_base>{
-        std::make_unique<observed_policy>(std::move(inner), cb)};
+        std::make_unique<observed_policy>(std::move(inner), cb, kind, pattern)};
     };
   }
   // Check everything before anyone is contacted.

@@ -28,7 +28,8 @@ struct round_summary {
   uint32_t with_reference = 0;
   /// Live participants whose answer has the true choice key (when known).
   uint32_t with_truth = 0;
-  /// Live participants holding the most common choice key of the round.
+  /// Live participants holding the most common choice key of the round
+  /// (answers without a choice key count for none).
   uint32_t with_plurality = 0;
   /// Mean and largest confidence over all participants after the round, by
   /// the policy's own definition (0 when the round has no trace).

@@ -116,12 +116,24 @@ TEST(run_agents, start_up_before_round_0_does_not_count_against_the_timeout) {
     EXPECT_EQ(r.took.count(), 600) << id;
     ready.push_back(id);
   };
+  // The round observer gets each round in numbers.
+  std::vector<round_summary> rounds;
+  opts.on_round = [&](const round_event& ev) { rounds.push_back(ev.summary); };
   params ps;
   ps.rounds = 1;
   ps.timeout_ms = 300;
   auto st = run_agents("q", std::move(agents), ps, std::move(opts));
   ASSERT_TRUE(st) << text_of(st.error());
   EXPECT_EQ(ready.size(), 3u);
+  ASSERT_EQ(rounds.size(), static_cast<size_t>(st->rounds_executed) + 1);
+  for (size_t r = 0; r < rounds.size(); ++r) {
+    EXPECT_EQ(rounds[r].round, static_cast<int32_t>(r));
+    EXPECT_EQ(rounds[r].live, 3u);
+    EXPECT_EQ(rounds[r].calls, 3u);
+    // Everybody says the same: all agree with the leader and each other.
+    EXPECT_EQ(rounds[r].with_reference, 3u);
+    EXPECT_EQ(rounds[r].with_plurality, 3u);
+  }
   EXPECT_EQ(st->timeouts, 0);
   EXPECT_EQ(st->failures, 0);
   EXPECT_EQ(st->winner.empty(), false);

@@ -91,6 +91,13 @@ TEST(round_summary, empty_keys_match_nothing_and_other_stops_are_not_rules) {
   EXPECT_EQ(r.with_plurality, 2u);
   EXPECT_EQ(r.decided, -1);
   EXPECT_FALSE(r.stopped);
+  // Answers without a choice key hold no position.
+  for (auto& rs : st.responses)
+    for (auto& x : rs)
+      x.label.clear();
+  auto unlabelled = summarize_round(st, 1, "", "");
+  EXPECT_EQ(unlabelled.live, 3u);
+  EXPECT_EQ(unlabelled.with_plurality, 0u);
   // A round nobody was asked in is all zeros.
   auto none = summarize_round(st, 7, "x", "y");
   EXPECT_EQ(none.calls, 0u);
