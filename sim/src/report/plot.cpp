@@ -20,6 +20,7 @@
 
 #include "caf/consensus/connectors/run_process.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/report/internal/format.hpp"
 
 namespace caf::consensus::sim {
 
@@ -53,11 +54,7 @@ const T& cycle(const T (&xs)[N], size_t i) {
 }
 
 std::string num(double x) {
-  if (!std::isfinite(x))
-    return "NaN";
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.10g", x);
-  return buf;
+  return report_internal::gnuplot_number(x);
 }
 
 std::string quoted(const std::string& x) {

@@ -8,6 +8,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "caf/consensus/sim/report/internal/format.hpp"
+#include "caf/consensus/text/utf8.hpp"
+
 namespace caf::consensus::sim {
 
 namespace {
@@ -19,43 +22,8 @@ constexpr size_t max_series = 64;
 constexpr size_t max_ticks = 1000;
 constexpr size_t max_text = 120;
 
-std::string num(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.10g", x);
-  return buf;
-}
-
-/// Length of the UTF-8 sequence starting at `s[i]` if it is well formed,
-/// else 0.
-size_t utf8_len(const std::string& s, size_t i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  size_t len = 0;
-  uint32_t cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1Fu;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0Fu;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size())
-    return 0;
-  for (size_t k = 1; k < len; ++k) {
-    auto d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (d & 0x3Fu);
-  }
-  // Overlong forms, surrogates and code points above U+10FFFF.
-  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
-      || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-    return 0;
-  return len;
+std::string check_num(double x) {
+  return report_internal::gnuplot_number(x);
 }
 
 bool finite_all(const std::vector<double>& xs) {
@@ -79,7 +47,7 @@ std::string gnuplot_text(const std::string& x) {
       ++i;
       continue;
     }
-    auto len = utf8_len(x, i);
+    auto len = text::utf8_sequence_length(x, i);
     if (len == 0) {
       out += '?';
       ++i;
@@ -119,7 +87,8 @@ std::string check_chart(const line_chart& chart) {
           if (x < 0 || x >= static_cast<double>(chart.xtics.size())
               || x != std::floor(x))
             return "series '" + s.name + "' of panel '" + p.title
-                   + "': x position " + num(x) + " is not a category index";
+                   + "': x position " + check_num(x)
+                   + " is not a category index";
     }
   }
   return {};

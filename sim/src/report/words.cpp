@@ -19,7 +19,7 @@ double number_of(const json& x, double fallback) {
   return x.is_number() ? x.get<double>() : fallback;
 }
 
-std::string num(double x) {
+std::string plain_num(double x) {
   char buf[32];
   if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 1e15)
     std::snprintf(buf, sizeof(buf), "%.0f", x);
@@ -45,18 +45,18 @@ const json& field(const json& obj, const char* key) {
 } // namespace
 
 std::string number_words(const json& x) {
-  return x.is_number() ? num(x.get<double>()) : text_of(x);
+  return x.is_number() ? plain_num(x.get<double>()) : text_of(x);
 }
 
 std::string latency_words(const json& latency) {
   if (latency.is_number())
-    return "fixed " + num(latency.get<double>()) + " ms";
+    return "fixed " + plain_num(latency.get<double>()) + " ms";
   auto& dist = field(latency, "dist");
   if (!dist.is_string())
     return text_of(latency);
   auto d = dist.get<std::string>();
-  auto a = num(number_of(field(latency, "a"), NAN));
-  auto b = num(number_of(field(latency, "b"), NAN));
+  auto a = plain_num(number_of(field(latency, "a"), NAN));
+  auto b = plain_num(number_of(field(latency, "b"), NAN));
   if (d == "constant")
     return "fixed " + a + " ms";
   if (d == "uniform")
