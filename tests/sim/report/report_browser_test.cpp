@@ -180,6 +180,25 @@ size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
+/// Returns the DOM of `url` as headless Chromium parsed it.
+connectors::process_result dump_dom(const fs::path& profile,
+                                    const std::string& url) {
+  auto args = chromium_args(profile);
+  args.push_back("--dump-dom");
+  args.push_back(url);
+  return run(args);
+}
+
+/// Returns the number of pixels of `img` that are not (nearly) white.
+size_t ink_of(const rgb_image& img) {
+  size_t ink = 0;
+  for (size_t i = 0; i + 2 < img.pixels.size(); i += 3)
+    if (img.pixels[i] < 200 || img.pixels[i + 1] < 200
+        || img.pixels[i + 2] < 200)
+      ++ink;
+  return ink;
+}
+
 } // namespace
 
 TEST(report_browser, quickstart_report_renders_with_its_charts) {
@@ -213,10 +232,7 @@ TEST(report_browser, quickstart_report_renders_with_its_charts) {
   auto url = "file://" + fs::absolute(page).string();
   // The DOM as the browser parsed it: one figure per chart, each an inline
   // SVG with its data lines.
-  auto dump = chromium_args(tmp.path / "profile-dom");
-  dump.push_back("--dump-dom");
-  dump.push_back(url);
-  auto dom = run(dump);
+  auto dom = dump_dom(tmp.path / "profile-dom", url);
   ASSERT_EQ(dom.status, 0) << dom.err;
   auto figs = figures(dom.out);
   ASSERT_EQ(figs.size(), svg_files) << dom.out.substr(0, 2000);
@@ -266,11 +282,7 @@ TEST(report_browser, quickstart_report_renders_with_its_charts) {
   EXPECT_EQ(img.width, 1200u);
   EXPECT_EQ(img.height, 5000u);
   // Not blank: plenty of non-white pixels.
-  size_t ink = 0;
-  for (size_t i = 0; i < img.pixels.size(); i += 3)
-    if (img.pixels[i] < 200 || img.pixels[i + 1] < 200
-        || img.pixels[i + 2] < 200)
-      ++ink;
+  auto ink = ink_of(img);
   EXPECT_GT(ink, size_t{img.width} * img.height / 50);
   // The series colours: the scenario (blue), the baselines (orange, green),
   // spread over the height of a chart (six panels), not a stray pixel.
@@ -301,10 +313,8 @@ TEST(report_browser, advice_page_renders_its_charts) {
   EXPECT_NE(r.out.find("== vote =="), std::string::npos);
   EXPECT_NE(r.out.find("baselines"), std::string::npos);
   EXPECT_TRUE(fs::exists(out / "advice.md"));
-  auto dump = chromium_args(tmp.path / "profile");
-  dump.push_back("--dump-dom");
-  dump.push_back("file://" + fs::absolute(out / "index.html").string());
-  auto dom = run(dump);
+  auto dom = dump_dom(tmp.path / "profile",
+                      "file://" + fs::absolute(out / "index.html").string());
   ASSERT_EQ(dom.status, 0) << dom.err;
   auto figs = figures(dom.out);
   EXPECT_EQ(figs.size(), 4u);
@@ -436,21 +446,14 @@ TEST(report_browser, convergence_study_report_is_readable) {
     ++pngs;
     auto img = read_png(e.path());
     ASSERT_GT(img.width, 100u) << e.path();
-    size_t ink = 0;
-    for (size_t i = 0; i < img.pixels.size(); i += 3)
-      if (img.pixels[i] < 200 || img.pixels[i + 1] < 200
-          || img.pixels[i + 2] < 200)
-        ++ink;
+    auto ink = ink_of(img);
     EXPECT_GT(ink, size_t{img.width} * img.height / 100) << e.path();
   }
   // Two parameter charts (policy, k), a heatmap, four convergence charts.
   EXPECT_EQ(pngs, 7u);
   auto url = "file://"
              + fs::absolute(results / "report" / "index.html").string();
-  auto dump = chromium_args(tmp.path / "profile-dom");
-  dump.push_back("--dump-dom");
-  dump.push_back(url);
-  auto dom = run(dump);
+  auto dom = dump_dom(tmp.path / "profile-dom", url);
   ASSERT_EQ(dom.status, 0) << dom.err;
   auto figs = figures(dom.out);
   ASSERT_EQ(figs.size(), pngs);
