@@ -43,7 +43,11 @@ latency_model parser::parse_latency(const entry& e) {
     fail(dist_line, e.key + ".dist",
          "unknown distribution " + quote(dist) + accepted(names));
   m.type = static_cast<latency_model::kind>(pos - names.begin());
-  auto [a, b] = dist_fields(m.type);
+  // Named copies, not a structured binding: a lambda below uses `a` (C++17
+  // does not let lambdas capture structured bindings; clang refuses it).
+  auto fields = dist_fields(m.type);
+  const auto a = fields.first;
+  const auto b = fields.second;
   std::vector<std::string> ok{"dist"};
   if (m.type == latency_model::kind::empirical) {
     ok.emplace_back("values_ms");
