@@ -7,37 +7,32 @@
 
 namespace caf::consensus {
 
-round_summary summarize_round(const state& st, int32_t round,
-                              const std::string& reference,
-                              const std::string& truth) {
-  round_summary out;
-  out.round = round;
+namespace {
+
+/// Fills `out` from the round's responses (`row[i]`: participant i's
+/// response in this round, or null) and its trace (`t`, or null).
+void summarize(const state& st, const std::vector<const response*>& row,
+               const round_trace* t, const std::string& reference,
+               const std::string& truth, round_summary& out) {
   std::unordered_map<std::string_view, uint32_t> counts;
-  for (auto& rs : st.responses) {
-    // One response per round and participant, in round order.
-    auto i = std::find_if(rs.begin(), rs.end(), [round](const response& r) {
-      return r.round == round;
-    });
-    if (i == rs.end())
+  for (auto* r : row) {
+    if (r == nullptr)
       continue;
     ++out.calls;
-    if (!i->ok) {
+    if (!r->ok) {
       ++out.failures;
       continue;
     }
     ++out.live;
-    if (!reference.empty() && i->label == reference)
+    if (!reference.empty() && r->label == reference)
       ++out.with_reference;
-    if (!truth.empty() && i->label == truth)
+    if (!truth.empty() && r->label == truth)
       ++out.with_truth;
     // An answer without a choice key holds no position to count.
-    if (!i->label.empty())
-      out.with_plurality = std::max(out.with_plurality, ++counts[i->label]);
+    if (!r->label.empty())
+      out.with_plurality = std::max(out.with_plurality, ++counts[r->label]);
   }
-  auto t
-    = std::find_if(st.trace.begin(), st.trace.end(),
-                   [round](const round_trace& x) { return x.round == round; });
-  if (t != st.trace.end() && !t->confidence.empty()) {
+  if (t != nullptr && !t->confidence.empty()) {
     double sum = 0;
     double top = t->confidence.front();
     for (auto c : t->confidence) {
@@ -50,22 +45,65 @@ round_summary summarize_round(const state& st, int32_t round,
   if (!st.decided_round.empty()) {
     out.decided = 0;
     for (auto d : st.decided_round)
-      if (d >= 0 && d <= round)
+      if (d >= 0 && d <= out.round)
         ++out.decided;
   }
-  out.stopped = round == st.rounds_executed
+  out.stopped = out.round == st.rounds_executed
                 && (st.stop == stop_reason::beta_1
                     || st.stop == stop_reason::all_decided
                     || st.stop == stop_reason::unanimity);
+}
+
+} // namespace
+
+round_summary summarize_round(const state& st, int32_t round,
+                              const std::string& reference,
+                              const std::string& truth) {
+  round_summary out;
+  out.round = round;
+  std::vector<const response*> row(st.responses.size(), nullptr);
+  for (size_t i = 0; i < st.responses.size(); ++i) {
+    auto& rs = st.responses[i];
+    auto j = std::find_if(rs.begin(), rs.end(), [round](const response& r) {
+      return r.round == round;
+    });
+    if (j != rs.end())
+      row[i] = &*j;
+  }
+  auto t
+    = std::find_if(st.trace.begin(), st.trace.end(),
+                   [round](const round_trace& x) { return x.round == round; });
+  summarize(st, row, t != st.trace.end() ? &*t : nullptr, reference, truth,
+            out);
   return out;
 }
 
 std::vector<round_summary> summarize_rounds(const state& st,
                                             const std::string& truth) {
+  // One pass: responses and trace entries are in round order, so a cursor
+  // per participant (and one for the trace) only moves forward.
   std::vector<round_summary> out;
   out.reserve(static_cast<size_t>(std::max(st.rounds_executed, 0)) + 1);
-  for (int32_t r = 0; r <= st.rounds_executed; ++r)
-    out.push_back(summarize_round(st, r, st.winner_label, truth));
+  std::vector<size_t> cursor(st.responses.size(), 0);
+  std::vector<const response*> row(st.responses.size(), nullptr);
+  size_t tc = 0;
+  for (int32_t r = 0; r <= st.rounds_executed; ++r) {
+    for (size_t i = 0; i < st.responses.size(); ++i) {
+      auto& rs = st.responses[i];
+      auto& c = cursor[i];
+      while (c < rs.size() && rs[c].round < r)
+        ++c;
+      row[i] = c < rs.size() && rs[c].round == r ? &rs[c] : nullptr;
+    }
+    while (tc < st.trace.size() && st.trace[tc].round < r)
+      ++tc;
+    auto* t = tc < st.trace.size() && st.trace[tc].round == r ? &st.trace[tc]
+                                                              : nullptr;
+    round_summary x;
+    x.round = r;
+    summarize(st, row, t, st.winner_label, truth, x);
+    out.push_back(std::move(x));
+  }
   return out;
 }
 
