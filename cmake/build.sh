@@ -30,6 +30,9 @@ packages=(
   # reports: charts (gnuplot), the headless-browser test (chromium, libpng)
   gnuplot-nox chromium libpng-dev
   libssl-dev openssl
+  # the Python package (python/): build, pip install, tests
+  pybind11-dev python3-dev python3-setuptools python3-wheel python3-pytest
+  python3-pandas
   # connectors (MCP, OpenAI-compatible APIs) and the MCP integration tests;
   # npm only when no npm is there (NodeSource's nodejs ships its own).
   libcurl4-openssl-dev libcpp-httplib-dev nodejs

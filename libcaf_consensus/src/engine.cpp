@@ -140,6 +140,7 @@ void engine::record(const std::vector<result>& results) {
     st_.responses[i].push_back(
       response{r.round, r.output, r.ok, r.label, r.ms, r.error});
     ++tr.calls;
+    st_.tokens += r.tokens;
     if (!r.ok)
       ++tr.failures;
     if (r.timed_out)
@@ -183,7 +184,7 @@ void engine::complete(std::vector<result> results) {
         why = stop_reason::unanimity;
     }
   }
-  if (round_ > 0) {
+  if (round_ > 0 || policy_->stops_after_proposals()) {
     st_.rounds_executed = round_;
     if (why == stop_reason::none)
       why = policy_->stop(st_);

@@ -35,7 +35,8 @@ bool operator==(const params& x, const params& y) {
     return std::tie(p.rounds, p.k, p.alpha, p.beta_1, p.beta_2, p.policy,
                     p.seed, p.timeout_ms, p.alpha_preference,
                     p.alpha_confidence, p.beta, p.luminance_weighted,
-                    p.extractor, p.extractor_pattern, p.stop_on_unanimity);
+                    p.extractor, p.extractor_pattern, p.stop_on_unanimity,
+                    p.delta, p.max_calls);
   };
   return fields(x) == fields(y);
 }

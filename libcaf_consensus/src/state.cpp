@@ -18,6 +18,10 @@ std::string to_string(stop_reason x) {
       return "all_decided";
     case stop_reason::unanimity:
       return "unanimity";
+    case stop_reason::certificate:
+      return "certificate";
+    case stop_reason::budget:
+      return "budget";
   }
   return "???";
 }

@@ -110,6 +110,19 @@ expected<std::string> parse_chat_completion(const std::string& body) {
   return bad("choices[0].message.content is neither a string nor an array");
 }
 
+uint64_t chat_completion_tokens(const std::string& body) {
+  auto parsed = json_rpc::parse_json(body);
+  if (!parsed || !parsed->is_object())
+    return 0;
+  auto usage = parsed->find("usage");
+  if (usage == parsed->end() || !usage->is_object())
+    return 0;
+  auto total = usage->find("total_tokens");
+  if (total == usage->end() || !total->is_number_unsigned())
+    return 0;
+  return total->get<uint64_t>();
+}
+
 // -- openai_agent_connection
 // --------------------------------------------------------
 
@@ -181,8 +194,11 @@ result openai_agent_connection::execute(const request& req) {
       why = error_text(resp.error());
     } else if (resp->status >= 200 && resp->status < 300) {
       auto text = parse_chat_completion(resp->body);
-      if (text)
-        return make_ok(cfg_.id, std::move(*text), elapsed(), req.round);
+      if (text) {
+        auto r = make_ok(cfg_.id, std::move(*text), elapsed(), req.round);
+        r.tokens = chat_completion_tokens(resp->body);
+        return r;
+      }
       why = error_text(text.error());
       // An error object in a 200 reply is not worth retrying.
       again = text.error().code()

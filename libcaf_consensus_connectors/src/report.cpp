@@ -56,6 +56,7 @@ json state_to_json(const state& st) {
               {"failures", st.failures},
               {"timeouts", st.timeouts},
               {"elapsed_ms", st.elapsed_ms},
+              {"tokens", st.tokens},
               {"participants", std::move(parts)}};
 }
 

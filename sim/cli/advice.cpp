@@ -11,6 +11,7 @@
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/advice/advice.hpp"
+#include "caf/consensus/sim/advice/snow_claims.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
@@ -44,6 +45,9 @@ int advice(const args& xs) {
   bool no_rules = false;
   bool no_png = false;
   bool quiet = false;
+  bool snow = false;
+  bool snow_only = false;
+  uint64_t snow_runs = 2000;
   std::string progress_name = "auto";
   desc.add_options()("help,h", "show this help")(
     "agents,a", po::value(&agents),
@@ -72,7 +76,13 @@ int advice(const args& xs) {
     "progress", po::value(&progress_name)->default_value("auto"),
     "progress on stderr: bar (redrawn in place), plain (a line every 5 s), "
     "none, or auto (bar on a terminal, plain otherwise)")(
-    "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)");
+    "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)")(
+    "snow", po::bool_switch(&snow),
+    "also test the Snow family's claims (avalanchego, luxfi) in the Snow "
+    "laboratory (docs/studies.md)")("snow-only", po::bool_switch(&snow_only),
+                                    "test only the Snow family's claims")(
+    "snow-runs", po::value(&snow_runs)->default_value(2000),
+    "runs per arm for the Snow claims");
   po::positional_options_description pos;
   po::variables_map vm;
   if (auto rc = parse(
@@ -134,6 +144,22 @@ int advice(const args& xs) {
     std::cerr << "consensus-sim advice: --policies names no policy\n";
     return 2;
   }
+  if (snow || snow_only) {
+    if (snow_runs < 100 || snow_runs > 100'000'000) {
+      std::cerr << "consensus-sim advice: --snow-runs must be in [100, "
+                   "10^8], got "
+                << snow_runs << '\n';
+      return 2;
+    }
+  }
+  sim::snow_claim_options snow_opts;
+  snow_opts.runs = snow_runs;
+  snow_opts.seed = opts.seed;
+  snow_opts.threads = static_cast<unsigned>(threads);
+  if (snow_only) {
+    std::cout << sim::snow_claims_text(sim::run_snow_claims(snow_opts));
+    return 0;
+  }
   auto pop = agents.empty() ? sim::default_population()
                             : sim::load_population(agents);
   if (!pop) {
@@ -152,6 +178,8 @@ int advice(const args& xs) {
     return 1;
   }
   std::cout << sim::advice_text(*rep);
+  if (snow)
+    std::cout << sim::snow_claims_text(sim::run_snow_claims(snow_opts));
   if (!out_dir.empty()) {
     std::string command = "consensus-sim advice";
     for (auto& x : xs)

@@ -132,7 +132,7 @@ void add_param_options(po::options_description& desc, mesh_flags& fl) {
     "policy,p", po::value<std::string>()->notifier([&fl](const std::string& x) {
       fl.policy = x;
     }),
-    "metastable (default), hanzo, snowball, vote")(
+    "metastable (default), hanzo, snowball, vote, sequential")(
     "seed", po::value<std::string>()->notifier([&fl](const std::string& x) {
       fl.seed = x;
     }),
@@ -153,6 +153,12 @@ void add_param_options(po::options_description& desc, mesh_flags& fl) {
     "snowball: consecutive successful polls to decide (default 2)")(
     "luminance-weighted", po::bool_switch(&fl.luminance_weighted),
     "snowball: sample peers by luminance")(
+    "delta", po::value<double>()->notifier([&fl](double x) { fl.delta = x; }),
+    "sequential: error budget of the stopping certificate (default 0.05)")(
+    "max-calls",
+    po::value<int64_t>()->notifier([&fl](int64_t x) { fl.max_calls = x; }),
+    "sequential: call budget; stop unfinalized when the next round would "
+    "pass it (0: no budget but --rounds)")(
     "extractor",
     po::value<std::string>()->notifier(
       [&fl](const std::string& x) { fl.extractor = x; }),
@@ -277,6 +283,10 @@ error apply_params(const json& obj, params& ps, const std::string& where,
       err = int_in(ps.beta, 1, 100000);
     else if (key == "luminance_weighted")
       err = boolean(ps.luminance_weighted);
+    else if (key == "delta")
+      err = num(ps.delta);
+    else if (key == "max_calls")
+      err = int_in(ps.max_calls, 0, int64_t{1} << 40);
     else if (key == "stop_on_unanimity")
       err = boolean(ps.stop_on_unanimity);
     else if (key == "extractor_pattern")
@@ -292,7 +302,7 @@ error apply_params(const json& obj, params& ps, const std::string& where,
                          + "' (accepted: rounds, k, alpha, beta_1, beta_2, "
                            "policy, seed, timeout_ms, alpha_preference, "
                            "alpha_confidence, beta, luminance_weighted, "
-                           "extractor, extractor_pattern, "
+                           "delta, max_calls, extractor, extractor_pattern, "
                            "stop_on_unanimity)");
     if (err)
       return err;
@@ -439,6 +449,10 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl) {
     ps.beta = *fl.beta;
   if (fl.luminance_weighted)
     ps.luminance_weighted = true;
+  if (fl.delta)
+    ps.delta = *fl.delta;
+  if (fl.max_calls)
+    ps.max_calls = *fl.max_calls;
   if (fl.stop_on_unanimity)
     ps.stop_on_unanimity = true;
   if (fl.extractor && !from_string(*fl.extractor, ps.extractor))

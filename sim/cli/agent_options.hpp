@@ -43,6 +43,8 @@ struct mesh_flags {
   std::optional<int32_t> alpha_confidence;
   std::optional<int32_t> beta;
   bool luminance_weighted = false;
+  std::optional<double> delta;
+  std::optional<int64_t> max_calls;
   std::optional<std::string> extractor;
   std::optional<std::string> extractor_pattern;
   bool stop_on_unanimity = false;
@@ -85,7 +87,8 @@ expected<mesh_config> resolve_mesh(const mesh_flags& fl);
 
 /// Applies parameter keys from a JSON object (`rounds`, `k`, `alpha`,
 /// `beta_1`, `beta_2`, `policy`, `seed`, `timeout_ms`, `alpha_preference`,
-/// `alpha_confidence`, `beta`, `luminance_weighted`, `extractor`,
+/// `alpha_confidence`, `beta`, `luminance_weighted`, `delta`, `max_calls`,
+/// `extractor`,
 /// `extractor_pattern`, `stop_on_unanimity`) to `ps`. Unknown keys and
 /// wrong types are errors prefixed with `where`; keys in `skip` are ignored.
 error apply_params(const connectors::json& obj, params& ps,

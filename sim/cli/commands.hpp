@@ -19,6 +19,8 @@ int summarize(const args& xs);
 int worker(const args& xs);
 int report(const args& xs);
 int advice(const args& xs);
+int calibrate(const args& xs);
+int snow(const args& xs);
 
 int ask(const args& xs);
 int mcp_serve(const args& xs);

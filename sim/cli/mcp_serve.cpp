@@ -96,7 +96,7 @@ int mcp_serve(const args& xs) {
   actor_system_config cfg;
   actor_system sys{cfg};
   consensus_service service{std::move(*mesh), sys, max_runs};
-  connectors::mcp_server srv{"caf-consensus", "0.3.0"};
+  connectors::mcp_server srv{"caf-consensus", "0.4.0"};
   srv.add_tool(service.tool());
   if (port < 0)
     return serve_stdio(srv);

@@ -32,6 +32,14 @@ std::string rate_cell(const sim::rate& r) {
   return fmt(r.value, 3) + " [" + fmt(r.lo, 2) + "," + fmt(r.hi, 2) + "]";
 }
 
+/// A paired difference with its interval: +0.012 [-0.003,+0.027].
+std::string gain_cell(const sim::mean_ci& m) {
+  if (m.n == 0)
+    return "-";
+  auto sgn = [](double x) { return (x >= 0 ? "+" : "") + fmt(x, 3); };
+  return sgn(m.value) + " [" + sgn(m.lo) + "," + sgn(m.hi) + "]";
+}
+
 std::string mean_cell(const sim::mean_ci& m, int prec) {
   if (m.n == 0)
     return "-";
@@ -81,6 +89,10 @@ void print_table(std::ostream& out, const sim::scenario& s,
        {"runs", "finalized [95% CI]", "accuracy [95% CI]", "acc|final [95% CI]",
         "rounds", "early [95% CI]", "sim.latency ms", "calls"})
     head.push_back(h);
+  bool truth = !s.world.ground_truth.empty();
+  if (truth)
+    for (auto* h : {"vote@calls [95% CI]", "gain [95% CI]", "ECE"})
+      head.push_back(h);
   std::vector<std::vector<std::string>> rows;
   for (uint64_t c = 0; c < cells.size(); ++c) {
     std::vector<std::string> row{std::to_string(c)};
@@ -96,6 +108,11 @@ void print_table(std::ostream& out, const sim::scenario& s,
     row.push_back(rate_cell(x.stopped_early()));
     row.push_back(mean_cell(x.latency(), 0));
     row.push_back(mean_cell(x.calls(), 1));
+    if (truth) {
+      row.push_back(rate_cell(x.equal_calls_accuracy()));
+      row.push_back(gain_cell(x.gain_over_equal_calls()));
+      row.push_back(x.runs() == 0 ? "-" : fmt(x.reliability().ece, 3));
+    }
     rows.push_back(std::move(row));
   }
   print_rows(out, head, rows);
@@ -115,6 +132,13 @@ const char* legend
     "  sim.latency  simulated wall time of a run: sum over rounds of the "
     "slowest call\n"
     "  calls        execute calls per run (what real model calls would cost)\n"
+    "  vote@calls   accuracy of plain majority vote over the same number of "
+    "calls\n"
+    "               from the same agents and seeds (asking more often "
+    "instead)\n"
+    "  gain         accuracy minus vote@calls, paired run by run\n"
+    "  ECE          expected calibration error of the winner's confidence "
+    "(10 bins)\n"
     "  Rates show [95% Wilson interval]; means show ± the 95% t-interval "
     "half-width.\n";
 

@@ -4,7 +4,7 @@
 
 namespace caf::consensus::sim {
 
-const char* program_version = "caf-consensus 0.3.0";
+const char* program_version = "caf-consensus 0.4.0";
 
 #ifdef CAF_CONSENSUS_COMMIT
 const char* program_commit = CAF_CONSENSUS_COMMIT;

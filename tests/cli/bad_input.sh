@@ -49,6 +49,13 @@ expect 1 "ask: --seed must be an integer \(decimal digits with an optional sign,
 expect 2 "--progress must be auto, bar, plain or none, got 'fancy'" run "$q" --progress fancy
 expect 2 "--progress must be auto, bar, plain or none, got 'fancy'" advice --progress fancy
 expect 2 "missing argument FILE" validate
+expect 2 "missing argument FILE" snow
+expect 1 "nope.yaml: cannot open file" snow "$tmp/nope.yaml"
+expect 2 "snow: --runs must be in \[1, 10\^8\], got 0" snow "$repo/scenarios/studies/dual-alpha-2.yaml" --runs 0
+expect 2 "snow: --threads must be in \[0, 1024\], got 5000" snow "$repo/scenarios/studies/dual-alpha-2.yaml" --threads 5000
+printf 'study: s\nnetwork:\n  nodes: 10\n  k: 20\n' >"$tmp/snow_k.yaml"
+expect 1 "snow_k.yaml: key 'network': k = 20: must be in \[1, nodes\]" snow "$tmp/snow_k.yaml"
+expect 2 "advice: --snow-runs must be in \[100, 10\^8\], got 5" advice --snow-only --snow-runs 5
 expect 2 "missing argument FILE" conform
 expect 1 "cannot open" conform "$tmp/nope.json"
 expect 2 "unknown policy 'nope'" replay "$repo/tests/data/hanzo-0.1.0.json" --policy nope
@@ -106,7 +113,7 @@ printf '%s\n' 'name: several' 'polcy: vote' 'params:' '  k: many' \
   '  beta_2: [0.5, x]' >"$f"
 want="$f:2: key 'polcy': unknown key (accepted: name, description, prompt, policy, params, labels, ground_truth, agents, replicates, seed, seeds, sweep)
 $f:4: key 'params.k': expected an integer in [0, 2147483647], got 'many'
-$f:9: key 'agents[0].speed': unknown key (accepted: name, count, latency, answers, behaviour, wrong_label, noise, faults)
+$f:9: key 'agents[0].speed': unknown key (accepted: name, count, latency, answers, behaviour, wrong_label, noise, faults, tokens)
 $f:11: key 'agents[1].answers.wrnog': unknown label 'wrnog' (accepted: correct, wrong)
 $f:13: key 'sweep.beta_2[1]': expected a finite number, got 'x'
 $f: 5 problems"

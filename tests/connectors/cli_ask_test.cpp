@@ -254,3 +254,43 @@ TEST(cli_ask, a_wrong_tool_or_argument_names_the_fix_and_stops_early) {
     << key.err;
   EXPECT_FALSE(has(key.out, "round 0 (initial answers)")) << key.out;
 }
+
+TEST(cli_ask, sequential_stops_on_a_certificate_or_the_budget) {
+  // Two agents answer 42 and one fails: 2 votes per round, certified at 8
+  // votes (E(8, 0) = 56.8 >= 2/0.05), i.e. after round 3 with 12 calls.
+  auto r = sim({"ask", "What is six times seven?", "--json", "--policy",
+                "sequential", "--rounds", "50", "--agent",
+                agent_spec_text("alpha", "The answer is 42"), "--agent",
+                agent_spec_text("beta", "The answer is 42"), "--agent",
+                agent_spec_text("gamma", "It is 41", "--fault error"),
+                "--timeout-ms", "20000"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  auto j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["stop_reason"], "certificate") << j.dump(2);
+  EXPECT_EQ(j["finalized"], true);
+  EXPECT_EQ(j["rounds_executed"], 3);
+  EXPECT_EQ(j["answer"], "The answer is 42");
+  // Two agents that never agree: no certificate; a budget of 6 calls stops
+  // after round 2 (one more round would make 8), unfinalized, with the
+  // plurality (a tie: the answer seen first).
+  r = sim({"ask", "What is six times seven?", "--json", "--policy",
+           "sequential", "--rounds", "50", "--max-calls", "6", "--agent",
+           agent_spec_text("alpha", "The answer is 42"), "--agent",
+           agent_spec_text("beta", "It is 41"), "--timeout-ms", "20000"});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out;
+  EXPECT_EQ(j["stop_reason"], "budget") << j.dump(2);
+  EXPECT_EQ(j["finalized"], false);
+  EXPECT_EQ(j["rounds_executed"], 2);
+  EXPECT_EQ(j["answer"], "The answer is 42");
+  // A budget below one round is refused before any call.
+  r = sim({"ask", "q", "--policy", "sequential", "--max-calls", "1", "--agent",
+           agent_spec_text("alpha", "42"), "--agent",
+           agent_spec_text("beta", "42")});
+  EXPECT_NE(r.status, 0);
+  EXPECT_TRUE(has(r.err, "max_calls must be 0 (no budget) or at least the "
+                         "number of participants (2)"))
+    << r.err;
+}

@@ -283,3 +283,19 @@ TEST(openai_agent, three_models_reach_consensus) {
   EXPECT_EQ(reqs[0].body["messages"][0]["content"],
             "What is the capital of France?");
 }
+
+TEST(openai_agent, reports_the_tokens_of_the_reply) {
+  chat_server srv;
+  auto body = nlohmann::json::parse(completion("42"));
+  body["usage"]
+    = {{"prompt_tokens", 20}, {"completion_tokens", 2}, {"total_tokens", 22}};
+  srv.push({200, body.dump(), {}, 0ms});
+  srv.push({200, completion("42"), {}, 0ms});
+  openai_agent_connection agent{config(srv), 5000};
+  auto r = agent.execute(ask("What is 6*7?", 0));
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.tokens, 22u);
+  r = agent.execute(ask("What is 6*7?", 1));
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.tokens, 0u); // not reported
+}

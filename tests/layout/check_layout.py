@@ -30,6 +30,7 @@ LAYERS = {
     "connectors": 1,  # libcaf_consensus_connectors
     "sim": 2,  # sim/caf/consensus/sim/*.hpp (version)
     "sim/agents": 3,
+    "sim/snow": 3,
     "sim/scenario": 4,
     "sim/engine": 5,
     "sim/conformance": 5,

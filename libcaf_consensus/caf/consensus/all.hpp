@@ -16,6 +16,7 @@
 #include "caf/consensus/policy/metastable.hpp"
 #include "caf/consensus/policy/policy.hpp"
 #include "caf/consensus/policy/registry.hpp"
+#include "caf/consensus/policy/sequential.hpp"
 #include "caf/consensus/policy/snowball.hpp"
 #include "caf/consensus/policy/vote.hpp"
 #include "caf/consensus/request.hpp"

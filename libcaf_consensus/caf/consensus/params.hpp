@@ -43,7 +43,8 @@ struct params {
   double beta_1 = 0.5;
   /// Phase II threshold: finalize when the winner's score reaches it.
   double beta_2 = 0.8;
-  /// Policy name: `metastable` (default), `hanzo`, `snowball`, `vote`, or the
+  /// Policy name: `metastable` (default), `hanzo`, `snowball`, `vote`,
+  /// `sequential`, or the
   /// name of a user policy registered with `policy::register_policy`.
   std::string policy = "metastable";
   /// Seed of every random draw of a run: any integer (`hanzo` seeds like
@@ -65,7 +66,16 @@ struct params {
   /// uniformly).
   bool luminance_weighted = false;
 
-  // -- choice extraction (snowball, vote) -------------------------------------
+  // -- sequential -------------------------------------------------------------
+
+  /// Error budget of the stopping certificate: the chance that a run
+  /// certifies an answer that is not the most likely one is at most `delta`.
+  double delta = 0.05;
+  /// Call budget: stop (not finalized) when the next round would take the
+  /// run's calls past it (0: no budget but `rounds`).
+  int64_t max_calls = 0;
+
+  // -- choice extraction (snowball, vote, sequential) -------------------------
 
   extractor_kind extractor = extractor_kind::normalized_text;
   std::string extractor_pattern;
@@ -83,7 +93,8 @@ typename Inspector::result_type inspect(Inspector& f, params& x) {
   return f(meta::type_name("caf::consensus::params"), x.rounds, x.k, x.alpha,
            x.beta_1, x.beta_2, x.policy, x.seed, x.timeout_ms,
            x.alpha_preference, x.alpha_confidence, x.beta, x.luminance_weighted,
-           x.extractor, x.extractor_pattern, x.stop_on_unanimity);
+           x.extractor, x.extractor_pattern, x.stop_on_unanimity, x.delta,
+           x.max_calls);
 }
 
 /// Returns whether all fields of `x` and `y` are equal.

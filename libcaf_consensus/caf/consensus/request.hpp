@@ -47,13 +47,19 @@ struct request {
   /// The participant's own latest response and label (empty in round 0).
   shared_text own_text;
   std::string own_label;
+  /// The participant's current protocol preference (policy `snowball`: its
+  /// Snowball preference as of the start of this round, empty before it has
+  /// one; empty under the other policies). A synthetic agent that answers
+  /// it (`follow-policy`) is a Snowball node answering a query.
+  std::string preference;
 };
 
 /// @relates request
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request& x) {
   return f(meta::type_name("caf::consensus::request"), x.participant, x.index,
-           x.round, x.prompt, x.query, x.peers, x.own_text, x.own_label);
+           x.round, x.prompt, x.query, x.peers, x.own_text, x.own_label,
+           x.preference);
 }
 
 /// Renders the refinement prompt of PROTOCOL.md: `Query: <prompt>`, ``,

@@ -34,13 +34,16 @@ struct result {
   bool timed_out = false;
   /// Set when `execute` returned a result carrying another participant's id.
   bool mismatched_id = false;
+  /// Tokens the call consumed, when the agent reports them (0: unknown).
+  uint64_t tokens = 0;
 };
 
 /// @relates result
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, result& x) {
   return f(meta::type_name("caf::consensus::result"), x.id, x.output, x.ok,
-           x.error, x.ms, x.round, x.label, x.timed_out, x.mismatched_id);
+           x.error, x.ms, x.round, x.label, x.timed_out, x.mismatched_id,
+           x.tokens);
 }
 
 /// Returns a failed result for participant `id` in `round`.

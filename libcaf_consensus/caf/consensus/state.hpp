@@ -27,6 +27,10 @@ enum class stop_reason : uint8_t {
   all_decided,
   /// Every live participant gave the same choice key.
   unanimity,
+  /// Sequential: the leading answer was certified as the most likely one.
+  certificate,
+  /// Sequential: the call budget (`max_calls`) would be exceeded.
+  budget,
 };
 
 /// @relates stop_reason
@@ -143,6 +147,8 @@ struct state {
   uint64_t timeouts = 0;
   /// Sum of the rounds' durations.
   int64_t elapsed_ms = 0;
+  /// Tokens of all calls, as far as the agents report them.
+  uint64_t tokens = 0;
 
   // -- observers --------------------------------------------------------------
 
@@ -168,7 +174,7 @@ typename Inspector::result_type inspect(Inspector& f, state& x) {
            x.confidence, x.luminance, x.scores, x.preference, x.decided_round,
            x.finalized, x.winner, x.winner_label, x.synthesis,
            x.rounds_executed, x.stop, x.unanimity_round, x.unanimity_label,
-           x.trace, x.calls, x.failures, x.timeouts, x.elapsed_ms);
+           x.trace, x.calls, x.failures, x.timeouts, x.elapsed_ms, x.tokens);
 }
 
 } // namespace caf::consensus

@@ -36,7 +36,12 @@ std::vector<request> hanzo::plan(state& st, int32_t round) {
   auto n = st.participants.size();
   auto& tr = st.trace.back();
   // weights = [lum[p] for p in participants]; total = sum(weights)
-  auto total = rng::python_fsum(st.luminance);
+  auto total = 0.0;
+  if (naive_sum_)
+    for (auto x : st.luminance)
+      total += x;
+  else
+    total = rng::python_fsum(st.luminance);
   tr.weights.resize(n);
   for (size_t i = 0; i < n; ++i)
     tr.weights[i] = st.luminance[i] / total;

@@ -15,6 +15,10 @@ bool policy_base::needs_labels() const {
   return false;
 }
 
+bool policy_base::stops_after_proposals() const {
+  return false;
+}
+
 std::vector<std::string> policy_base::reads() const {
   return {"k",
           "alpha",
@@ -23,7 +27,9 @@ std::vector<std::string> policy_base::reads() const {
           "beta",
           "alpha_preference",
           "alpha_confidence",
-          "luminance_weighted"};
+          "luminance_weighted",
+          "delta",
+          "max_calls"};
 }
 
 namespace {

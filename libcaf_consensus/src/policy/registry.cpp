@@ -8,6 +8,7 @@
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/hanzo.hpp"
 #include "caf/consensus/policy/metastable.hpp"
+#include "caf/consensus/policy/sequential.hpp"
 #include "caf/consensus/policy/snowball.hpp"
 #include "caf/consensus/policy/vote.hpp"
 
@@ -26,6 +27,8 @@ struct registry {
     entries.emplace_back("snowball",
                          [] { return std::make_unique<snowball>(); });
     entries.emplace_back("vote", [] { return std::make_unique<vote>(); });
+    entries.emplace_back("sequential",
+                         [] { return std::make_unique<sequential>(); });
   }
 };
 

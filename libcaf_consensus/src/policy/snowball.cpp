@@ -130,6 +130,7 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
       req.own_text = r->text;
       req.own_label = r->label;
     }
+    req.preference = st.preference[i];
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "caf/consensus/rng/python_random.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -40,6 +41,29 @@ python_random::python_random(const seed& n) {
 
 python_random::python_random(const std::vector<uint32_t>& key) {
   init_by_array(key);
+}
+
+expected<python_random>
+python_random::from_state(const std::vector<uint32_t>& words, size_t pos) {
+  // random_setstate: the table and an index in [0, N].
+  if (words.size() != n)
+    return make_error(sec::invalid_argument,
+                      "python_random state: expected 624 words, got "
+                        + std::to_string(words.size()));
+  if (pos > n)
+    return make_error(sec::invalid_argument,
+                      "python_random state: invalid position "
+                        + std::to_string(pos));
+  python_random result;
+  std::copy(words.begin(), words.end(), result.mt_.begin());
+  result.mti_ = pos;
+  return result;
+}
+
+// -- state --------------------------------------------------------------------
+
+std::vector<uint32_t> python_random::state_words() const {
+  return {mt_.begin(), mt_.end()};
 }
 
 // -- draws --------------------------------------------------------------------

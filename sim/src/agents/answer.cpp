@@ -34,29 +34,53 @@ result timeout_result(const agent_world& world, const agent& a,
   return x;
 }
 
-} // namespace
+enum class call_outcome : uint8_t { ok, failed, timed_out };
 
-result answer(const agent_world& world, const agent& a, uint64_t run_seed,
-              const request& req) {
+/// Draws a call's faults, in this order: crash, no answer, latency above the
+/// timeout, failure. A failure that would arrive after the deadline is a
+/// timeout. Sets `ms` to the sampled latency when there is one.
+call_outcome fault_of(const agent_world& world, const agent& self,
+                      uint64_t run_seed, const request& req, int64_t& ms) {
+  auto& g = *self.group;
+  auto& ps = purpose();
+  if (g.crash_after >= 0 && req.round > g.crash_after)
+    return call_outcome::timed_out;
+  auto fault = stream(run_seed, self, req.round, ps.fault).uniform();
+  if (fault < g.no_answer)
+    return call_outcome::timed_out;
+  auto lat_gen = stream(run_seed, self, req.round, ps.latency);
+  ms = sample_latency(g.latency, lat_gen);
+  if (ms > world.timeout_ms)
+    return call_outcome::timed_out;
+  if (fault < g.no_answer + g.fail)
+    return call_outcome::failed;
+  return call_outcome::ok;
+}
+
+agent with_group(const agent& a) {
   static const agent_group default_group;
   auto self = a;
   if (self.group == nullptr)
     self.group = &default_group;
+  return self;
+}
+
+} // namespace
+
+result answer(const agent_world& world, const agent& a, uint64_t run_seed,
+              const request& req) {
+  auto self = with_group(a);
   auto& g = *self.group;
   auto& ps = purpose();
-  // Faults, in this order: crash, no answer, latency above the timeout,
-  // failure. A failure that would arrive after the deadline is a timeout.
-  if (g.crash_after >= 0 && req.round > g.crash_after)
-    return timeout_result(world, self, req);
-  auto fault = stream(run_seed, self, req.round, ps.fault).uniform();
-  if (fault < g.no_answer)
-    return timeout_result(world, self, req);
-  auto lat_gen = stream(run_seed, self, req.round, ps.latency);
-  auto ms = sample_latency(g.latency, lat_gen);
-  if (ms > world.timeout_ms)
-    return timeout_result(world, self, req);
-  if (fault < g.no_answer + g.fail)
-    return make_failure(self.id, req.round, failure_text, ms);
+  int64_t ms = 0;
+  switch (fault_of(world, self, run_seed, req, ms)) {
+    case call_outcome::timed_out:
+      return timeout_result(world, self, req);
+    case call_outcome::failed:
+      return make_failure(self.id, req.round, failure_text, ms);
+    case call_outcome::ok:
+      break;
+  }
   // A successful answer.
   auto label = choose_label(world, self, run_seed, req);
   std::string buf;
@@ -64,7 +88,21 @@ result answer(const agent_world& world, const agent& a, uint64_t run_seed,
   auto noise_gen = stream(run_seed, self, req.round, ps.noise);
   auto x = make_ok(self.id, add_noise(tmpl, g.noise, noise_gen), ms, req.round);
   x.label = std::move(label);
+  if (g.tokens.type != latency_model::kind::constant || g.tokens.a > 0) {
+    auto tok_gen = stream(run_seed, self, req.round, ps.tokens);
+    x.tokens = static_cast<uint64_t>(sample_latency(g.tokens, tok_gen));
+  }
   return x;
+}
+
+std::optional<std::string> answer_label(const agent_world& world,
+                                        const agent& a, uint64_t run_seed,
+                                        const request& req) {
+  auto self = with_group(a);
+  int64_t ms = 0;
+  if (fault_of(world, self, run_seed, req, ms) != call_outcome::ok)
+    return std::nullopt;
+  return choose_label(world, self, run_seed, req);
 }
 
 } // namespace caf::consensus::sim

@@ -157,6 +157,10 @@ std::string choose_label(const agent_world& world, const agent& a,
   }
   if (req.round <= 0)
     return draw();
+  if (g.refine == behaviour::repeat) {
+    auto gen = stream(run_seed, a, 0, ps.label);
+    return draw_label(world, g, gen);
+  }
   auto own = req.own_label.empty() ? draw() : req.own_label;
   switch (g.refine) {
     case behaviour::stubborn:
@@ -175,6 +179,8 @@ std::string choose_label(const agent_world& world, const agent& a,
     }
     case behaviour::balancing:
       return balancing_label(world, req, own);
+    case behaviour::follow_policy:
+      return req.preference.empty() ? own : req.preference;
     default:
       return own;
   }
@@ -200,6 +206,10 @@ std::string to_string(behaviour x) {
       return "flip-flop";
     case behaviour::balancing:
       return "balancing";
+    case behaviour::repeat:
+      return "repeat";
+    case behaviour::follow_policy:
+      return "follow-policy";
   }
   return "???";
 }

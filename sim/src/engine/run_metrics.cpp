@@ -2,6 +2,8 @@
 
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 
+#include "caf/consensus/sim/engine/equal_calls.hpp"
+
 #include <algorithm>
 
 #include "caf/consensus/sim/agents/agents.hpp"
@@ -106,9 +108,13 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   m.failures = st.failures;
   m.timeouts = st.timeouts;
   m.latency_ms = st.elapsed_ms;
+  m.tokens = st.tokens;
   decision_metrics(st, m);
   m.stopped_early = st.rounds_executed < cell.ps.rounds;
   m.trajectory = summarize_rounds(st, cell.world.ground_truth);
+  m.equal_calls_label = equal_calls_label(cell, seed, st.calls);
+  m.equal_calls_correct = !m.equal_calls_label.empty()
+                          && m.equal_calls_label == cell.world.ground_truth;
   if (agent_rows) {
     m.agents.reserve(n);
     for (size_t i = 0; i < n; ++i) {

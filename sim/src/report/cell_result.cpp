@@ -33,6 +33,10 @@ cell_result to_cell_result(const cell_summary& x) {
   out.rounds = x.rounds();
   out.latency_ms = x.latency();
   out.calls = x.calls();
+  out.has_baseline = x.runs() > 0;
+  out.equal_calls_accuracy = x.equal_calls_accuracy();
+  out.gain_over_equal_calls = x.gain_over_equal_calls();
+  out.ece = x.reliability().ece;
   return out;
 }
 

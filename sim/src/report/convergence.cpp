@@ -85,6 +85,7 @@ void convergence_acc::add(const run_metrics& m) {
   if (m.winner_correct)
     ++c.correct;
   c.calls.add(static_cast<double>(m.calls));
+  c.reliability.add(m.winner_confidence, m.winner_correct);
 }
 
 std::vector<cell_convergence> convergence_acc::get() const {
@@ -103,6 +104,7 @@ std::vector<cell_convergence> convergence_acc::get() const {
       x.locked_wrong.push_back(wilson(n, c.runs));
     x.accuracy = wilson(c.correct, c.runs);
     x.calls = c.calls.get();
+    x.reliability = c.reliability.get();
     out.push_back(std::move(x));
   }
   return out;
@@ -148,6 +150,21 @@ convergence_charts(const std::vector<cell_convergence>& cells,
   cost.title = "Accuracy against calls";
   cost.xlabel = "calls per run (mean)";
   plot_panel acc{"accuracy (winner = ground truth)", "share of runs", true, {}};
+  line_chart rel;
+  rel.title = "Reliability of the winner confidence";
+  rel.xlabel = "winner confidence (mean of each bin of width 0.1)";
+  plot_panel right{"winner right (dashed: confidence = probability)",
+                   "share of runs",
+                   true,
+                   {}};
+  plot_series diagonal;
+  diagonal.name = "perfectly calibrated";
+  diagonal.dashed = true;
+  diagonal.x = {0, 1};
+  diagonal.y = {0, 1};
+  diagonal.lo = {0, 1};
+  diagonal.hi = {0, 1};
+  right.series.push_back(std::move(diagonal));
   for (auto i : shown) {
     auto& c = cells[i];
     auto name = name_of(i);
@@ -163,15 +180,30 @@ convergence_charts(const std::vector<cell_convergence>& cells,
     p.lo = {c.accuracy.lo};
     p.hi = {c.accuracy.hi};
     acc.series.push_back(std::move(p));
+    plot_series bins;
+    bins.name = name;
+    for (auto& b : c.reliability.bins) {
+      // Bins of fewer than 10 runs say little and clutter the chart.
+      if (b.accuracy.n < 10)
+        continue;
+      bins.x.push_back(b.mean_confidence);
+      bins.y.push_back(b.accuracy.value);
+      bins.lo.push_back(b.accuracy.lo);
+      bins.hi.push_back(b.accuracy.hi);
+    }
+    if (!bins.x.empty())
+      right.series.push_back(std::move(bins));
   }
   agree.panels = {std::move(winner), std::move(truth)};
   decided.panels = {std::move(cdf)};
   locked.panels = {std::move(wrong)};
   cost.panels = {std::move(acc)};
+  rel.panels = {std::move(right)};
   out.emplace_back("convergence_agreement", std::move(agree));
   out.emplace_back("convergence_decided", std::move(decided));
   out.emplace_back("convergence_locked_wrong", std::move(locked));
   out.emplace_back("cost_curve", std::move(cost));
+  out.emplace_back("reliability", std::move(rel));
   return out;
 }
 

@@ -128,9 +128,19 @@ std::string gnuplot_script(const line_chart& chart, plot_format fmt) {
                 + 14
                     * static_cast<int>(std::min<size_t>(
                       most_series > 2 ? most_series - 2 : 0, 30));
+  // A legend entry wider than its panel is not drawn at all: widen the
+  // panels for long series names (gnuplot reserves about 8 px per character
+  // at font size 9,
+  // plus the line sample).
+  size_t longest = 0;
+  for (auto& p : chart.panels)
+    for (auto& s : p.series)
+      longest = std::max(longest, s.name.size());
+  auto width = std::max(panel_width,
+                        std::min(static_cast<int>(longest) * 8 + 90, 1600));
   bool categorical = !chart.xtics.empty();
   std::ostringstream os;
-  os << terminal(fmt, panel_width * cols, height * rows + 30);
+  os << terminal(fmt, width * cols, height * rows + 30);
   // Data first: one datablock per series (x y lo hi); on a categorical axis
   // each drawn series is moved sideways by its dodge.
   for (size_t p = 0; p < chart.panels.size(); ++p) {

@@ -118,6 +118,14 @@ expected<report_written> write_report(const results& res,
       caption = "Share of runs locked on a wrong answer by each round: the "
                 "eventual winner is wrong and more than half of the live "
                 "agents already agree with it (95% Wilson bands).";
+    else if (name == "reliability")
+      caption = "Reliability diagram: in each bin of the winner's confidence "
+                "(width 0.1) with at least 10 runs, the share of runs whose "
+                "winner is right (95% Wilson bands) against the bin's mean "
+                "confidence. On the "
+                "dashed diagonal a confidence is a probability; below it the "
+                "policy is overconfident, above it underconfident. The "
+                "expected calibration error is in summary.jsonl.";
     else
       caption = "Accuracy (95% Wilson interval) against the mean number of "
                 "calls per run, one point per cell: the cost of accuracy.";

@@ -5,6 +5,7 @@
 #include "caf/consensus/sim/report/report_page.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <ostream>
 #include <sstream>
 
@@ -50,6 +51,17 @@ std::string mean_html(const mean_ci& m, int prec, double scale = 1) {
     return "&ndash;";
   return fmt(m.value * scale, prec) + " <small>&plusmn;"
          + fmt((m.hi - m.value) * scale, prec) + "</small>";
+}
+
+/// A paired difference with its interval: +0.012 [-0.003, +0.027].
+std::string gain_html(const mean_ci& m) {
+  if (m.n == 0)
+    return "&ndash;";
+  auto sgn = [](double x) {
+    return (x >= 0 ? "+" : "&minus;") + fmt(std::abs(x), 3);
+  };
+  return sgn(m.value) + " <small>[" + sgn(m.lo) + ", " + sgn(m.hi)
+         + "]</small>";
 }
 
 const char* css = R"(
@@ -173,7 +185,16 @@ void summary_section(std::ostream& os, const results& res,
     os << "<th>" << html_escape(a.key) << "</th>";
   os << "<th>runs</th><th>finalized</th><th>accuracy</th><th>acc. among "
         "finalized</th><th>rounds</th><th>sim. latency s</th>"
-        "<th>calls</th></tr>\n";
+        "<th>calls</th>";
+  bool baseline = std::any_of(res.cells.begin(), res.cells.end(),
+                              [](auto& c) { return c.has_baseline; });
+  if (baseline)
+    os << "<th title=\"plain majority vote over the same number of calls, "
+          "same agents and seeds\">vote at equal calls</th><th "
+          "title=\"accuracy minus vote at equal calls, paired run by "
+          "run\">gain</th><th title=\"expected calibration error of the "
+          "winner's confidence\">ECE</th>";
+  os << "</tr>\n";
   // Missing cells are listed one by one when there are few of them; rows
   // stop after max_table_rows (summary.csv has every cell).
   size_t missing = 0;
@@ -195,7 +216,8 @@ void summary_section(std::ostream& os, const results& res,
     for (size_t i = 0; i < res.axes.size(); ++i)
       os << "<td>" << html_escape(res.axes[i].values[c.coords[i]]) << "</td>";
     if (!c.present) {
-      os << "<td colspan=\"7\"><i>no results</i></td></tr>\n";
+      os << "<td colspan=\"" << (baseline ? 10 : 7)
+         << "\"><i>no results</i></td></tr>\n";
       continue;
     }
     os << "<td class=\"num\">" << c.runs << "</td><td class=\"num\">"
@@ -204,7 +226,16 @@ void summary_section(std::ostream& os, const results& res,
        << rate_html(c.accuracy_finalized) << "</td><td class=\"num\">"
        << mean_html(c.rounds, 2) << "</td><td class=\"num\">"
        << mean_html(c.latency_ms, 1, 0.001) << "</td><td class=\"num\">"
-       << mean_html(c.calls, 1) << "</td></tr>\n";
+       << mean_html(c.calls, 1) << "</td>";
+    if (baseline) {
+      if (c.has_baseline)
+        os << "<td class=\"num\">" << rate_html(c.equal_calls_accuracy)
+           << "</td><td class=\"num\">" << gain_html(c.gain_over_equal_calls)
+           << "</td><td class=\"num\">" << fmt(c.ece, 3) << "</td>";
+      else
+        os << "<td></td><td></td><td></td>";
+    }
+    os << "</tr>\n";
   }
   os << "</table>\n";
   if (!list_missing)

@@ -236,6 +236,15 @@ void load_summaries(results& res, const fs::path& path) {
     c.rounds = read_mean(obj, "rounds", where);
     c.latency_ms = read_mean(obj, "latency_ms", where);
     c.calls = read_mean(obj, "calls", where);
+    // Summaries of 0.4.0 and later with a ground truth: the equal-compute
+    // baseline and the calibration error.
+    if (obj.contains("equal_calls_accuracy")) {
+      c.has_baseline = true;
+      c.equal_calls_accuracy = read_rate(obj, "equal_calls_accuracy", where);
+      c.gain_over_equal_calls = read_mean(obj, "gain_over_equal_calls", where);
+      c.ece = number(field(field(obj, "calibration", where), "ece", where),
+                     where, "calibration.ece");
+    }
     if (c.finalize_rate.n != c.runs || c.accuracy.n != c.runs)
       fail(where, "finalize_rate.n and accuracy.n must equal runs ("
                     + std::to_string(c.runs) + ")");

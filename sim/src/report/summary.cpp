@@ -3,59 +3,10 @@
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/scenario/describe.hpp"
 
+#include <algorithm>
 #include <cmath>
 
-#include <boost/math/distributions/students_t.hpp>
-
 namespace caf::consensus::sim {
-
-namespace {
-
-constexpr double z95 = 1.959963984540054; // Phi^-1(0.975)
-
-} // namespace
-
-rate wilson(uint64_t hits, uint64_t n) {
-  rate r;
-  r.hits = hits;
-  r.n = n;
-  if (n == 0)
-    return r;
-  auto nn = static_cast<double>(n);
-  auto p = static_cast<double>(hits) / nn;
-  auto z2 = z95 * z95;
-  auto denom = 1 + z2 / nn;
-  auto center = (p + z2 / (2 * nn)) / denom;
-  auto half = z95 * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
-  r.value = p;
-  r.lo = hits == 0 ? 0.0 : std::max(0.0, center - half);
-  r.hi = hits == n ? 1.0 : std::min(1.0, center + half);
-  return r;
-}
-
-void mean_acc::add(double x) {
-  ++n_;
-  auto d = x - mean_;
-  mean_ += d / static_cast<double>(n_);
-  m2_ += d * (x - mean_);
-}
-
-mean_ci mean_acc::get() const {
-  mean_ci r;
-  r.n = n_;
-  r.value = mean_;
-  r.lo = r.hi = mean_;
-  if (n_ < 2)
-    return r;
-  auto nn = static_cast<double>(n_);
-  auto sd = std::sqrt(m2_ / (nn - 1));
-  boost::math::students_t dist{nn - 1};
-  auto t = boost::math::quantile(boost::math::complement(dist, 0.025));
-  auto half = t * sd / std::sqrt(nn);
-  r.lo = mean_ - half;
-  r.hi = mean_ + half;
-  return r;
-}
 
 void cell_summary::add(const run_metrics& m) {
   ++runs_;
@@ -74,6 +25,56 @@ void cell_summary::add(const run_metrics& m) {
     rounds_to_decide_.add(m.rounds_to_decide);
     polls_to_decide_.add(static_cast<double>(m.polls_to_decide));
   }
+  if (m.equal_calls_correct)
+    ++equal_calls_correct_;
+  gain_.add((m.winner_correct ? 1.0 : 0.0)
+            - (m.equal_calls_correct ? 1.0 : 0.0));
+  calibration_.add(m.winner_confidence, m.winner_correct);
+  auto i = std::find_if(stop_reasons_.begin(), stop_reasons_.end(),
+                        [&m](auto& x) { return x.first == m.stop_reason; });
+  if (i == stop_reasons_.end())
+    stop_reasons_.emplace_back(m.stop_reason, 1);
+  else
+    ++i->second;
+  failures_.add(static_cast<double>(m.failures));
+  timeouts_.add(static_cast<double>(m.timeouts));
+  total_calls_ += static_cast<double>(m.calls);
+  tokens_.add(static_cast<double>(m.tokens));
+  total_tokens_ += static_cast<double>(m.tokens);
+}
+
+rate cell_summary::equal_calls_accuracy() const {
+  return wilson(equal_calls_correct_, runs_);
+}
+
+mean_ci cell_summary::gain_over_equal_calls() const {
+  return gain_.get();
+}
+
+calibration cell_summary::reliability() const {
+  return calibration_.get();
+}
+
+mean_ci cell_summary::failures() const {
+  return failures_.get();
+}
+
+mean_ci cell_summary::timeouts() const {
+  return timeouts_.get();
+}
+
+mean_ci cell_summary::tokens() const {
+  return tokens_.get();
+}
+
+double cell_summary::tokens_per_right_answer() const {
+  return correct_ == 0 ? INFINITY
+                       : total_tokens_ / static_cast<double>(correct_);
+}
+
+double cell_summary::calls_per_right_answer() const {
+  return correct_ == 0 ? INFINITY
+                       : total_calls_ / static_cast<double>(correct_);
 }
 
 rate cell_summary::stopped_early() const {
@@ -151,6 +152,24 @@ json summary_json(const scenario& s, uint64_t cell, const cell_summary& x) {
   out["stopped_early"] = rate_json(x.stopped_early());
   out["rounds_to_decide"] = mean_json(x.rounds_to_decide());
   out["polls_to_decide"] = mean_json(x.polls_to_decide());
+  out["failures"] = mean_json(x.failures());
+  out["timeouts"] = mean_json(x.timeouts());
+  out["tokens"] = mean_json(x.tokens());
+  json reasons = json::object();
+  for (auto& [why, n] : x.stop_reasons())
+    reasons[why] = n;
+  out["stop_reasons"] = reasons;
+  if (!s.world.ground_truth.empty()) {
+    auto per = x.calls_per_right_answer();
+    out["calls_per_right_answer"] = std::isfinite(per) ? json(per)
+                                                       : json(nullptr);
+    auto tok = x.tokens_per_right_answer();
+    out["tokens_per_right_answer"] = std::isfinite(tok) ? json(tok)
+                                                        : json(nullptr);
+    out["equal_calls_accuracy"] = rate_json(x.equal_calls_accuracy());
+    out["gain_over_equal_calls"] = mean_json(x.gain_over_equal_calls());
+    out["calibration"] = to_json(x.reliability());
+  }
   return out;
 }
 

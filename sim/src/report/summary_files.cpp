@@ -27,7 +27,10 @@ std::string summary_csv_header() {
          "latency_lo,latency_hi,calls_mean,calls_lo,calls_hi,"
          "stopped_early,stopped_early_lo,stopped_early_hi,"
          "rounds_to_decide_mean,rounds_to_decide_lo,rounds_to_decide_hi,"
-         "polls_to_decide_mean,polls_to_decide_lo,polls_to_decide_hi";
+         "polls_to_decide_mean,polls_to_decide_lo,polls_to_decide_hi,"
+         "equal_calls_accuracy,equal_calls_accuracy_lo,"
+         "equal_calls_accuracy_hi,gain_mean,gain_lo,gain_hi,ece,brier,"
+         "tokens_mean,tokens_lo,tokens_hi";
 }
 
 std::string summary_csv(const scenario& s, uint64_t cell,
@@ -41,7 +44,10 @@ std::string summary_csv(const scenario& s, uint64_t cell,
          + ',' + r(x.finalize_rate()) + ',' + r(x.accuracy()) + ','
          + r(x.safety()) + ',' + m(x.rounds()) + ',' + m(x.latency()) + ','
          + m(x.calls()) + ',' + r(x.stopped_early()) + ','
-         + m(x.rounds_to_decide()) + ',' + m(x.polls_to_decide());
+         + m(x.rounds_to_decide()) + ',' + m(x.polls_to_decide()) + ','
+         + r(x.equal_calls_accuracy()) + ',' + m(x.gain_over_equal_calls())
+         + ',' + nlohmann::json(x.reliability().ece).dump() + ','
+         + nlohmann::json(x.reliability().brier).dump() + ',' + m(x.tokens());
 }
 
 error write_summaries(const std::string& dir, const scenario& s,

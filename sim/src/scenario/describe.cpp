@@ -37,6 +37,8 @@ json cell_json(const scenario& c) {
   p["alpha_preference"] = ps.alpha_preference;
   p["alpha_confidence"] = ps.alpha_confidence;
   p["luminance_weighted"] = ps.luminance_weighted;
+  p["delta"] = ps.delta;
+  p["max_calls"] = ps.max_calls;
   p["stop_on_unanimity"] = ps.stop_on_unanimity;
   p["extractor"] = to_string(ps.extractor);
   p["extractor_pattern"] = ps.extractor_pattern;
@@ -48,6 +50,12 @@ json cell_json(const scenario& c) {
     lat["b"] = g.latency.b;
     if (!g.latency.values.empty())
       lat["values"] = g.latency.values;
+    json tokens = json::object();
+    tokens["dist"] = to_string(g.tokens.type);
+    tokens["a"] = g.tokens.a;
+    tokens["b"] = g.tokens.b;
+    if (!g.tokens.values.empty())
+      tokens["values"] = g.tokens.values;
     json answers = json::object();
     for (size_t i = 0; i < g.labels.size(); ++i)
       answers[g.labels[i]] = g.weights[i];
@@ -61,7 +69,8 @@ json cell_json(const scenario& c) {
                           {"behaviour", to_string(g.refine)},
                           {"conform_p", g.conform_p},
                           {"wrong_label", g.wrong_label},
-                          {"noise", g.noise}});
+                          {"noise", g.noise},
+                          {"tokens", tokens}});
   }
   json labels = json::object();
   for (size_t i = 0; i < c.world.labels.size(); ++i)
@@ -83,7 +92,9 @@ std::string cell_value(const scenario& s, uint64_t cell, size_t axis) {
                                                         "beta",
                                                         "alpha_preference",
                                                         "alpha_confidence",
-                                                        "luminance_weighted"};
+                                                        "luminance_weighted",
+                                                        "delta",
+                                                        "max_calls"};
   if (std::find(policy_specific.begin(), policy_specific.end(), key)
       == policy_specific.end())
     return value;

@@ -51,7 +51,8 @@ std::string runs_csv_header() {
          "winner_correct,winner_confidence,winner_score,agreement,"
          "unanimity_round,unanimity_label,calls,failures,timeouts,"
          "latency_ms,rounds_to_decide,polls_to_decide,rounds_to_decide_live,"
-         "polls_to_decide_live,stopped_early";
+         "polls_to_decide_live,stopped_early,equal_calls_label,"
+         "equal_calls_correct,tokens";
 }
 
 std::string to_csv(const run_metrics& m) {
@@ -68,7 +69,9 @@ std::string to_csv(const run_metrics& m) {
      << m.calls << ',' << m.failures << ',' << m.timeouts << ',' << m.latency_ms
      << ',' << m.rounds_to_decide << ',' << m.polls_to_decide << ','
      << m.rounds_to_decide_live << ',' << m.polls_to_decide_live << ','
-     << (m.stopped_early ? "true" : "false");
+     << (m.stopped_early ? "true" : "false") << ','
+     << csv_field(m.equal_calls_label) << ','
+     << (m.equal_calls_correct ? "true" : "false") << ',' << m.tokens;
   return os.str();
 }
 
@@ -118,6 +121,9 @@ json to_json(const run_metrics& m) {
   x["rounds_to_decide_live"] = m.rounds_to_decide_live;
   x["polls_to_decide_live"] = m.polls_to_decide_live;
   x["stopped_early"] = m.stopped_early;
+  x["equal_calls_label"] = m.equal_calls_label;
+  x["equal_calls_correct"] = m.equal_calls_correct;
+  x["tokens"] = m.tokens;
   return x;
 }
 

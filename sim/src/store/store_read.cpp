@@ -65,6 +65,9 @@ const char* read_run(const stmt& s, run_metrics& m) {
   if (!t)
     return "has a damaged trajectory (per-round data)";
   m.trajectory = std::move(*t);
+  m.equal_calls_label = s.text(30);
+  m.equal_calls_correct = s.i64(31) != 0;
+  m.tokens = s.u64(32);
   m.agents.clear();
   return nullptr;
 }

@@ -53,6 +53,9 @@ void bind_run(stmt& s, const run_metrics& m) {
   s.bind(28, m.polls_to_decide_live);
   s.bind(29, int64_t{m.stopped_early ? 1 : 0});
   s.bind_blob(30, encode_trajectory(m.trajectory));
+  s.bind(31, m.equal_calls_label);
+  s.bind(32, int64_t{m.equal_calls_correct ? 1 : 0});
+  s.bind_u(33, m.tokens);
 }
 
 /// Binds one `agents` row (column order of the schema).

@@ -64,3 +64,15 @@ TEST(chat_completion, request_body_carries_model_messages_and_sampling) {
   EXPECT_FALSE(bare.contains("temperature"));
   EXPECT_FALSE(bare.contains("max_tokens"));
 }
+
+TEST(chat_completion, token_usage_when_the_api_reports_it) {
+  EXPECT_EQ(
+    chat_completion_tokens(
+      R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}})"),
+    12u);
+  EXPECT_EQ(chat_completion_tokens(R"({"choices":[]})"), 0u);
+  EXPECT_EQ(chat_completion_tokens(R"({"usage":{"total_tokens":-4}})"), 0u);
+  EXPECT_EQ(chat_completion_tokens(R"({"usage":{"total_tokens":"12"}})"), 0u);
+  EXPECT_EQ(chat_completion_tokens(R"({"usage":[1]})"), 0u);
+  EXPECT_EQ(chat_completion_tokens("<html>"), 0u);
+}

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "caf/consensus/engine.hpp"
+#include "caf/consensus/policy/hanzo.hpp"
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/rng/python_random.hpp"
 
@@ -75,4 +77,79 @@ TEST(hanzo, weights_are_luminance_divided_by_its_sum) {
   for (auto l : lum)
     expected.push_back(l / total);
   EXPECT_EQ(st.trace[1].weights, expected);
+}
+
+// -- hooks for callers that own the random state
+// --------------------------------
+
+namespace {
+
+/// Runs {a, b, c} (round-0 latencies 100, 200, 300 ms) for one refinement
+/// round with a hanzo instance prepared by `prep`; returns the state.
+template <class Prepare>
+state run_prepared(Prepare prep) {
+  auto ps = hanzo_params();
+  ps.beta_1 = 2;
+  ps.rounds = 1;
+  engine_options opts;
+  opts.factory = [&] {
+    auto pol = std::make_unique<policy::hanzo>();
+    prep(*pol);
+    return std::unique_ptr<policy::policy_base>{std::move(pol)};
+  };
+  auto eng = engine::make("q", {"a", "b", "c"}, ps, opts);
+  EXPECT_TRUE(eng);
+  return run_inline(*eng, [](const request& req) {
+    return make_ok(req.participant, "x " + req.participant,
+                   100 * (int64_t{req.index} + 1));
+  });
+}
+
+} // namespace
+
+TEST(hanzo, uncompensated_sum_adds_the_weights_left_to_right) {
+  auto plain
+    = run_prepared([](policy::hanzo& p) { p.uncompensated_sum(true); });
+  auto fsum = run_prepared([](policy::hanzo&) {});
+  auto lum = plain.luminance;
+  auto naive = 0.0;
+  for (auto x : lum)
+    naive += x;
+  ASSERT_EQ(plain.trace.at(1).weights.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(plain.trace.at(1).weights[i], lum[i] / naive);
+    EXPECT_EQ(fsum.trace.at(1).weights[i], lum[i] / rng::python_fsum(lum));
+  }
+}
+
+TEST(hanzo, a_generator_replaced_after_start_decides_the_samples) {
+  policy::hanzo fresh;
+  EXPECT_EQ(fresh.generator(), nullptr);
+  auto ps = hanzo_params();
+  ps.beta_1 = 2;
+  ps.rounds = 3;
+  ps.seed = 1;
+  policy::hanzo* hz = nullptr;
+  engine_options opts;
+  opts.factory = [&hz] {
+    auto pol = std::make_unique<policy::hanzo>();
+    hz = pol.get();
+    return std::unique_ptr<policy::policy_base>{std::move(pol)};
+  };
+  auto eng = engine::make("q", {"a", "b", "c", "d"}, ps, opts);
+  ASSERT_TRUE(eng);
+  ASSERT_NE(hz, nullptr);
+  ASSERT_NE(hz->generator(), nullptr);
+  *hz->generator() = rng::python_random{int64_t{99}};
+  auto call = [](const request& req) {
+    return make_ok(req.participant, "x " + req.participant, 100);
+  };
+  auto replaced = run_inline(*eng, call);
+  // Three samples of k = 3, two 32-bit draws each: 18 words used.
+  EXPECT_EQ(hz->generator()->state_position(), 18u);
+  ps.seed = 99;
+  auto seeded = run_script({"a", "b", "c", "d"}, ps, call);
+  ASSERT_EQ(replaced.trace.size(), seeded.trace.size());
+  for (size_t r = 0; r < seeded.trace.size(); ++r)
+    EXPECT_EQ(replaced.trace[r].samples, seeded.trace[r].samples) << r;
 }

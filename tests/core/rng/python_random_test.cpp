@@ -247,3 +247,32 @@ TEST(python_random, choices_rejects_bad_weights) {
 }
 
 } // namespace
+
+// -- state export and import --------------------------------------------------
+
+TEST(python_random, a_restored_state_continues_the_same_stream) {
+  python_random a{int64_t{12345}};
+  for (int i = 0; i < 1000; ++i) // cross a twist: the position is mid-table
+    a.next_u32();
+  EXPECT_EQ(a.state_position(), 1000u - 624u);
+  auto b = python_random::from_state(a.state_words(), a.state_position());
+  ASSERT_TRUE(b);
+  for (int i = 0; i < 2000; ++i)
+    ASSERT_EQ(a.next_u32(), b->next_u32()) << "draw " << i;
+}
+
+TEST(python_random, a_freshly_seeded_state_sits_at_position_624) {
+  // random.seed(n); random.getstate()[1][624] == 624
+  python_random a{int64_t{7}};
+  EXPECT_EQ(a.state_position(), 624u);
+  EXPECT_EQ(a.state_words().size(), 624u);
+  EXPECT_EQ(a.state_words()[0], 0x80000000u);
+}
+
+TEST(python_random, from_state_rejects_a_malformed_state) {
+  std::vector<uint32_t> short_table(623, 1);
+  EXPECT_FALSE(python_random::from_state(short_table, 0));
+  std::vector<uint32_t> table(624, 1);
+  EXPECT_FALSE(python_random::from_state(table, 625));
+  EXPECT_TRUE(python_random::from_state(table, 624));
+}

@@ -40,6 +40,34 @@ TEST(agents_answers, ok_results_carry_everything) {
   EXPECT_FALSE(res.timed_out);
 }
 
+TEST(agents_answers, tokens_are_drawn_for_ok_calls_only) {
+  auto w = make_world();
+  auto g = make_group();
+  // Not modelled: 0, and no draw that could move the others.
+  auto plain = answer(w, agent{"g-1", &g, 0}, 5, make_request(1, "B"));
+  EXPECT_EQ(plain.tokens, 0u);
+  g.tokens = latency_model{latency_model::kind::constant, 350, 0, {}};
+  auto x = answer(w, agent{"g-1", &g, 0}, 5, make_request(1, "B"));
+  EXPECT_EQ(x.tokens, 350u);
+  EXPECT_EQ(x.label, plain.label);
+  EXPECT_EQ(x.ms, plain.ms);
+  EXPECT_EQ(x.output, plain.output);
+  g.tokens = latency_model{latency_model::kind::uniform, 100, 200, {}};
+  std::set<uint64_t> seen;
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    auto y = answer(w, agent{"g-1", &g, 0}, seed, make_request(1, "B"));
+    EXPECT_GE(y.tokens, 100u);
+    EXPECT_LE(y.tokens, 200u);
+    EXPECT_EQ(
+      y.tokens,
+      answer(w, agent{"g-1", &g, 0}, seed, make_request(1, "B")).tokens);
+    seen.insert(y.tokens);
+  }
+  EXPECT_GT(seen.size(), 50u);
+  g.fail = 1;
+  EXPECT_EQ(answer(w, agent{"g-1", &g, 0}, 5, make_request(1, "B")).tokens, 0u);
+}
+
 TEST(agents_answers, categorical_frequencies) {
   auto w = make_world();
   auto g = make_group();
@@ -209,6 +237,24 @@ TEST(agents_answers, balancing_answers_the_minority) {
   // Round 0 draws from its distribution.
   g.weights = {0, 0, 1};
   EXPECT_EQ(answer(three, a, 1, make_request(0)).label, "C");
+}
+
+TEST(agents_answers, follow_policy_answers_the_protocol_preference) {
+  auto g = make_group(behaviour::follow_policy);
+  auto a = make_agent(g);
+  auto w = make_world({"A", "B", "C"});
+  auto req = make_request(2, "A", {"A", "A", "A"});
+  // No preference (other policies): keeps its own label, whatever it sees.
+  EXPECT_EQ(answer(w, a, 1, req).label, "A");
+  // The preference wins over its own label and over the peers.
+  req.preference = "B";
+  EXPECT_EQ(answer(w, a, 1, req).label, "B");
+  EXPECT_EQ(answer(w, a, 1, req).output, w.templates[1]);
+  // Round 0 draws from its distribution.
+  g.weights = {0, 0, 1};
+  auto first = make_request(0);
+  first.preference = "A";
+  EXPECT_EQ(answer(w, a, 1, first).label, "C");
 }
 
 } // namespace

@@ -41,6 +41,7 @@ TEST(agents, names_match_scenario_files) {
   EXPECT_EQ(to_string(behaviour::fixed_wrong), "fixed-wrong");
   EXPECT_EQ(to_string(behaviour::flip_flop), "flip-flop");
   EXPECT_EQ(to_string(behaviour::balancing), "balancing");
+  EXPECT_EQ(to_string(behaviour::follow_policy), "follow-policy");
 }
 
 } // namespace

@@ -56,8 +56,10 @@ std::string csv_of(const sim::scenario& sc, sim::engine_kind engine,
 } // namespace
 
 TEST(sim_run, engines_and_thread_counts_give_identical_bytes) {
-  for (auto name : {"quickstart.yaml", "snowball-polls.yaml",
-                    "voter-model.yaml", "hanzo-never-finalizes.yaml"}) {
+  for (auto name :
+       {"quickstart.yaml", "snowball-polls.yaml", "voter-model.yaml",
+        "hanzo-never-finalizes.yaml", "studies/stopping.yaml",
+        "avalanche.yaml", "avalanche-adversaries.yaml"}) {
     auto sc = load(name, 25);
     auto ref = csv_of(sc, sim::engine_kind::inline_calls, 1);
     EXPECT_GT(ref.size(), 1000u) << name;
@@ -101,6 +103,31 @@ TEST(sim_run, results_arrive_in_canonical_order_and_skips_are_honoured) {
       if (r % 3 != 0)
         want.emplace_back(c, r);
   EXPECT_EQ(seen, want);
+}
+
+// follow-policy feeds the Snowball preference back into the answers: the
+// network tips, every run finalizes and every agent ends on the winner's
+// answer within a few rounds; the same agents kept stubborn never change
+// their answers (the policy's preferences move, slowly: many more rounds).
+TEST(sim_run, follow_policy_agents_run_the_avalanche_protocol) {
+  auto sc = load("avalanche.yaml", 40);
+  uint64_t finalized[2] = {0, 0};
+  uint64_t unanimous[2] = {0, 0};
+  int64_t rounds[2] = {0, 0};
+  sim::sweep_options opts;
+  opts.engine = sim::engine_kind::inline_calls;
+  opts.threads = 2;
+  opts.on_run = [&](const sim::run_metrics& m) {
+    finalized[m.cell] += m.finalized ? 1 : 0;
+    unanimous[m.cell] += m.agreement == 1.0 ? 1 : 0;
+    rounds[m.cell] += m.rounds_executed;
+  };
+  ASSERT_FALSE(sim::run_sweep(sc, opts));
+  EXPECT_EQ(finalized[0], 40u); // follow-policy
+  EXPECT_EQ(unanimous[0], 40u);
+  EXPECT_LT(unanimous[1], 2u); // stubborn: answers never converge
+  EXPECT_LT(5 * rounds[0], rounds[1]);
+  EXPECT_LT(finalized[1], 40u);
 }
 
 TEST(sim_run, metrics_reflect_the_state) {

@@ -72,14 +72,22 @@ TEST(convergence, stopped_runs_count_with_their_last_round) {
   EXPECT_EQ(cells[1].runs, 0u);
   // Charts: one series per cell with runs; the cost curve is points.
   auto charts = sim::convergence_charts(cells, {"k=2", "k=3"});
-  ASSERT_EQ(charts.size(), 4u);
+  ASSERT_EQ(charts.size(), 5u);
   EXPECT_EQ(charts[0].first, "convergence_agreement");
   EXPECT_EQ(charts[0].second.panels.size(), 2u);
   for (auto& [name, chart] : charts) {
     EXPECT_EQ(sim::check_chart(chart), "") << name;
+    if (name == "reliability") {
+      // The dashed diagonal, then one line of confidence bins per cell; a
+      // bin needs 10 runs, so these 2 runs draw no line.
+      ASSERT_EQ(chart.panels[0].series.size(), 1u) << name;
+      EXPECT_TRUE(chart.panels[0].series[0].dashed);
+      continue;
+    }
     ASSERT_EQ(chart.panels[0].series.size(), 1u) << name;
     EXPECT_EQ(chart.panels[0].series[0].name, "k=2");
   }
+  EXPECT_EQ(charts[4].first, "reliability");
   EXPECT_TRUE(charts[3].second.panels[0].series[0].points);
   EXPECT_FALSE(charts[0].second.panels[0].series[0].points);
   // Nothing to show without runs.

@@ -262,12 +262,16 @@ TEST(report_browser, quickstart_report_renders_with_its_charts) {
       for (auto& [symbol, uses] : symbols)
         EXPECT_GE(uses, 2u) << symbol;
       convergence.insert("cost");
+    } else if (has_id("reliability")) {
+      // The dashed diagonal and a line of bins per cell (4 cells).
+      EXPECT_GE(data_paths(f), 5u) << f.substr(0, 500);
+      convergence.insert("reliability");
     } else {
       // Six panels, each with the scenario's line and two baselines.
       EXPECT_GE(data_paths(f), 18u) << f.substr(0, 500);
     }
   }
-  EXPECT_EQ(convergence.size(), 4u);
+  EXPECT_EQ(convergence.size(), 5u);
   EXPECT_NE(dom.out.find("Baselines"), std::string::npos);
   // The page as drawn: a screenshot of the whole page.
   auto shot_path = tmp.path / "shot.png";
@@ -395,7 +399,7 @@ TEST(report_browser, compare_overlays_the_convergence_of_other_directories) {
     return buf.str();
   };
   for (auto name : {"convergence_agreement", "convergence_decided",
-                    "convergence_locked_wrong", "cost_curve"}) {
+                    "convergence_locked_wrong", "cost_curve", "reliability"}) {
     auto text = svg(name);
     EXPECT_NE(text.find("metastable: beta_2=0.6"), std::string::npos) << name;
     EXPECT_NE(text.find("metastable: beta_2=0.9"), std::string::npos) << name;
@@ -449,8 +453,9 @@ TEST(report_browser, convergence_study_report_is_readable) {
     auto ink = ink_of(img);
     EXPECT_GT(ink, size_t{img.width} * img.height / 100) << e.path();
   }
-  // Two parameter charts (policy, k), a heatmap, four convergence charts.
-  EXPECT_EQ(pngs, 7u);
+  // Two parameter charts (policy, k), a heatmap, four convergence charts
+  // and the reliability diagram.
+  EXPECT_EQ(pngs, 8u);
   auto url = "file://"
              + fs::absolute(results / "report" / "index.html").string();
   auto dom = dump_dom(tmp.path / "profile-dom", url);
@@ -485,8 +490,9 @@ TEST(report_browser, a_scenario_without_a_sweep_gets_its_convergence_charts) {
     charts.insert(e.path().filename().string());
   for (auto& c : charts)
     EXPECT_NE(c.substr(0, 3), "01-") << c;
-  for (auto c : {"convergence_agreement.svg", "convergence_decided.svg",
-                 "convergence_locked_wrong.svg", "cost_curve.svg"})
+  for (auto c :
+       {"convergence_agreement.svg", "convergence_decided.svg",
+        "convergence_locked_wrong.svg", "cost_curve.svg", "reliability.svg"})
     EXPECT_EQ(charts.count(c), 1u) << c;
   auto html = results / "report" / "index.html";
   std::ifstream in{html};

@@ -149,12 +149,20 @@ const bad_case bad_cases[] = {
    ":5: key 'seeds': 'seed' and 'seeds' are mutually exclusive"},
   {"seeds_range_reversed.yaml",
    ":4: key 'seeds.to': expected 'to' >= 'from' (10), got 1"},
+  {"sequential_budget_below_agents.yaml",
+   ":4: key 'params.max_calls': max_calls must be 0 (no budget) or at least "
+   "the number of participants (3) for policy sequential, got 2"},
+  {"sequential_budget_negative.yaml",
+   ":3: key 'params.max_calls': expected an integer >= 0, got '-5'"},
+  {"sequential_delta_one.yaml",
+   ":4: key 'params.delta': delta must be in (0, 1) for policy sequential, "
+   "got 1"},
   {"snowball_quorum_above_k.yaml",
    ":4: key 'params.alpha_preference': alpha_preference must be in [1, k=2], "
    "got 3"},
   {"sweep_bad_policy.yaml",
    ":5: key 'sweep.policy[1]': unknown policy 'raft' (accepted: metastable, "
-   "hanzo, snowball, vote)"},
+   "hanzo, snowball, vote, sequential)"},
   {"sweep_empty_axis.yaml",
    ":4: key 'sweep.k': expected at least one value, got an empty list"},
   {"sweep_fault_sum.yaml",
@@ -185,7 +193,8 @@ const bad_case bad_cases[] = {
   {"sweep_unknown_key.yaml",
    ":5: key 'sweep.temperature': unknown sweep key (accepted: rounds, k, "
    "alpha, beta_1, beta_2, timeout_ms, beta, alpha_preference, "
-   "alpha_confidence, luminance_weighted, stop_on_unanimity, extractor, "
+   "alpha_confidence, luminance_weighted, delta, max_calls, "
+   "stop_on_unanimity, extractor, "
    "extractor_pattern, policy, agents.<group>.<field>)"},
   {"sweep_value_not_scalar.yaml",
    ":5: key 'sweep.k[1]': expected a scalar value, got a list"},
@@ -204,7 +213,7 @@ const bad_case bad_cases[] = {
   {"unknown_behaviour.yaml",
    ":4: key 'agents[0].behaviour': unknown behaviour 'stubbourn' (accepted: "
    "stubborn, resample, copy-peer, majority, conform:P, fixed-wrong, "
-   "flip-flop, balancing)"},
+   "flip-flop, balancing, repeat, follow-policy)"},
   {"unknown_distribution.yaml",
    ":4: key 'agents[0].latency.dist': unknown distribution 'gamma' "
    "(accepted: constant, uniform, normal, lognormal, exponential, empirical)"},
@@ -214,10 +223,11 @@ const bad_case bad_cases[] = {
   {"unknown_param.yaml",
    ":4: key 'params.kk': unknown key (accepted: rounds, k, alpha, beta_1, "
    "beta_2, timeout_ms, beta, alpha_preference, alpha_confidence, "
-   "luminance_weighted, stop_on_unanimity, extractor, extractor_pattern)"},
+   "luminance_weighted, delta, max_calls, stop_on_unanimity, extractor, "
+   "extractor_pattern)"},
   {"unknown_policy.yaml",
    ":2: key 'policy': unknown policy 'foo' (accepted: metastable, hanzo, "
-   "snowball, vote)"},
+   "snowball, vote, sequential)"},
   {"unknown_top_key.yaml",
    ":4: key 'polcy': unknown key (accepted: name, description, prompt, "
    "policy, params, labels, ground_truth, agents, replicates, seed, seeds, "
@@ -260,5 +270,6 @@ TEST(scenario_bad_files, parse_scenario_names_the_origin) {
             "malformed_input: my.yaml:4: key 'params.kk': unknown key "
             "(accepted: rounds, k, alpha, beta_1, beta_2, timeout_ms, beta, "
             "alpha_preference, alpha_confidence, luminance_weighted, "
-            "stop_on_unanimity, extractor, extractor_pattern)");
+            "delta, max_calls, stop_on_unanimity, extractor, "
+            "extractor_pattern)");
 }

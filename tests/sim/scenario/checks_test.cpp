@@ -70,7 +70,8 @@ TEST(scenario_checks, value_forms) {
   EXPECT_EQ(msg, "malformed_input: inline.yaml:4: key 'policy': unknown "
                  "policy '"
                    + std::string(60, 'x')
-                   + "...' (accepted: metastable, hanzo, snowball, vote)");
+                   + "...' (accepted: metastable, hanzo, snowball, vote, "
+                     "sequential)");
   // Keys must be plain scalars.
   EXPECT_EQ(parse_error(base + "? [a, b]\n: 1\n"),
             "malformed_input: inline.yaml:4: key '': expected plain keys, "

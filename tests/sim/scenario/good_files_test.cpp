@@ -168,6 +168,50 @@ TEST(scenario_good, every_latency_form) {
             (std::vector<double>{100, 200.5, 1000}));
 }
 
+TEST(scenario_good, token_counts_take_the_latency_forms_without_units) {
+  using k = latency_model::kind;
+  auto sc = parse_scenario("ground_truth: yes\nagents:\n"
+                           "  - {name: a, tokens: 350}\n"
+                           "  - {name: b, tokens: {dist: uniform, min: 100, "
+                           "max: 300}}\n"
+                           "  - {name: c, tokens: {dist: lognormal, median: "
+                           "400, sigma: 0.3}}\n"
+                           "  - {name: d, tokens: {dist: empirical, values: "
+                           "[10, 20]}}\n"
+                           "  - {name: e}\n",
+                           "tokens.yaml");
+  ASSERT_TRUE(sc) << render(sc.error());
+  auto& g = sc->groups;
+  EXPECT_EQ(g[0].tokens.type, k::constant);
+  EXPECT_EQ(g[0].tokens.a, 350);
+  EXPECT_EQ(g[1].tokens.type, k::uniform);
+  EXPECT_EQ(g[1].tokens.b, 300);
+  EXPECT_EQ(g[2].tokens.type, k::lognormal);
+  EXPECT_EQ(g[2].tokens.a, 400);
+  EXPECT_EQ(g[3].tokens.values, (std::vector<double>{10, 20}));
+  EXPECT_EQ(g[4].tokens.type, k::constant);
+  EXPECT_EQ(g[4].tokens.a, 0);
+  auto bad = [](const std::string& group) {
+    auto x = parse_scenario("ground_truth: yes\nagents:\n  - " + group + "\n",
+                            "t.yaml");
+    // The first problem (the parser goes on and reports the others too).
+    auto text = x ? std::string{"ok"} : render(x.error());
+    return text.substr(0, text.find('\n'));
+  };
+  EXPECT_EQ(bad("{name: a, tokens: {dist: uniform, min_ms: 1, max_ms: 2}}"),
+            "malformed_input: t.yaml:3: key 'agents[0].tokens.min_ms': unknown "
+            "key (accepted: dist, min, max)");
+  EXPECT_EQ(bad("{name: a, tokens: {dist: uniform, min: 5, max: 2}}"),
+            "malformed_input: t.yaml:3: key 'agents[0].tokens.max': max (2) "
+            "must be >= min (5)");
+  EXPECT_EQ(bad("{name: a, tokens: -3}"),
+            "malformed_input: t.yaml:3: key 'agents[0].tokens': expected a "
+            "number >= 0, got '-3'");
+  EXPECT_EQ(bad("{name: a, tokens: [1]}"),
+            "malformed_input: t.yaml:3: key 'agents[0].tokens': expected a "
+            "number of tokens or a map with 'dist', got a list");
+}
+
 TEST(scenario_good, json_is_accepted) {
   auto s = must_load(good("quickstart.json"));
   EXPECT_EQ(s.name, "quickstart-json");

@@ -250,7 +250,8 @@ TEST(scenario_sweep, key_errors) {
             "malformed_input: inline.yaml:5: key 'sweep.seed': unknown sweep "
             "key (accepted: rounds, k, alpha, beta_1, beta_2, timeout_ms, "
             "beta, alpha_preference, alpha_confidence, luminance_weighted, "
-            "stop_on_unanimity, extractor, extractor_pattern, policy, "
+            "delta, max_calls, stop_on_unanimity, extractor, "
+            "extractor_pattern, policy, "
             "agents.<group>.<field>)");
   EXPECT_EQ(parse_error(base + "sweep:\n  k: 3\n"),
             "malformed_input: inline.yaml:5: key 'sweep.k': expected a list "

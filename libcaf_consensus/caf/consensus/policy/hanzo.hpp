@@ -44,7 +44,23 @@ public:
 
   void finish(state& st) override;
 
+  /// Sums the luminance weights left to right without compensation, as
+  /// CPython before 3.12 does in `sum()` (default: 3.12's compensated sum,
+  /// `rng::python_fsum`).
+  void uncompensated_sum(bool on) noexcept {
+    naive_sum_ = on;
+  }
+
+  /// Returns the generator of the run (null before `start`). A caller that
+  /// owns the random state (the Python drop-in, which continues the global
+  /// `random` module) sets it before a round is planned and reads it back
+  /// after.
+  rng::python_random* generator() noexcept {
+    return gen_ ? &*gen_ : nullptr;
+  }
+
 private:
+  bool naive_sum_ = false;
   std::optional<rng::python_random> gen_;
   std::vector<uint32_t> sample_;
   double beta_1_ = 0;

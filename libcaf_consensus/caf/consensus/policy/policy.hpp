@@ -43,9 +43,14 @@ public:
   /// extracts a label from every ok result that carries none.
   virtual bool needs_labels() const;
 
+  /// Returns whether `stop` is also asked after round 0 (the initial
+  /// proposals). The default is no: most policies only judge refinements.
+  virtual bool stops_after_proposals() const;
+
   /// Returns the policy-specific parameters this policy reads, of `k`,
   /// `alpha`, `beta_1`, `beta_2`, `beta`, `alpha_preference`,
-  /// `alpha_confidence` and `luminance_weighted` (the engine's own
+  /// `alpha_confidence`, `luminance_weighted`, `delta` and `max_calls` (the
+  /// engine's own
   /// parameters, `rounds`, `timeout_ms`, `stop_on_unanimity`, `extractor`
   /// and `extractor_pattern`, apply to every policy). The default, for user
   /// policies, is all of them.

@@ -30,6 +30,22 @@ public:
   /// Seeds with an explicit `init_by_array` key.
   explicit python_random(const std::vector<uint32_t>& key);
 
+  /// Restores the generator from the state `random.getstate()` holds: the 624
+  /// words of the table and the position `pos` (0..624) of the next word.
+  /// Fails when `words` has not 624 entries or `pos` is out of range.
+  static expected<python_random> from_state(const std::vector<uint32_t>& words,
+                                            size_t pos);
+
+  // -- state ------------------------------------------------------------------
+
+  /// Returns the 624 words of the table (as in `random.getstate()[1][:624]`).
+  std::vector<uint32_t> state_words() const;
+
+  /// Returns the position of the next word (`random.getstate()[1][624]`).
+  size_t state_position() const noexcept {
+    return mti_;
+  }
+
   // -- draws ------------------------------------------------------------------
 
   /// Returns the next 32-bit output (`random.getrandbits(32)`).
@@ -48,11 +64,13 @@ public:
                                         int64_t k);
 
 private:
+  python_random() = default;
+
   void init_genrand(uint32_t s);
   void init_by_array(const std::vector<uint32_t>& key);
   void twist();
 
-  std::array<uint32_t, 624> mt_;
+  std::array<uint32_t, 624> mt_{};
   size_t mti_ = 625;
 };
 

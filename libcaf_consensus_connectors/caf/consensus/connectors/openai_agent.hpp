@@ -65,6 +65,10 @@ json chat_request_body(const openai_agent& cfg, const std::string& prompt);
 /// with a malformed one.
 expected<std::string> parse_chat_completion(const std::string& body);
 
+/// Returns `usage.total_tokens` of a chat completion body (0 when absent or
+/// not a non-negative integer).
+uint64_t chat_completion_tokens(const std::string& body);
+
 /// An `agent` that asks a chat model. Latency (`ms`) covers all attempts.
 class openai_agent_connection : public agent {
 public:

@@ -5,7 +5,7 @@
 
 namespace caf::consensus::sim {
 
-/// The program version (`caf-consensus 0.3.0`). Stores and remote workers
+/// The program version (`caf-consensus 0.4.0`). Stores and remote workers
 /// accept only results written by the same version.
 extern const char* program_version;
 

@@ -130,6 +130,12 @@ void check_each(const params& ps, const std::vector<agent_group>& groups,
     if (lat.type == latency_model::kind::empirical && lat.values.empty()
         && !emit(path() + ".latency.values_ms", "expected at least one value"))
       return;
+    auto& tok = g.tokens;
+    if (tok.type == latency_model::kind::uniform && tok.a > tok.b
+        && !emit(path() + ".tokens.max", "max (" + num(tok.b)
+                                           + ") must be >= min (" + num(tok.a)
+                                           + ")"))
+      return;
     double weights = 0;
     for (size_t j = 0; j < g.labels.size(); ++j) {
       if (scope.labels && !is_label(g.labels[j])

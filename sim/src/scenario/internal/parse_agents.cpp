@@ -13,7 +13,7 @@
 
 namespace caf::consensus::sim::scenario_internal {
 
-latency_model parser::parse_latency(const entry& e) {
+latency_model parser::parse_latency(const entry& e, bool tokens) {
   latency_model m;
   auto v = e.val();
   if (v.type == value::kind::scalar) {
@@ -22,7 +22,8 @@ latency_model parser::parse_latency(const entry& e) {
     return m;
   }
   if (v.type != value::kind::map)
-    expected_(v, "a number of ms or a map with 'dist'");
+    expected_(v, tokens ? "a number of tokens or a map with 'dist'"
+                        : "a number of ms or a map with 'dist'");
   // Find `dist` first: it decides which other keys are accepted (without
   // it, or with an unknown one, the other keys cannot be judged).
   std::string dist;
@@ -45,12 +46,13 @@ latency_model parser::parse_latency(const entry& e) {
   m.type = static_cast<latency_model::kind>(pos - names.begin());
   // Named copies, not a structured binding: a lambda below uses `a` (C++17
   // does not let lambdas capture structured bindings; clang refuses it).
-  auto fields = dist_fields(m.type);
+  auto fields = dist_fields(m.type, tokens);
+  const std::string values_key = tokens ? "values" : "values_ms";
   const auto a = fields.first;
   const auto b = fields.second;
   std::vector<std::string> ok{"dist"};
   if (m.type == latency_model::kind::empirical) {
-    ok.emplace_back("values_ms");
+    ok.push_back(values_key);
   } else {
     ok.push_back(a);
     if (!b.empty())
@@ -65,7 +67,7 @@ latency_model parser::parse_latency(const entry& e) {
     if (x.name == "dist")
       continue;
     attempt([&] {
-      if (x.name == "values_ms") {
+      if (x.name == values_key) {
         if (!x.node.IsSequence())
           expected_(x.val(), "a list of numbers >= 0");
         size_t i = 0;
@@ -124,6 +126,8 @@ agent_group parser::parse_group(const YAML::Node& n, size_t index, int line,
         g.count = static_cast<uint32_t>(to_int(v, 1, max_agents));
       } else if (x.name == "latency") {
         g.latency = parse_latency(x);
+      } else if (x.name == "tokens") {
+        g.tokens = parse_latency(x, true);
       } else if (x.name == "answers") {
         parse_answers(x, g);
       } else if (x.name == "behaviour") {

@@ -22,6 +22,8 @@ const std::vector<std::string>& param_keys() {
                                            "alpha_preference",
                                            "alpha_confidence",
                                            "luminance_weighted",
+                                           "delta",
+                                           "max_calls",
                                            "stop_on_unanimity",
                                            "extractor",
                                            "extractor_pattern"};
@@ -29,10 +31,9 @@ const std::vector<std::string>& param_keys() {
 }
 
 const std::vector<std::string>& group_keys() {
-  static const std::vector<std::string> xs{"name",      "count",
-                                           "latency",   "answers",
-                                           "behaviour", "wrong_label",
-                                           "noise",     "faults"};
+  static const std::vector<std::string> xs{
+    "name",        "count", "latency", "answers", "behaviour",
+    "wrong_label", "noise", "faults",  "tokens"};
   return xs;
 }
 
@@ -59,10 +60,9 @@ std::vector<std::string> axis_keys() {
 }
 
 const std::vector<std::string>& behaviour_names() {
-  static const std::vector<std::string> xs{"stubborn",  "resample",
-                                           "copy-peer", "majority",
-                                           "conform:P", "fixed-wrong",
-                                           "flip-flop", "balancing"};
+  static const std::vector<std::string> xs{
+    "stubborn",    "resample",  "copy-peer", "majority", "conform:P",
+    "fixed-wrong", "flip-flop", "balancing", "repeat",   "follow-policy"};
   return xs;
 }
 
@@ -72,7 +72,17 @@ const std::vector<std::string>& dist_names() {
   return xs;
 }
 
-std::pair<std::string, std::string> dist_fields(latency_model::kind x) {
+namespace {
+
+std::string unitless(const std::string& name) {
+  if (name == "ms")
+    return "value";
+  if (name.size() > 3 && name.compare(name.size() - 3, 3, "_ms") == 0)
+    return name.substr(0, name.size() - 3);
+  return name;
+}
+
+std::pair<std::string, std::string> latency_fields(latency_model::kind x) {
   using k = latency_model::kind;
   switch (x) {
     case k::constant:
@@ -89,6 +99,18 @@ std::pair<std::string, std::string> dist_fields(latency_model::kind x) {
       return {"", ""};
   }
   return {"", ""};
+}
+
+} // namespace
+
+std::pair<std::string, std::string> dist_fields(latency_model::kind x,
+                                                bool tokens) {
+  auto fields = latency_fields(x);
+  if (tokens) {
+    fields.first = unitless(fields.first);
+    fields.second = unitless(fields.second);
+  }
+  return fields;
 }
 
 std::string dist_name(latency_model::kind x) {

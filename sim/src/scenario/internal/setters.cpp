@@ -40,6 +40,10 @@ void set_param(params& ps, const std::string& name, const value& v) {
     ps.alpha_confidence = static_cast<int32_t>(to_int(v, 0, int32_max));
   } else if (name == "luminance_weighted") {
     ps.luminance_weighted = to_bool(v);
+  } else if (name == "delta") {
+    ps.delta = to_num(v, -inf, inf);
+  } else if (name == "max_calls") {
+    ps.max_calls = to_int(v, 0, int64_max);
   } else if (name == "stop_on_unanimity") {
     ps.stop_on_unanimity = to_bool(v);
   } else if (name == "extractor") {
@@ -72,6 +76,10 @@ void set_behaviour(agent_group& g, const value& v) {
     g.refine = b::flip_flop;
   else if (x == "balancing")
     g.refine = b::balancing;
+  else if (x == "repeat")
+    g.refine = b::repeat;
+  else if (x == "follow-policy")
+    g.refine = b::follow_policy;
   else if (x == "conform")
     g.refine = b::conform;
   else if (x.compare(0, 8, "conform:") == 0) {

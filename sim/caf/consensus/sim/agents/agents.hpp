@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -80,6 +81,16 @@ enum class behaviour : uint8_t {
   /// perfectly balanced sample) keeps its own label if it is a candidate.
   /// With two labels this always votes against the sample's majority.
   balancing,
+  /// Answers its round-0 draw in every round, whatever it is shown or told
+  /// (an LLM at temperature 0: every call of a run gives the same answer).
+  /// Its repeated answers are perfectly correlated.
+  repeat,
+  /// Answers its current protocol preference (`request::preference`), as a
+  /// Snowball node answers a query: with policy `snowball` a run is then the
+  /// Avalanche protocol itself (synchronous rounds). Round 0 draws from its
+  /// distribution; without a preference (other policies, or none yet) it
+  /// keeps its own label.
+  follow_policy,
 };
 
 /// Returns the name of `x` as written in scenario files (`copy-peer`, ...).
@@ -107,6 +118,9 @@ struct agent_group {
   /// Wrong label for `fixed-wrong` / `flip-flop` (empty: the first label of
   /// the scenario that is not the ground truth).
   std::string wrong_label;
+  /// Tokens an ok call consumes, drawn per call (the latency forms, read as
+  /// token counts; default: constant 0, i.e. not modelled).
+  latency_model tokens{latency_model::kind::constant, 0, 0, {}};
   /// Word-level noise rate: each word of the template is, with this
   /// probability, dropped, swapped with the next word or followed by a filler
   /// word (one of 32 common words), the three equally likely. A swapped-in
@@ -141,7 +155,7 @@ struct agent {
 ///
 /// Pure and deterministic: every draw comes from a stream seeded with
 /// `rng::derive(run_seed, {a.index, req.round, purpose})`, one stream per
-/// purpose (latency, fault, label, refine, noise; purposes are
+/// purpose (latency, fault, label, refine, noise, tokens; purposes are
 /// `rng::hash_name("sim.agent.<purpose>")`), so the same call gives the same
 /// result in the inline and the actor engine, on any thread and in any call
 /// order, and changing one model (say, the failure rate) leaves the draws of
@@ -155,8 +169,9 @@ struct agent {
 /// 4. `u < no_answer + fail` is a failed result (ok = false, error
 ///    `simulated failure`, ms = the sampled latency);
 /// 5. otherwise an ok result with `id = a.id`, `round = req.round`, its
-///    label in `result::label`, the label's template with noise in `output`
-///    and the sampled `ms`.
+///    label in `result::label`, the label's template with noise in `output`,
+///    the sampled `ms` and, when the group models them, `tokens` drawn
+///    from `agent_group::tokens` (failed calls report none).
 /// A timeout has ok = false, timed_out = true, error `timeout` and
 /// ms = `world.timeout_ms`. A failure that would arrive after the deadline is
 /// thus a timeout, so the failure rate is `fail` times P(latency <= timeout).
@@ -168,6 +183,13 @@ struct agent {
 /// truth itself.
 result answer(const agent_world& world, const agent& a, uint64_t run_seed,
               const request& req);
+
+/// Returns the label of `answer(world, a, run_seed, req)` when that result is
+/// ok, and an empty optional when it fails or times out; the same draws, but
+/// without making the text (for baselines that only count votes).
+std::optional<std::string> answer_label(const agent_world& world,
+                                        const agent& a, uint64_t run_seed,
+                                        const request& req);
 
 /// Returns the default text template of `label`: 12 distinct lower-case
 /// words, namely the label itself (ASCII lower-cased, blanks replaced by `_`)

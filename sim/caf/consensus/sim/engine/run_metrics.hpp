@@ -55,6 +55,9 @@ struct run_metrics {
   uint64_t failures = 0;
   uint64_t timeouts = 0;
   int64_t latency_ms = 0;
+  /// Tokens of all calls, as far as the agents report them (simulated:
+  /// the groups' `tokens`).
+  uint64_t tokens = 0;
   /// Refinement rounds until the run decided (-1: it never did). `snowball`:
   /// the round by which every participant had decided; the other policies:
   /// the round in which a threshold stopped sampling (`beta_1`, `unanimity`).
@@ -69,6 +72,11 @@ struct run_metrics {
   int64_t polls_to_decide_live = -1;
   /// Sampling stopped before `rounds` refinement rounds.
   bool stopped_early = false;
+  /// Equal-compute baseline: the plurality of plain majority vote over
+  /// `calls` calls to the same agents with the same seeds
+  /// (`equal_calls_label`), and whether it is the ground truth.
+  std::string equal_calls_label;
+  bool equal_calls_correct = false;
   /// Per-agent rows (filled when `sweep_options::agent_rows` is set).
   std::vector<agent_row> agents;
   /// Every executed round (0 .. rounds_executed) in numbers, compared with

@@ -27,6 +27,12 @@ struct cell_result {
   mean_ci rounds;
   mean_ci latency_ms;
   mean_ci calls;
+  /// The equal-compute baseline and the calibration error, when the summary
+  /// has them (a scenario with a ground truth; not for pooled cells).
+  bool has_baseline = false;
+  rate equal_calls_accuracy;
+  mean_ci gain_over_equal_calls;
+  double ece = 0;
 };
 
 /// Returns the summary of a cell from the accumulated runs.

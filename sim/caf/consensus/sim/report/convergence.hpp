@@ -11,6 +11,7 @@
 #include "caf/expected.hpp"
 
 #include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/report/calibration.hpp"
 #include "caf/consensus/sim/report/plot.hpp"
 #include "caf/consensus/sim/report/results.hpp"
 #include "caf/consensus/sim/report/summary.hpp"
@@ -35,6 +36,8 @@ struct cell_convergence {
   /// Accuracy (winner = ground truth) and calls per run.
   rate accuracy;
   mean_ci calls;
+  /// The winner's confidence against being right (10 bins).
+  calibration reliability;
 };
 
 /// Streams runs of a sweep into per-cell convergence data.
@@ -57,6 +60,7 @@ private:
     std::vector<uint64_t> locked;
     uint64_t correct = 0;
     mean_acc calls;
+    calibration_acc reliability;
   };
 
   std::vector<cell_acc> cells_;
@@ -66,7 +70,8 @@ private:
 /// is one) and returns its convergence charts, keyed by file stem: mean
 /// agreement with the winner and the truth by round, the share of runs
 /// decided by round (the distribution of rounds to decide, as a CDF), the
-/// share locked on a wrong answer by round, and accuracy against calls. One
+/// share locked on a wrong answer by round, accuracy against calls and the
+/// reliability diagram (accuracy against the winner's confidence). One
 /// series per cell, named after its sweep values. No store: no charts.
 expected<std::vector<std::pair<std::string, line_chart>>>
 convergence_charts(const results& res);

@@ -9,41 +9,11 @@
 #include <nlohmann/json.hpp>
 
 #include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/report/calibration.hpp"
+#include "caf/consensus/sim/report/intervals.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 
 namespace caf::consensus::sim {
-
-/// A proportion with its 95% Wilson score interval.
-struct rate {
-  uint64_t hits = 0;
-  uint64_t n = 0;
-  double value = 0;
-  double lo = 0;
-  double hi = 0;
-};
-
-/// Returns the Wilson score interval of `hits` out of `n` (z = 1.959964).
-rate wilson(uint64_t hits, uint64_t n);
-
-/// A mean with its 95% Student-t interval.
-struct mean_ci {
-  uint64_t n = 0;
-  double value = 0;
-  double lo = 0;
-  double hi = 0;
-};
-
-/// Streams values and returns their mean with a t interval.
-class mean_acc {
-public:
-  void add(double x);
-  mean_ci get() const;
-
-private:
-  uint64_t n_ = 0;
-  double mean_ = 0;
-  double m2_ = 0; // Welford
-};
 
 /// Accumulates the runs of one sweep cell.
 class cell_summary {
@@ -70,6 +40,35 @@ public:
   mean_ci rounds_to_decide() const;
   mean_ci polls_to_decide() const;
 
+  /// Equal-compute baseline: accuracy of plain majority vote over the calls
+  /// each run spent (`run_metrics::equal_calls_correct`).
+  rate equal_calls_accuracy() const;
+
+  /// Accuracy minus the equal-compute baseline's, paired per run (mean of
+  /// winner_correct - equal_calls_correct, with its t interval).
+  mean_ci gain_over_equal_calls() const;
+
+  /// Winner confidence against being right.
+  calibration reliability() const;
+
+  /// Runs per stop reason, in order of first appearance.
+  const std::vector<std::pair<std::string, uint64_t>>& stop_reasons() const {
+    return stop_reasons_;
+  }
+
+  mean_ci failures() const;
+  mean_ci timeouts() const;
+  /// Tokens per run (0 when no agent reports them).
+  mean_ci tokens() const;
+
+  /// Tokens per right answer: total tokens / runs with a right winner
+  /// (infinite without one).
+  double tokens_per_right_answer() const;
+
+  /// Calls per right answer: total calls / runs with a right winner
+  /// (infinite without one).
+  double calls_per_right_answer() const;
+
 private:
   uint64_t runs_ = 0;
   uint64_t finalized_ = 0;
@@ -81,6 +80,15 @@ private:
   mean_acc calls_;
   mean_acc rounds_to_decide_;
   mean_acc polls_to_decide_;
+  uint64_t equal_calls_correct_ = 0;
+  mean_acc gain_;
+  calibration_acc calibration_;
+  std::vector<std::pair<std::string, uint64_t>> stop_reasons_;
+  mean_acc failures_;
+  mean_acc timeouts_;
+  mean_acc tokens_;
+  double total_calls_ = 0;
+  double total_tokens_ = 0;
 };
 
 /// Returns the summary of one cell as JSON (one line of summary.jsonl).

@@ -57,7 +57,7 @@ public:
   static constexpr const char* file_name = "results.db";
 
   /// The schema version this program writes and reads.
-  static constexpr int schema_version = 3;
+  static constexpr int schema_version = 4;
 
   // -- constructors, destructors, and assignment operators --------------------
 

@@ -115,7 +115,8 @@ typename Inspector::result_type inspect(Inspector& f, run_metrics& x) {
            x.winner_score, x.agreement, x.unanimity_round, x.unanimity_label,
            x.calls, x.failures, x.timeouts, x.latency_ms, x.rounds_to_decide,
            x.polls_to_decide, x.rounds_to_decide_live, x.polls_to_decide_live,
-           x.stopped_early, x.agents, x.trajectory);
+           x.stopped_early, x.agents, x.trajectory, x.equal_calls_label,
+           x.equal_calls_correct, x.tokens);
 }
 
 /// @relates run_batch

@@ -38,13 +38,14 @@ inline uint64_t purpose_key(const char* name) {
   return rng::hash_name(name, std::strlen(name));
 }
 
-/// The keys of the five purposes.
+/// The keys of the purposes.
 struct purposes {
   uint64_t latency = purpose_key("sim.agent.latency");
   uint64_t fault = purpose_key("sim.agent.fault");
   uint64_t label = purpose_key("sim.agent.label");
   uint64_t refine = purpose_key("sim.agent.refine");
   uint64_t noise = purpose_key("sim.agent.noise");
+  uint64_t tokens = purpose_key("sim.agent.tokens");
 };
 
 /// Returns the keys of the purposes (computed once).

@@ -130,7 +130,9 @@ private:
   void parse_answers(const entry& e, agent_group& g);
 
   /// Parses a group's `latency` (ms, or a map with `dist`).
-  latency_model parse_latency(const entry& e);
+  /// Parses a latency (`tokens` false: fields `ms`, `min_ms`, ...) or a
+  /// token-count distribution (fields `value`, `min`, ...).
+  latency_model parse_latency(const entry& e, bool tokens = false);
 
   /// Parses `seeds` (a list or a from/to range) into `s.seeds`.
   void parse_seeds(const entry& e, scenario& s);

@@ -60,8 +60,10 @@ const std::vector<std::string>& behaviour_names();
 /// Names of the latency distributions (in `latency_model::kind` order).
 const std::vector<std::string>& dist_names();
 
-/// The file's field names of a distribution's `a` and `b` (empty: unused).
-std::pair<std::string, std::string> dist_fields(latency_model::kind x);
+/// The file's field names of a distribution's `a` and `b` (empty: unused):
+/// `ms`, `min_ms`, ... for latency; `value`, `min`, ... for token counts.
+std::pair<std::string, std::string> dist_fields(latency_model::kind x,
+                                                bool tokens = false);
 
 /// Returns the name of distribution `x`.
 std::string dist_name(latency_model::kind x);

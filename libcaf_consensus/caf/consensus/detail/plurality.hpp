@@ -1,0 +1,76 @@
+// caf-consensus: counting votes for choice keys in the order they appear.
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace caf::consensus::detail {
+
+/// Votes per choice key, keys in order of their first vote. The leader is
+/// the key with the most votes; ties go to the key voted first.
+class plurality {
+public:
+  /// Counts one vote for `key` and returns its index (its rank - 1).
+  size_t add(const std::string& key) {
+    auto i = where_.find(key);
+    if (i == where_.end()) {
+      i = where_.emplace(key, keys_.size()).first;
+      keys_.push_back(key);
+      votes_.push_back(0);
+    }
+    ++votes_[i->second];
+    ++total_;
+    return i->second;
+  }
+
+  bool empty() const {
+    return keys_.empty();
+  }
+
+  /// Returns the index of the leading key (0 when empty).
+  size_t leader() const {
+    size_t best = 0;
+    for (size_t j = 1; j < votes_.size(); ++j)
+      if (votes_[j] > votes_[best])
+        best = j;
+    return best;
+  }
+
+  /// Returns the most votes of any key other than `i` (0 if none).
+  uint64_t most_except(size_t i) const {
+    uint64_t out = 0;
+    for (size_t j = 0; j < votes_.size(); ++j)
+      if (j != i && votes_[j] > out)
+        out = votes_[j];
+    return out;
+  }
+
+  /// Returns the votes of `key` (0 when it has none).
+  uint64_t votes_of(const std::string& key) const {
+    auto i = where_.find(key);
+    return i == where_.end() ? 0 : votes_[i->second];
+  }
+
+  const std::string& key(size_t i) const {
+    return keys_[i];
+  }
+
+  uint64_t votes(size_t i) const {
+    return votes_[i];
+  }
+
+  uint64_t total() const {
+    return total_;
+  }
+
+private:
+  std::vector<std::string> keys_;
+  std::vector<uint64_t> votes_;
+  std::unordered_map<std::string, size_t> where_;
+  uint64_t total_ = 0;
+};
+
+} // namespace caf::consensus::detail
