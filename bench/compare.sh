@@ -10,7 +10,7 @@ Usage: bench/compare.sh [BUILD_DIR] [OUT_DIR]
 
 Runs, ROUNDS times in turn (C++, then Python, then C++ again, ... so that a
 change of machine load hits both sides alike):
-  BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/{inline,actors}
+  BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors}
                                          and floor/tokenize_ids/{S,M}/w{50,300}
   BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2}
   REFERENCE_DIR/perf.py --quick          the Python reference, all its shapes
@@ -138,7 +138,7 @@ header=$out/header.md
 cat "$header"
 echo
 
-filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(inline|actors)|floor/tokenize_ids/(S|M)/w(50|300))/'
+filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(beta_1=0.5/)?(inline|actors)|floor/tokenize_ids/(S|M)/w(50|300))/'
 gb=(--benchmark_repetitions="$reps" --benchmark_min_time="$min_time"
     --benchmark_out_format=json)
 

@@ -58,13 +58,6 @@ std::string status(const verdict& v) {
 
 // -- the report ---------------------------------------------------------------
 
-/// Python reference (issue 7): runs/s of shape S and M with 50 and 300 words.
-double python_reference(const std::string& shape, int words) {
-  if (shape == "S")
-    return words == 50 ? 2660 : 680;
-  return words == 50 ? 160 : 33;
-}
-
 /// Time per item of a benchmark that counts items (NaN without).
 double per_item(const std::optional<measurement>& m) {
   return m && m->items_per_second > 0 ? 1e9 / m->items_per_second : NAN;
@@ -133,9 +126,8 @@ void print_runs(const reader& r, std::vector<verdict>& verdicts) {
             << "| shape | words | policy | inline runs/s | actors runs/s | "
                "actors (reused actors) runs/s | inline / token-id floor | "
                "inline / text::tokenize floor | actors − inline | "
-               "budget 2·calls·RT | Python runs/s | inline ×Py | actors ×Py "
-               "|\n"
-            << "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+               "budget 2·calls·RT |\n"
+            << "|---|---|---|---|---|---|---|---|---|---|\n";
   for (auto sh : {"S", "M"})
     for (int words : {50, 300})
       for (auto policy : {"hanzo", "metastable"}) {
@@ -148,7 +140,6 @@ void print_runs(const reader& r, std::vector<verdict>& verdicts) {
                            + std::to_string(words) + "/real_time");
         auto string_floor = r.get(std::string{"floor/tokenize/"} + sh + "/w"
                                   + std::to_string(words) + "/real_time");
-        auto py = python_reference(sh, words);
         auto label = std::string{sh} + " w" + std::to_string(words) + " "
                      + policy;
         double ratio = in && floor ? in->real_ns / floor->real_ns : NAN;
@@ -168,9 +159,7 @@ void print_runs(const reader& r, std::vector<verdict>& verdicts) {
                   << (ac ? fmt(ac_rate, 0) : not_measured) << " | "
                   << (reused ? fmt(1e9 / reused->real_ns, 0) : "–") << " | "
                   << fmt(ratio, 2) << " | " << fmt(string_ratio, 2) << " | "
-                  << fmt_time(extra) << " | " << fmt_time(budget) << " | "
-                  << fmt(py, 0) << " | " << fmt(in_rate / py, 1) << " | "
-                  << fmt(ac_rate / py, 1) << " |\n";
+                  << fmt_time(extra) << " | " << fmt_time(budget) << " |\n";
         verdicts.push_back(
           {"inline ≤ 2× tokenization floor, interned ids (" + label + ")",
            fmt(ratio, 2) + "×", "≤ 2×",
@@ -200,16 +189,6 @@ void print_runs(const reader& r, std::vector<verdict>& verdicts) {
                : std::nullopt,
              true});
         }
-        verdicts.push_back({"inline ≥ 30× Python (" + label + ")",
-                            fmt(in_rate / py, 1) + "×", "≥ 30×",
-                            std::isfinite(in_rate)
-                              ? std::optional<bool>{in_rate >= 30 * py}
-                              : std::nullopt});
-        verdicts.push_back({"actors ≥ 10× Python (" + label + ")",
-                            fmt(ac_rate / py, 1) + "×", "≥ 10×",
-                            std::isfinite(ac_rate)
-                              ? std::optional<bool>{ac_rate >= 10 * py}
-                              : std::nullopt});
       }
 }
 

@@ -11,8 +11,13 @@
 //   participants spawned once and driven directly with `run_atom` messages,
 //   without `consensus` (the floor of the reuse path: message traffic only).
 //
+// - run/<shape>/w<words>/<policy>/beta_1=0.5/{inline,actors}: the same with
+//   the reference's default beta_1 = 0.5, so a run may stop before its last
+//   round; counter `rounds_run` = refinement rounds the run executed (as the
+//   reference's perf.py reports them, for a like-for-like comparison).
+//
 // Shapes: S = 5 participants x 3 rounds, M = 50 x 5; k = 3, beta_1 = 2 (so
-// every round runs). Items are runs.
+// every round runs) unless the name says otherwise. Items are runs.
 
 #include <benchmark/benchmark.h>
 
@@ -40,10 +45,18 @@ state inline_run(const bench::workload& w, const params& ps) {
   return st ? std::move(*st) : state{};
 }
 
+/// Refinement rounds a run executed (the reference's `rounds_executed`:
+/// responses of the first participant minus the initial proposal).
+double rounds_run(const state& st) {
+  if (st.responses.empty() || st.responses.front().empty())
+    return 0;
+  return static_cast<double>(st.responses.front().size() - 1);
+}
+
 void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,
-                      size_t words, std::string policy) {
+                      size_t words, std::string policy, double beta_1) {
   bench::workload w{n, rounds, words};
-  auto ps = w.parameters(policy);
+  auto ps = w.parameters(policy, beta_1);
   if (auto eng = engine::make(bench::prompt, w.ids(), ps); !eng) {
     st.SkipWithError(render(eng.error()).c_str());
     return;
@@ -53,13 +66,15 @@ void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,
     benchmark::DoNotOptimize(out);
   }
   st.SetItemsProcessed(st.iterations());
-  st.counters["calls"] = static_cast<double>(w.calls());
+  auto last = inline_run(w, ps);
+  st.counters["calls"] = static_cast<double>(last.calls);
+  st.counters["rounds_run"] = rounds_run(last);
 }
 
 void run_actors_bench(benchmark::State& st, size_t n, int32_t rounds,
-                      size_t words, std::string policy) {
+                      size_t words, std::string policy, double beta_1) {
   bench::workload w{n, rounds, words};
-  auto ps = w.parameters(policy);
+  auto ps = w.parameters(policy, beta_1);
   bench::actor_env env{"sharing", 1};
   consensus c{
     w.ids(),
@@ -80,7 +95,8 @@ void run_actors_bench(benchmark::State& st, size_t n, int32_t rounds,
     benchmark::DoNotOptimize(out);
   }
   st.SetItemsProcessed(st.iterations());
-  st.counters["calls"] = static_cast<double>(w.calls());
+  st.counters["calls"] = static_cast<double>(first->calls);
+  st.counters["rounds_run"] = rounds_run(*first);
 }
 
 void run_actors_reused_bench(benchmark::State& st, size_t n, int32_t rounds,
@@ -132,14 +148,17 @@ int register_runs() {
       for (auto policy : {"hanzo", "metastable"}) {
         auto base = std::string{"run/"} + sh.name + "/w" + std::to_string(words)
                     + "/" + policy + "/";
-        benchmark::RegisterBenchmark((base + "inline").c_str(),
-                                     run_inline_bench, sh.n, sh.rounds, words,
-                                     policy)
-          ->UseRealTime();
-        benchmark::RegisterBenchmark((base + "actors").c_str(),
-                                     run_actors_bench, sh.n, sh.rounds, words,
-                                     policy)
-          ->UseRealTime();
+        for (double beta_1 : {2.0, 0.5}) {
+          auto suffix = beta_1 == 2.0 ? std::string{} : "beta_1=0.5/";
+          benchmark::RegisterBenchmark((base + suffix + "inline").c_str(),
+                                       run_inline_bench, sh.n, sh.rounds, words,
+                                       policy, beta_1)
+            ->UseRealTime();
+          benchmark::RegisterBenchmark((base + suffix + "actors").c_str(),
+                                       run_actors_bench, sh.n, sh.rounds, words,
+                                       policy, beta_1)
+            ->UseRealTime();
+        }
         if (words == 50)
           benchmark::RegisterBenchmark((base + "actors_reused").c_str(),
                                        run_actors_reused_bench, sh.n, sh.rounds,

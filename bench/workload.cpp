@@ -40,11 +40,11 @@ workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
   }
 }
 
-params workload::parameters(const std::string& policy) const {
+params workload::parameters(const std::string& policy, double beta_1) const {
   params ps;
   ps.rounds = rounds_;
   ps.k = 3;
-  ps.beta_1 = 2.0;
+  ps.beta_1 = beta_1;
   ps.policy = policy;
   ps.seed = 42;
   return ps;
@@ -59,8 +59,9 @@ expected<state> workload::run_inline(const params& ps) const {
   auto eng = engine::make(prompt, ids_, ps);
   if (!eng)
     return std::move(eng.error());
-  return consensus::run_inline(
-    *eng, [this](const request& req) { return answer(req); });
+  return consensus::run_inline(*eng, [this](const request& req) {
+    return answer(req);
+  });
 }
 
 size_t workload::fixture_bytes() const {

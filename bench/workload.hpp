@@ -59,9 +59,10 @@ public:
     return outputs_.size();
   }
 
-  /// Returns the parameters of the shape: k = 3, beta_1 = 2 (every round
-  /// runs), the given policy, everything else default.
-  params parameters(const std::string& policy) const;
+  /// Returns the parameters of the shape: k = 3, the given policy and
+  /// `beta_1` (default 2: every round runs; 0.5, the reference's default, may
+  /// stop early), everything else default.
+  params parameters(const std::string& policy, double beta_1 = 2.0) const;
 
   /// The scripted participant: answers `req` at once.
   result answer(const request& req) const;
