@@ -7,6 +7,10 @@
 //   through CAF's middleman, the shared-secret handshake and the BASP
 //   header check, as `consensus-sim run --workers` does it.
 // - distributed/<engine>/remote=2: two such nodes and no local worker.
+// - distributed/<engine>/local=1+process=1: one local worker actor plus one
+//   `consensus-sim worker --threads 1` in another process (two CAF nodes on
+//   one machine, two processes); compare with local=2 (one process, the same
+//   two threads) for the overhead of the second process per run.
 // - distributed/<engine>/local=2+store: two local workers, every batch
 //   stored in an SQLite results store (one transaction per batch), as
 //   `consensus-sim run --out DIR` does it.
@@ -18,6 +22,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -26,6 +31,7 @@
 
 #include <unistd.h>
 
+#include "caf/consensus/connectors/process.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
@@ -47,7 +53,42 @@ struct setup {
   size_t local = 0;
   size_t remote = 0;
   bool store = false;
+  /// Worker nodes started as `consensus-sim worker` processes.
+  size_t processes = 0;
 };
+
+/// Starts `consensus-sim worker --listen 127.0.0.1:0 --threads 1` and reads
+/// the address it prints once ready.
+caf::expected<sim::endpoint>
+start_worker_process(std::vector<connectors::process>& procs) {
+  using clock = std::chrono::steady_clock;
+  auto child
+    = connectors::process::spawn({CAF_CONSENSUS_SIM_EXE, "worker", "--listen",
+                                  "127.0.0.1:0", "--threads", "1"},
+                                 {{"CONSENSUS_SECRET", secret}});
+  if (!child)
+    return std::move(child.error());
+  procs.push_back(std::move(*child));
+  auto& proc = procs.back();
+  const std::string marker = "listening on ";
+  std::string out;
+  auto deadline = clock::now() + std::chrono::seconds{20};
+  while (out.find('\n') == std::string::npos) {
+    auto chunk = proc.read_some(deadline);
+    if (!chunk || chunk->empty())
+      return caf::make_error(caf::sec::runtime_error,
+                             "consensus-sim worker did not report its address: "
+                               + proc.stderr_tail());
+    out += *chunk;
+  }
+  auto at = out.find(marker);
+  if (at == std::string::npos)
+    return caf::make_error(caf::sec::runtime_error,
+                           "unexpected output of consensus-sim worker: " + out);
+  auto addr = out.substr(at + marker.size());
+  addr = addr.substr(0, addr.find_first_of(" \n"));
+  return sim::parse_endpoint(addr, "127.0.0.1", false);
+}
 
 /// FNV-1a over the CSV lines of all runs (in canonical order).
 struct digest {
@@ -95,6 +136,15 @@ void sweep(benchmark::State& st, sim::engine_kind engine, setup cfg) {
     ro->workers.push_back((*node)->address());
     nodes.push_back(std::move(*node));
   }
+  std::vector<connectors::process> procs;
+  for (size_t i = 0; i < cfg.processes; ++i) {
+    auto ep = start_worker_process(procs);
+    if (!ep) {
+      st.SkipWithError(sim::render_sweep_error(ep.error()).c_str());
+      return;
+    }
+    ro->workers.push_back(*ep);
+  }
   auto dir = std::filesystem::temp_directory_path()
              / ("caf-consensus-bench-" + std::to_string(::getpid()));
   uint64_t runs = 0;
@@ -104,7 +154,7 @@ void sweep(benchmark::State& st, sim::engine_kind engine, setup cfg) {
     sim::sweep_options opts;
     opts.engine = engine;
     opts.threads = cfg.local;
-    if (cfg.remote > 0)
+    if (!ro->workers.empty())
       opts.remote = ro;
     std::unique_ptr<sim::results_store> store;
     if (cfg.store) {
@@ -151,9 +201,12 @@ void sweep(benchmark::State& st, sim::engine_kind engine, setup cfg) {
 
 int register_benchmarks() {
   std::vector<std::pair<std::string, setup>> setups{
-    {"local=1", {1, 0, false}},          {"local=2", {2, 0, false}},
-    {"local=1+remote=1", {1, 1, false}}, {"remote=2", {0, 2, false}},
+    {"local=1", {1, 0, false}},
+    {"local=2", {2, 0, false}},
+    {"local=1+remote=1", {1, 1, false}},
+    {"remote=2", {0, 2, false}},
     {"local=2+store", {2, 0, true}},
+    {"local=1+process=1", {1, 0, false, 1}},
   };
   for (auto engine : {sim::engine_kind::inline_calls, sim::engine_kind::actors})
     for (auto& [name, cfg] : setups)
