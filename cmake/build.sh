@@ -24,6 +24,8 @@ mode=${1:-run}
 
 packages=(
   build-essential cmake pkg-config python3 clang help2man
+  # bench/scale_sweep.sh: wall time and peak RSS
+  time
   libcaf-dev libboost-program-options-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libicu-dev libre2-dev nlohmann-json3-dev libyaml-cpp-dev libsqlite3-dev
