@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include "caf/actor_clock.hpp"
+#include "caf/mailbox_element.hpp"
 #include "caf/stateful_actor.hpp"
 #include "caf/typed_event_based_actor.hpp"
 
@@ -20,7 +22,6 @@ using coordinator_impl
 struct coordinator_state {
   std::vector<std::string> ids;
   std::vector<participant_actor> handles;
-  std::vector<actor_addr> addrs;
   /// Why a participant is gone (empty while it is alive).
   std::vector<std::string> down;
   /// Parameters of a `run` without parameters.
@@ -43,6 +44,19 @@ struct coordinator_state {
   std::vector<actor_clock::time_point> timers;
   std::vector<std::optional<consensus::result>> slots;
   size_t missing = 0;
+  /// The request IDs of the current round's execute requests (ascending:
+  /// CAF numbers an actor's requests in order) and the slot each one asks.
+  std::vector<uint64_t> asked_ids;
+  std::vector<uint32_t> asked_slots;
+  /// The next slot to ask in this round, and how many asked slots have not
+  /// answered yet.
+  size_t next_ask = 0;
+  size_t in_flight = 0;
+  /// At most this many requests in flight per round (0: no limit).
+  size_t max_in_flight = 0;
+  /// The participants' addresses with their slots, sorted by address (one
+  /// actor may serve several slots), for down messages.
+  std::vector<std::pair<actor_addr, size_t>> slot_of;
   static inline const char* name = "consensus.coordinator";
 };
 
@@ -88,19 +102,17 @@ void fill(self_ptr self, size_t i, consensus::result r) {
     advance(self);
 }
 
-void fan_out(self_ptr self) {
+/// Sends the current round's next requests, keeping at most `max_in_flight`
+/// unanswered (0: no limit). Participants are asked in slot order.
+void ask_more(self_ptr self) {
   auto& st = self->state;
-  auto epoch = ++st.epoch;
+  auto epoch = st.epoch;
   auto& reqs = st.eng->requests();
   auto n = reqs.size();
-  st.slots.assign(n, std::nullopt);
-  st.missing = n;
   auto round = st.eng->round();
-  // Set the round's deadline first: fills below may finish the round.
-  auto timeout = std::chrono::milliseconds{st.timeout_ms};
-  st.deadline = self->clock().now() + timeout;
-  arm(self);
-  for (size_t i = 0; i < n; ++i) {
+  while (st.next_ask < n
+         && (st.max_in_flight == 0 || st.in_flight < st.max_in_flight)) {
+    auto i = st.next_ask++;
     if (!st.down[i].empty()) {
       fill(self, i,
            make_failure(st.ids[i], round, "participant down: " + st.down[i]));
@@ -108,19 +120,71 @@ void fan_out(self_ptr self) {
         return; // the round completed
       continue;
     }
-    self->request(st.handles[i], infinite, execute_atom::value, reqs[i])
-      .then(
-        [self, i, epoch](consensus::result& r) {
-          if (self->state.epoch == epoch)
-            fill(self, i, std::move(r));
-        },
-        [self, i, epoch, round](error& err) {
-          if (self->state.epoch == epoch)
-            fill(self, i,
-                 make_failure(self->state.ids[i], round,
-                              "error: " + render(err)));
-        });
+    // No response handler: `coordinator_actor_impl::consume` files the reply
+    // (CAF 0.17 keeps response handlers in an unsorted vector, so one handler
+    // per participant costs O(n) per request and per reply).
+    auto hdl = self->request(st.handles[i], infinite, execute_atom::value,
+                             reqs[i]);
+    st.asked_ids.push_back(hdl.id().request_id().integer_value());
+    st.asked_slots.push_back(static_cast<uint32_t>(i));
+    ++st.in_flight;
   }
+}
+
+void fan_out(self_ptr self) {
+  auto& st = self->state;
+  ++st.epoch;
+  auto n = st.eng->requests().size();
+  st.slots.assign(n, std::nullopt);
+  st.missing = n;
+  st.asked_ids.clear();
+  st.asked_slots.clear();
+  st.next_ask = 0;
+  st.in_flight = 0;
+  // Set the round's deadline first: fills below may finish the round.
+  auto timeout = std::chrono::milliseconds{st.timeout_ms};
+  st.deadline = self->clock().now() + timeout;
+  arm(self);
+  ask_more(self);
+}
+
+/// Files the result of slot `i`, whose request is in flight, and asks the
+/// next participant if the round goes on.
+void file_answer(self_ptr self, size_t i, consensus::result r) {
+  auto& st = self->state;
+  if (st.slots[i])
+    return;
+  --st.in_flight;
+  auto epoch = st.epoch;
+  fill(self, i, std::move(r));
+  if (st.epoch == epoch)
+    ask_more(self);
+}
+
+/// Files a reply to an execute request of the current round. Returns false
+/// for a message that is not one (CAF handles it then).
+bool file_reply(self_ptr self, mailbox_element& x) {
+  auto& st = self->state;
+  if (!st.eng || !x.mid.is_response())
+    return false;
+  auto id = x.mid.request_id().integer_value();
+  auto i = std::lower_bound(st.asked_ids.begin(), st.asked_ids.end(), id);
+  if (i == st.asked_ids.end() || *i != id)
+    return false; // an earlier round's: CAF drops it
+  auto slot = st.asked_slots[static_cast<size_t>(i - st.asked_ids.begin())];
+  auto& msg = x.content();
+  if (msg.match_elements<consensus::result>()) {
+    file_answer(self, slot, msg.move_if_unshared<consensus::result>(0));
+    return true;
+  }
+  auto err = msg.match_elements<error>()
+               ? msg.get_as<error>(0)
+               : make_error(sec::unexpected_response,
+                            x.move_content_to_message());
+  file_answer(self, slot,
+              make_failure(st.ids[slot], st.eng->round(),
+                           "error: " + render(err)));
+  return true;
 }
 
 /// Starts a run on `prompt` with parameters `ps`.
@@ -142,30 +206,41 @@ caf::result<state> start(self_ptr self, std::string prompt, const params& ps) {
   return st.promise;
 }
 
+/// Initializes the state and returns the behavior.
 coordinator_impl::behavior_type
 coordinator(self_ptr self, std::vector<std::string> ids,
             std::vector<participant_actor> handles, params ps,
-            engine_options opts) {
+            engine_options opts, size_t max_in_flight) {
   auto& st = self->state;
+  st.max_in_flight = max_in_flight;
   st.ids = std::move(ids);
   st.handles = std::move(handles);
   st.ps = std::move(ps);
   st.opts = std::move(opts);
   st.down.assign(st.ids.size(), std::string{});
-  for (auto& h : st.handles) {
-    st.addrs.push_back(h.address());
-    self->monitor(h);
+  st.slot_of.reserve(st.handles.size());
+  for (size_t i = 0; i < st.handles.size(); ++i) {
+    st.slot_of.emplace_back(st.handles[i].address(), i);
+    self->monitor(st.handles[i]);
   }
+  std::sort(st.slot_of.begin(), st.slot_of.end());
   self->set_down_handler([self](down_msg& dm) {
     auto& st = self->state;
-    for (size_t i = 0; i < st.addrs.size(); ++i) {
-      if (st.addrs[i] != dm.source || !st.down[i].empty())
+    auto key = std::make_pair(dm.source, size_t{0});
+    for (auto j = std::lower_bound(st.slot_of.begin(), st.slot_of.end(), key);
+         j != st.slot_of.end() && j->first == dm.source; ++j) {
+      auto i = j->second;
+      if (!st.down[i].empty())
         continue;
       st.down[i] = dm.reason ? render(dm.reason) : "terminated";
-      if (st.eng && i < st.slots.size() && !st.slots[i])
-        fill(self, i,
-             make_failure(st.ids[i], st.eng->round(),
-                          "participant down: " + st.down[i]));
+      if (!st.eng || i >= st.slots.size() || st.slots[i])
+        continue;
+      auto r = make_failure(st.ids[i], st.eng->round(),
+                            "participant down: " + st.down[i]);
+      if (i < st.next_ask)
+        file_answer(self, i, std::move(r)); // asked: frees its place
+      else
+        fill(self, i, std::move(r));
     }
   });
   return {
@@ -202,14 +277,54 @@ coordinator(self_ptr self, std::vector<std::string> ids,
   };
 }
 
+/// The coordinator: a stateful typed actor that files the replies to its
+/// execute requests itself (see `file_reply`).
+class coordinator_actor_impl
+  : public coordinator_impl::stateful_base<coordinator_state> {
+public:
+  using super = coordinator_impl::stateful_base<coordinator_state>;
+
+  coordinator_actor_impl(actor_config& cfg, std::vector<std::string> ids,
+                         std::vector<participant_actor> handles, params ps,
+                         engine_options opts, size_t max_in_flight)
+    : super(cfg),
+      ids_(std::move(ids)),
+      handles_(std::move(handles)),
+      ps_(std::move(ps)),
+      opts_(std::move(opts)),
+      max_in_flight_(max_in_flight) {
+    // nop
+  }
+
+  behavior_type make_behavior() override {
+    return coordinator(this, std::move(ids_), std::move(handles_),
+                       std::move(ps_), std::move(opts_), max_in_flight_);
+  }
+
+  invoke_message_result consume(mailbox_element& x) override {
+    current_element_ = &x;
+    if (file_reply(this, x))
+      return invoke_message_result::consumed;
+    return super::consume(x);
+  }
+
+private:
+  std::vector<std::string> ids_;
+  std::vector<participant_actor> handles_;
+  params ps_;
+  engine_options opts_;
+  size_t max_in_flight_;
+};
+
 } // namespace
 
-coordinator_actor spawn_coordinator(actor_system& sys,
-                                    std::vector<std::string> participants,
-                                    std::vector<participant_actor> handles,
-                                    params ps, engine_options opts) {
-  return sys.spawn(coordinator, std::move(participants), std::move(handles),
-                   std::move(ps), std::move(opts));
+coordinator_actor
+spawn_coordinator(actor_system& sys, std::vector<std::string> participants,
+                  std::vector<participant_actor> handles, params ps,
+                  engine_options opts, size_t max_in_flight) {
+  return sys.spawn<coordinator_actor_impl>(std::move(participants),
+                                           std::move(handles), std::move(ps),
+                                           std::move(opts), max_in_flight);
 }
 
 } // namespace caf::consensus::actors

@@ -26,9 +26,19 @@ namespace caf::consensus::actors {
 /// number of consensus runs one after another: a `run` without parameters
 /// uses `ps`, a `run` with parameters uses those (e.g. another seed or
 /// timeout) for that run only.
-coordinator_actor spawn_coordinator(actor_system& sys,
-                                    std::vector<std::string> participants,
-                                    std::vector<participant_actor> handles,
-                                    params ps, engine_options opts = {});
+///
+/// With `max_in_flight > 0` the coordinator keeps at most that many requests
+/// of a round unanswered: it asks the participants in order and asks the
+/// next one whenever one answers. The round's deadline still counts from the
+/// round's start, so a participant not yet asked by then times out. This
+/// suits many participants that answer at once (synthetic agents): CAF
+/// 0.17's work-stealing scheduler steals a job in time linear in its queue's
+/// length, and a round that wakes 100,000 participants at once fills one
+/// queue with all of them. With 0 (the default) every participant is asked
+/// at the round's start, which is what slow agents (model calls) need.
+coordinator_actor
+spawn_coordinator(actor_system& sys, std::vector<std::string> participants,
+                  std::vector<participant_actor> handles, params ps,
+                  engine_options opts = {}, size_t max_in_flight = 0);
 
 } // namespace caf::consensus::actors
