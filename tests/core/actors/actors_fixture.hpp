@@ -242,9 +242,10 @@ protected:
 
   actors::coordinator_actor
   coordinator(strings ids, std::vector<actors::participant_actor> hdls,
-              params ps, engine_options opts = {}) {
+              params ps, engine_options opts = {}, size_t max_in_flight = 0) {
     auto hdl = actors::spawn_coordinator(sys, std::move(ids), std::move(hdls),
-                                         std::move(ps), std::move(opts));
+                                         std::move(ps), std::move(opts),
+                                         max_in_flight);
     spawned.push_back(hdl.address());
     return hdl;
   }
