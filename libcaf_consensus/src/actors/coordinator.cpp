@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 
 #include "caf/actor_clock.hpp"
@@ -22,8 +23,8 @@ using coordinator_impl
 struct coordinator_state {
   std::vector<std::string> ids;
   std::vector<participant_actor> handles;
-  /// Why a participant is gone (empty while it is alive).
-  std::vector<std::string> down;
+  /// Why a participant is gone, by slot (only the slots of dead ones).
+  std::unordered_map<size_t, std::string> down;
   /// Parameters of a `run` without parameters.
   params ps;
   /// The current run's `params::timeout_ms`.
@@ -42,7 +43,10 @@ struct coordinator_state {
   /// timers, each a clock-thread wake-up.) A run with a shorter timeout than
   /// the runs before it adds one that fires in time.
   std::vector<actor_clock::time_point> timers;
-  std::vector<std::optional<consensus::result>> slots;
+  /// The current round's results by slot, and which ones are in (filled in
+  /// place and handed to the engine as they are: no second copy per round).
+  std::vector<consensus::result> results;
+  std::vector<bool> filled;
   size_t missing = 0;
   /// The request IDs of the current round's execute requests (ascending:
   /// CAF numbers an actor's requests in order) and the slot each one asks.
@@ -78,11 +82,8 @@ void arm(self_ptr self) {
 
 void advance(self_ptr self) {
   auto& st = self->state;
-  std::vector<consensus::result> results;
-  results.reserve(st.slots.size());
-  for (auto& x : st.slots)
-    results.push_back(std::move(*x));
-  st.eng->complete(std::move(results));
+  st.eng->complete(std::move(st.results));
+  st.results = {};
   if (st.eng->done()) {
     auto out = st.eng->take();
     st.eng.reset();
@@ -95,9 +96,10 @@ void advance(self_ptr self) {
 
 void fill(self_ptr self, size_t i, consensus::result r) {
   auto& st = self->state;
-  if (st.slots[i])
+  if (st.filled[i])
     return;
-  st.slots[i] = std::move(r);
+  st.results[i] = std::move(r);
+  st.filled[i] = true;
   if (--st.missing == 0)
     advance(self);
 }
@@ -113,9 +115,9 @@ void ask_more(self_ptr self) {
   while (st.next_ask < n
          && (st.max_in_flight == 0 || st.in_flight < st.max_in_flight)) {
     auto i = st.next_ask++;
-    if (!st.down[i].empty()) {
+    if (auto d = st.down.find(i); d != st.down.end()) {
       fill(self, i,
-           make_failure(st.ids[i], round, "participant down: " + st.down[i]));
+           make_failure(st.ids[i], round, "participant down: " + d->second));
       if (st.epoch != epoch)
         return; // the round completed
       continue;
@@ -135,7 +137,8 @@ void fan_out(self_ptr self) {
   auto& st = self->state;
   ++st.epoch;
   auto n = st.eng->requests().size();
-  st.slots.assign(n, std::nullopt);
+  st.results.assign(n, consensus::result{});
+  st.filled.assign(n, false);
   st.missing = n;
   st.asked_ids.clear();
   st.asked_slots.clear();
@@ -152,7 +155,7 @@ void fan_out(self_ptr self) {
 /// next participant if the round goes on.
 void file_answer(self_ptr self, size_t i, consensus::result r) {
   auto& st = self->state;
-  if (st.slots[i])
+  if (st.filled[i])
     return;
   --st.in_flight;
   auto epoch = st.epoch;
@@ -217,7 +220,6 @@ coordinator(self_ptr self, std::vector<std::string> ids,
   st.handles = std::move(handles);
   st.ps = std::move(ps);
   st.opts = std::move(opts);
-  st.down.assign(st.ids.size(), std::string{});
   st.slot_of.reserve(st.handles.size());
   for (size_t i = 0; i < st.handles.size(); ++i) {
     st.slot_of.emplace_back(st.handles[i].address(), i);
@@ -230,13 +232,14 @@ coordinator(self_ptr self, std::vector<std::string> ids,
     for (auto j = std::lower_bound(st.slot_of.begin(), st.slot_of.end(), key);
          j != st.slot_of.end() && j->first == dm.source; ++j) {
       auto i = j->second;
-      if (!st.down[i].empty())
+      if (st.down.count(i) > 0)
         continue;
-      st.down[i] = dm.reason ? render(dm.reason) : "terminated";
-      if (!st.eng || i >= st.slots.size() || st.slots[i])
+      auto why = dm.reason ? render(dm.reason) : "terminated";
+      st.down.emplace(i, why);
+      if (!st.eng || i >= st.filled.size() || st.filled[i])
         continue;
       auto r = make_failure(st.ids[i], st.eng->round(),
-                            "participant down: " + st.down[i]);
+                            "participant down: " + why);
       if (i < st.next_ask)
         file_answer(self, i, std::move(r)); // asked: frees its place
       else
@@ -264,8 +267,8 @@ coordinator(self_ptr self, std::vector<std::string> ids,
       }
       auto epoch = st.epoch;
       auto round = st.eng->round();
-      for (size_t i = 0; i < st.slots.size(); ++i) {
-        if (st.slots[i])
+      for (size_t i = 0; i < st.filled.size(); ++i) {
+        if (st.filled[i])
           continue;
         auto r = make_failure(st.ids[i], round, "");
         r.timed_out = true;

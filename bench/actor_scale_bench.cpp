@@ -1,0 +1,119 @@
+// caf-consensus benchmarks, part 6: the simulator's actor engine at scale.
+//
+// - scale/<engine>/agents=<n>/rounds=<r>/threads=<t>: one run of
+//   bench/testdata/scale.yaml (synthetic agents, every round runs) with n
+//   agents and r refinement rounds, as `consensus-sim run --threads t` runs
+//   it: `inline` calls the agents directly; `actors` spawns one participant
+//   actor per agent and a coordinator (CAF `stealing` scheduler, t worker
+//   threads), runs, stops them and waits until they are gone, all inside the
+//   timed region. Items are execute calls (n x (r + 1)). Counter:
+//   `peak_rss_mb` (this process's peak resident set after the timed runs,
+//   getrusage; run one benchmark per process to read it as that
+//   benchmark's). After timing, `actors` checks that its run's metrics and
+//   per-round numbers equal the inline engine's and reports an error
+//   otherwise.
+//
+// The 1,000,000-agent variants take about a minute each on the reference
+// machine; docs/performance.md gives the commands.
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+
+#include "caf/actor_system.hpp"
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/engine/seeds.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+
+#include "actor_config.hpp"
+#include "workload.hpp"
+
+using namespace caf::consensus;
+
+namespace {
+
+/// The scenario's only cell with `agents` agents and `rounds` rounds (set
+/// after validation: the file format caps a scenario at 100,000 agents).
+caf::expected<sim::scenario> scale_cell(uint32_t agents, int32_t rounds) {
+  auto sc
+    = sim::load_scenario(std::string{CAF_CONSENSUS_BENCH_DATA} + "/scale.yaml");
+  if (!sc)
+    return std::move(sc.error());
+  auto cell = sim::resolve_cell(*sc, 0);
+  if (!cell)
+    return cell;
+  cell->groups.at(0).count = agents;
+  cell->ps.rounds = rounds;
+  return cell;
+}
+
+/// What a run's metrics print (run line and per-round lines).
+std::string metrics_text(const sim::scenario& cell, const state& st) {
+  auto m = sim::measure(cell, 0, 0, sim::run_seed(cell, 0, 0), st);
+  return sim::to_csv(m) + "\n" + sim::rounds_csv(m);
+}
+
+void scale(benchmark::State& bs, sim::engine_kind engine, uint32_t agents,
+           int32_t rounds, size_t threads) {
+  auto cell = scale_cell(agents, rounds);
+  if (!cell) {
+    bs.SkipWithError(render(cell.error()).c_str());
+    return;
+  }
+  bench::actor_env env{"stealing", threads};
+  std::string got;
+  for (auto _ : bs) {
+    auto st = sim::run_state(*cell, 0, 0, engine, env.sys.get());
+    if (!st) {
+      bs.SkipWithError(render(st.error()).c_str());
+      return;
+    }
+    if (got.empty()) {
+      bs.PauseTiming();
+      got = metrics_text(*cell, *st);
+      bs.ResumeTiming();
+    }
+    // The run's actors terminate after it returned: wait for them.
+    env.sys->await_all_actors_done();
+  }
+  auto calls = static_cast<double>(agents) * (rounds + 1);
+  bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * calls));
+  bs.counters["peak_rss_mb"] = static_cast<double>(bench::peak_rss_bytes())
+                               / (1024.0 * 1024.0);
+  if (engine == sim::engine_kind::actors) {
+    auto want = sim::run_state(*cell, 0, 0, sim::engine_kind::inline_calls,
+                               nullptr);
+    if (!want || metrics_text(*cell, *want) != got)
+      bs.SkipWithError("the actor engine's run differs from the inline one");
+  }
+}
+
+const bool scale_registered = [] {
+  struct size {
+    uint32_t agents;
+    int32_t rounds;
+  };
+  for (auto sz : {size{10'000, 5}, size{100'000, 5}, size{1'000'000, 3}}) {
+    auto base = "/agents=" + std::to_string(sz.agents)
+                + "/rounds=" + std::to_string(sz.rounds);
+    benchmark::RegisterBenchmark(("scale/inline" + base).c_str(), scale,
+                                 sim::engine_kind::inline_calls, sz.agents,
+                                 sz.rounds, size_t{1})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+    for (size_t threads : {1, 2})
+      benchmark::RegisterBenchmark(
+        ("scale/actors" + base + "/threads=" + std::to_string(threads)).c_str(),
+        scale, sim::engine_kind::actors, sz.agents, sz.rounds, threads)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  return true;
+}();
+
+} // namespace
