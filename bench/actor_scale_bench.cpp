@@ -13,15 +13,30 @@
 //   per-round numbers equal the inline engine's and reports an error
 //   otherwise.
 //
+// - scale/actor_memory/participants=<n>: spawns n participant actors as the
+//   actor engine does (a synchronous execute function holding a shared
+//   context and an index, a functor attached, monitored), sends each one
+//   request, and reads how much the resident set grew per participant
+//   (counter `bytes_per_participant`, from /proc/self/statm): the memory one
+//   actor per participant costs on top of the run itself.
+//
 // The 1,000,000-agent variants take about a minute each on the reference
 // machine; docs/performance.md gives the commands.
 
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <fstream>
+#include <memory>
 #include <string>
+#include <vector>
 
+#include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+
+#include "caf/consensus/actors/participant.hpp"
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
@@ -93,7 +108,55 @@ void scale(benchmark::State& bs, sim::engine_kind engine, uint32_t agents,
   }
 }
 
+/// Returns the resident set of this process in bytes.
+size_t resident_bytes() {
+  std::ifstream in{"/proc/self/statm"};
+  size_t pages = 0;
+  size_t resident = 0;
+  in >> pages >> resident;
+  return resident * 4096;
+}
+
+void actor_memory(benchmark::State& bs, size_t n) {
+  bench::actor_env env{"stealing", 1};
+  auto ctx = std::make_shared<uint64_t>(0);
+  double per_participant = 0;
+  for (auto _ : bs) {
+    std::vector<actors::participant_actor> hs;
+    hs.reserve(n);
+    caf::scoped_actor self{*env.sys};
+    auto before = resident_bytes();
+    for (size_t i = 0; i < n; ++i) {
+      auto fn = [ctx, i](const std::string& id, const request& req) {
+        return make_ok(id, "x", static_cast<int64_t>(*ctx + i), req.round);
+      };
+      hs.push_back(actors::spawn_participant(
+        *env.sys, "agent-" + std::to_string(i), fn, false));
+      caf::actor_cast<caf::abstract_actor*>(hs.back())->attach_functor(
+        [](const caf::error&) {});
+      self->monitor(hs.back());
+    }
+    for (auto& h : hs)
+      self->request(h, caf::infinite, actors::execute_atom::value, request{})
+        .receive([](result&) {}, [](caf::error&) {});
+    per_participant
+      = (static_cast<double>(resident_bytes()) - static_cast<double>(before))
+        / static_cast<double>(n);
+    for (auto& h : hs)
+      caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    hs.clear();
+    self->await_all_other_actors_done();
+  }
+  bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * n));
+  bs.counters["bytes_per_participant"] = per_participant;
+}
+
 const bool scale_registered = [] {
+  benchmark::RegisterBenchmark("scale/actor_memory/participants=200000",
+                               actor_memory, size_t{200'000})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1)
+    ->UseRealTime();
   struct size {
     uint32_t agents;
     int32_t rounds;
