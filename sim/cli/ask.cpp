@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "caf/consensus/connectors/agent_spec.hpp"
+#include "caf/consensus/connectors/recording_agent.hpp"
 #include "caf/consensus/connectors/report.hpp"
 #include "caf/consensus/connectors/run.hpp"
 #include "caf/consensus/connectors/terminal.hpp"
@@ -187,12 +188,24 @@ int ask(const args& xs) {
   std::string prompt_file;
   bool as_json = false;
   bool quiet = false;
+  std::string record_path;
+  std::string run_id = "run-1";
+  std::string prompt_id = "prompt-1";
+  std::string key;
   desc.add_options()("help,h", "show this help")(
     "prompt", po::value(&prompt_arg), "the question ('-': read stdin)")(
     "prompt-file", po::value(&prompt_file), "read the question from a file")(
     "json", po::bool_switch(&as_json),
     "print the outcome as one JSON object on stdout (the live view goes to "
-    "stderr)")("quiet,q", po::bool_switch(&quiet), "no live view");
+    "stderr)")("quiet,q", po::bool_switch(&quiet), "no live view")(
+    "record", po::value(&record_path),
+    "write every call and the outcome to this trace file (JSON lines, see "
+    "docs/traces.md)")("run-id", po::value(&run_id)->default_value(run_id),
+                       "run id written to the trace")(
+    "prompt-id", po::value(&prompt_id)->default_value(prompt_id),
+    "prompt id written to the trace")(
+    "key", po::value(&key),
+    "the correct answer, written to the trace's outcome (for `fit`)");
   add_agent_options(desc, fl);
   po::options_description proto{"protocol parameters"};
   add_param_options(proto, fl);
@@ -229,9 +242,27 @@ int ask(const args& xs) {
   std::ostream& live = as_json ? std::cerr : std::cout;
   std::vector<std::string> ids;
   std::vector<connectors::agent_ptr> agents;
+  std::shared_ptr<connectors::trace_writer> recorder;
+  if (!record_path.empty()) {
+    if (run_id.empty() || prompt_id.empty())
+      return fail("--run-id and --prompt-id must not be empty", 2);
+    connectors::trace_header header;
+    header.ps = ps;
+    for (auto& a : mesh->agents)
+      header.participants.push_back(
+        {connectors::id_of(a), connectors::describe(a)});
+    auto w = connectors::trace_writer::open(record_path, header);
+    if (!w)
+      return fail(connectors::error_text(w.error()), 1);
+    recorder = std::move(*w);
+  }
   for (auto& a : mesh->agents) {
     ids.push_back(connectors::id_of(a));
-    agents.push_back(connectors::make_agent(a, ps.timeout_ms));
+    auto x = connectors::make_agent(a, ps.timeout_ms);
+    if (recorder)
+      x = connectors::record(std::move(x), {recorder, run_id, prompt_id},
+                             connectors::describe(a));
+    agents.push_back(std::move(x));
   }
   if (!quiet) {
     live << "asking " << agents.size()
@@ -284,6 +315,13 @@ int ask(const args& xs) {
   }
   if (!st)
     return fail(connectors::error_text(st.error()), 1);
+  if (recorder) {
+    auto outcome = connectors::make_outcome(run_id, prompt_id, *st, key);
+    outcome.seed = ps.seed;
+    recorder->write(outcome);
+    if (!recorder->good())
+      return fail("cannot write the trace file '" + record_path + "'", 1);
+  }
   auto answer = connectors::agreed_answer(*st);
   auto has_winner = !st->winner.empty();
   if (as_json) {

@@ -9,6 +9,7 @@
 
 #include "caf/consensus/sim/agents/internal/behaviour.hpp"
 #include "caf/consensus/sim/agents/internal/latency.hpp"
+#include "caf/consensus/sim/agents/internal/recorded.hpp"
 #include "caf/consensus/sim/agents/internal/streams.hpp"
 #include "caf/consensus/sim/agents/internal/text.hpp"
 
@@ -71,6 +72,10 @@ result answer(const agent_world& world, const agent& a, uint64_t run_seed,
               const request& req) {
   auto self = with_group(a);
   auto& g = *self.group;
+  if (g.kind == agent_kind::replay)
+    return replay_answer(world, self, run_seed, req);
+  if (g.kind == agent_kind::empirical)
+    return empirical_answer(world, self, run_seed, req);
   auto& ps = purpose();
   int64_t ms = 0;
   switch (fault_of(world, self, run_seed, req, ms)) {
@@ -99,6 +104,12 @@ std::optional<std::string> answer_label(const agent_world& world,
                                         const agent& a, uint64_t run_seed,
                                         const request& req) {
   auto self = with_group(a);
+  if (self.group->kind != agent_kind::synthetic) {
+    auto x = answer(world, self, run_seed, req);
+    if (!x.ok)
+      return std::nullopt;
+    return x.label.empty() ? x.output.str() : x.label;
+  }
   int64_t ms = 0;
   if (fault_of(world, self, run_seed, req, ms) != call_outcome::ok)
     return std::nullopt;

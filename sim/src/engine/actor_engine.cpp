@@ -215,8 +215,13 @@ actor_engine::run_many(const scenario& cell,
               std::move(agent_seeds))
     .receive([&](std::vector<state>& sts) { out = std::move(sts); },
              [&](error& err) { out = std::move(err); });
-  if (!out)
+  if (!out) {
     x.stop(); // the coordinator may be gone
+    return out;
+  }
+  for (auto& st : *out)
+    if (auto why = unrecorded_call(st); !why.empty())
+      return make_error(errc::invalid_params, "unrecorded call: " + why);
   return out;
 }
 

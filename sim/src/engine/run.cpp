@@ -22,9 +22,12 @@ expected<state> run_inline(const scenario& cell, const rng::seed& seed) {
     return std::move(eng.error());
   auto agents = make_agents(cell);
   auto aseed = agents_seed(seed);
-  return consensus::run_inline(*eng, [&](const request& req) {
+  auto st = consensus::run_inline(*eng, [&](const request& req) {
     return answer(cell.world, agents[req.index], aseed, req);
   });
+  if (auto why = unrecorded_call(st); !why.empty())
+    return make_error(errc::invalid_params, "unrecorded call: " + why);
+  return st;
 }
 
 expected<state> run_state(const scenario& cell, uint64_t cell_index,

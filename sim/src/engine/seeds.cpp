@@ -12,11 +12,6 @@ rng::seed run_seed(const scenario& s, uint64_t cell, uint64_t replicate) {
   return rng::derive(s.seed.low64(), {cell, replicate});
 }
 
-uint64_t agents_seed(const rng::seed& seed) {
-  static const uint64_t tag = rng::hash_name("agents", 6);
-  return rng::derive(seed.low64(), {tag});
-}
-
 params run_params(const scenario& cell, const rng::seed& seed) {
   auto ps = cell.ps;
   ps.seed = seed; // the exact run seed: hanzo seeds Python's generator with it

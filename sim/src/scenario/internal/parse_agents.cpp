@@ -4,6 +4,7 @@
 #include "caf/consensus/sim/scenario/internal/parser.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -108,7 +109,23 @@ agent_group parser::parse_group(const YAML::Node& n, size_t index, int line,
   agent_group g;
   auto path = "agents[" + std::to_string(index) + "]";
   lines_[path] = line;
-  auto es = entries(n, path, line, &group_keys(),
+  // `kind` first: it decides which other keys are accepted.
+  if (n.IsMap())
+    for (auto i = n.begin(); i != n.end(); ++i)
+      if (i->first.IsScalar() && i->first.Scalar() == "kind")
+        attempt([&] {
+          auto v = from_node(i->second, path + ".kind",
+                             line_of(i->first, line));
+          auto& names = agent_kind_names();
+          auto pos = std::find(names.begin(), names.end(), to_str(v));
+          if (pos == names.end())
+            fail(v.line, v.key,
+                 "unknown agent kind " + quote(to_str(v)) + accepted(names));
+          g.kind = static_cast<agent_kind>(pos - names.begin());
+        });
+  auto recorded = g.kind != agent_kind::synthetic;
+  auto es = entries(n, path, line,
+                    recorded ? &recorded_group_keys() : &group_keys(),
                     "a map describing a group of agents");
   if (auto name = find(es, "name")) {
     named = attempt([&] {
@@ -119,6 +136,18 @@ agent_group parser::parse_group(const YAML::Node& n, size_t index, int line,
   } else {
     missing(line, path + ".name");
   }
+  if (recorded)
+    attempt([&] { parse_recorded(es, g, line, path); });
+  else if (auto x = find(es, "trace"))
+    attempt([&] {
+      fail(x->key_line, x->key,
+           "only agents of kind replay or empirical read a trace");
+    });
+  else if (auto y = find(es, "participant"))
+    attempt([&] {
+      fail(y->key_line, y->key,
+           "only agents of kind replay or empirical play a participant");
+    });
   for (auto& x : es) {
     attempt([&] {
       auto v = x.val();
@@ -152,6 +181,69 @@ agent_group parser::parse_group(const YAML::Node& n, size_t index, int line,
     });
   }
   return g;
+}
+
+std::shared_ptr<const trace_book> parser::load_trace(const entry& e) {
+  auto v = e.val();
+  auto name = to_str(v);
+  if (name.empty())
+    expected_(v, "the path of a trace file");
+  std::filesystem::path p{name};
+  if (p.is_relative())
+    p = std::filesystem::path{origin_}.parent_path() / p;
+  auto key = p.lexically_normal().string();
+  if (auto i = traces_.find(key); i != traces_.end())
+    return i->second;
+  auto t = connectors::read_trace(key);
+  if (!t) {
+    // The reader's message names the trace's file, line and key already.
+    auto msg = render(t.error());
+    const std::string code = "malformed_input: ";
+    if (msg.compare(0, code.size(), code) == 0)
+      msg.erase(0, code.size());
+    fail(v.line, v.key, "cannot use the trace: " + msg);
+  }
+  auto book
+    = std::make_shared<const trace_book>(make_trace_book(std::move(*t), key));
+  traces_.emplace(key, book);
+  return book;
+}
+
+void parser::parse_recorded(const std::vector<entry>& es, agent_group& g,
+                            int line, const std::string& path) {
+  auto kind = to_string(g.kind);
+  auto t = find(es, "trace");
+  if (t == nullptr)
+    missing(line, path + ".trace", " for kind " + kind);
+  if (t == nullptr)
+    return;
+  g.trace = load_trace(*t);
+  auto& book = *g.trace;
+  auto who = find(es, "participant");
+  std::string id = g.name;
+  int id_line = line;
+  std::string id_key = path + ".name";
+  if (who != nullptr) {
+    auto v = who->val();
+    id = to_str(v);
+    id_line = v.line;
+    id_key = v.key;
+  }
+  g.participant = book.participant_index(id);
+  if (g.participant == book.participants().size()) {
+    std::vector<std::string> ids;
+    for (auto& p : book.participants())
+      ids.push_back(p.id);
+    fail(id_line, id_key,
+         "no participant " + quote(id) + " in the trace " + quote(book.file)
+           + accepted(ids));
+  }
+  if (book.runs.empty())
+    fail(t->line, t->key, "the trace " + quote(book.file) + " has no calls");
+  if (g.kind == agent_kind::replay) {
+    if (auto c = find(es, "count"); c != nullptr && to_str(c->val()) != "1")
+      fail(c->line, c->key, "a replay group plays one participant: count 1");
+  }
 }
 
 } // namespace caf::consensus::sim::scenario_internal

@@ -32,8 +32,19 @@ const std::vector<std::string>& param_keys() {
 
 const std::vector<std::string>& group_keys() {
   static const std::vector<std::string> xs{
-    "name",        "count", "latency", "answers", "behaviour",
-    "wrong_label", "noise", "faults",  "tokens"};
+    "name",  "count",  "latency", "answers", "behaviour", "wrong_label",
+    "noise", "faults", "tokens",  "kind",    "trace",     "participant"};
+  return xs;
+}
+
+const std::vector<std::string>& agent_kind_names() {
+  static const std::vector<std::string> xs{"synthetic", "replay", "empirical"};
+  return xs;
+}
+
+const std::vector<std::string>& recorded_group_keys() {
+  static const std::vector<std::string> xs{"name", "count", "kind", "trace",
+                                           "participant"};
   return xs;
 }
 

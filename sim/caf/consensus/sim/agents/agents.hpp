@@ -3,12 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
+#include "caf/consensus/rng/seed.hpp"
+#include "caf/consensus/state.hpp"
 
 namespace caf::consensus::sim {
 
@@ -96,8 +99,31 @@ enum class behaviour : uint8_t {
 /// Returns the name of `x` as written in scenario files (`copy-peer`, ...).
 std::string to_string(behaviour x);
 
+/// Where an agent's answers come from.
+enum class agent_kind : uint8_t {
+  /// The models of this header (answers, behaviour, latency, faults).
+  synthetic,
+  /// A recorded participant played back call by call (docs/traces.md).
+  replay,
+  /// A recorded participant resampled: every run draws one recorded run
+  /// (the same for all empirical agents of one trace) and answers what the
+  /// participant answered there; latency drawn from its recorded latencies.
+  empirical,
+};
+
+/// Returns the name of `x` as written in scenario files.
+std::string to_string(agent_kind x);
+
+struct trace_book;
+
 /// One group of `count` identical agents.
 struct agent_group {
+  /// Where the answers come from (replay and empirical groups: `trace`).
+  agent_kind kind = agent_kind::synthetic;
+  /// The trace of a replay or empirical group, and the recorded participant
+  /// it plays (its index in the trace's participants).
+  std::shared_ptr<const trace_book> trace;
+  size_t participant = 0;
   /// Group name; agent ids are `name` (count 1) or `name-1` .. `name-N`.
   std::string name;
   uint32_t count = 1;
@@ -151,7 +177,21 @@ struct agent {
   uint32_t index = 0;
 };
 
+/// Returns the seed the agents of a run draw from:
+/// `rng::derive(run_seed mod 2^64, {hash_name("agents")})`.
+uint64_t agents_seed(const rng::seed& run_seed);
+
+/// Prefix of the error of a result that a replay agent could not take from
+/// its trace (a call the trace never recorded).
+constexpr const char unrecorded_call_prefix[] = "unrecorded call: ";
+
+/// Returns the first response of `st` that a replay agent could not take from
+/// its trace (its error text), or an empty string.
+std::string unrecorded_call(const state& st);
+
 /// Returns the answer of agent `a` to `req` in the run seeded `run_seed`.
+/// Replay and empirical agents answer as described at `agent_kind` and in
+/// docs/traces.md; the rest of this comment is about synthetic agents.
 ///
 /// Pure and deterministic: every draw comes from a stream seeded with
 /// `rng::derive(run_seed, {a.index, req.round, purpose})`, one stream per

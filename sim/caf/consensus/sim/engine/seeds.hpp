@@ -15,10 +15,6 @@ namespace caf::consensus::sim {
 /// scenario lists seeds, else `rng::derive(seed mod 2^64, {cell, replicate})`.
 rng::seed run_seed(const scenario& s, uint64_t cell, uint64_t replicate);
 
-/// Returns the seed the agents of a run draw from:
-/// `rng::derive(run_seed mod 2^64, {hash_name("agents")})`.
-uint64_t agents_seed(const rng::seed& run_seed);
-
 /// Returns the parameters of a run of `cell`: the cell's, with `seed`.
 params run_params(const scenario& cell, const rng::seed& seed);
 

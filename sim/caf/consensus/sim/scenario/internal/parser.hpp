@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 
 #include "caf/consensus/params.hpp"
 #include "caf/consensus/sim/agents/agents.hpp"
+#include "caf/consensus/sim/agents/trace_book.hpp"
 #include "caf/consensus/sim/scenario/internal/failure.hpp"
 #include "caf/consensus/sim/scenario/internal/value.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
@@ -126,6 +128,15 @@ private:
   agent_group parse_group(const YAML::Node& n, size_t index, int line,
                           bool& named);
 
+  /// Parses the `kind`, `trace` and `participant` of a replay or empirical
+  /// group into `g` (`kind` already set).
+  void parse_recorded(const std::vector<entry>& es, agent_group& g, int line,
+                      const std::string& path);
+
+  /// Returns the trace at `path` (relative to the scenario file's folder),
+  /// read once per parser.
+  std::shared_ptr<const trace_book> load_trace(const entry& e);
+
   /// Parses a group's `answers` into `g`.
   void parse_answers(const entry& e, agent_group& g);
 
@@ -147,6 +158,7 @@ private:
   void axis_values(const entry& x, sweep_axis& axis);
 
   std::string origin_;
+  std::map<std::string, std::shared_ptr<const trace_book>> traces_;
   std::map<std::string, int> lines_;
   failure_list problems_;
 };

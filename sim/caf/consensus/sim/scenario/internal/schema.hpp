@@ -43,6 +43,12 @@ const std::vector<std::string>& top_keys();
 const std::vector<std::string>& param_keys();
 
 /// Keys of one group of `agents`.
+/// Names of the agent kinds (`kind:` of a group).
+const std::vector<std::string>& agent_kind_names();
+
+/// Keys of a replay or empirical group.
+const std::vector<std::string>& recorded_group_keys();
+
 const std::vector<std::string>& group_keys();
 
 /// Keys of a group's `faults`.
