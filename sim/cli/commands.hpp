@@ -20,6 +20,8 @@ int worker(const args& xs);
 int report(const args& xs);
 int advice(const args& xs);
 int calibrate(const args& xs);
+int fit(const args& xs);
+int record(const args& xs);
 int snow(const args& xs);
 
 int ask(const args& xs);

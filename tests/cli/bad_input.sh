@@ -113,7 +113,7 @@ printf '%s\n' 'name: several' 'polcy: vote' 'params:' '  k: many' \
   '  beta_2: [0.5, x]' >"$f"
 want="$f:2: key 'polcy': unknown key (accepted: name, description, prompt, policy, params, labels, ground_truth, agents, replicates, seed, seeds, sweep)
 $f:4: key 'params.k': expected an integer in [0, 2147483647], got 'many'
-$f:9: key 'agents[0].speed': unknown key (accepted: name, count, latency, answers, behaviour, wrong_label, noise, faults, tokens)
+$f:9: key 'agents[0].speed': unknown key (accepted: name, count, latency, answers, behaviour, wrong_label, noise, faults, tokens, kind, trace, participant)
 $f:11: key 'agents[1].answers.wrnog': unknown label 'wrnog' (accepted: correct, wrong)
 $f:13: key 'sweep.beta_2[1]': expected a finite number, got 'x'
 $f: 5 problems"
@@ -151,6 +151,21 @@ expect 1 "^$tmp/broken.yaml: 1 problem$" validate "$tmp/broken.yaml"
 
 # A run that fails before it stores any run leaves nothing behind: the rerun
 # needs no --resume.
+# Traces: fit and record (docs/traces.md).
+expect 2 "no trace: give TRACE" fit
+expect 1 "cannot open the trace file '$tmp/none.jsonl'" fit "$tmp/none.jsonl"
+printf '{"format": "caf-consensus-trace", "version": 9}\n' >"$tmp/v9.jsonl"
+expect 1 "v9.jsonl:1: key 'version': unsupported version \(accepted: 1\) \(value 9\)" fit "$tmp/v9.jsonl"
+printf 'name: one\nlabels: [a, b]\nground_truth: a\nagents:\n  - name: x\n' >"$tmp/one.yaml"
+"$sim" record "$tmp/one.yaml" -o "$tmp/one.jsonl" --replicates 3 >/dev/null 2>&1
+expect 2 "--holdout must be in \(0, 1\), got 1.5" fit "$tmp/one.jsonl" --holdout 1.5
+"$sim" record "$tmp/one.yaml" -o "$tmp/single.jsonl" --replicates 1 >/dev/null 2>&1
+expect 1 "a holdout needs at least 2 recorded runs, got 1" fit "$tmp/single.jsonl" --holdout 0.5 --replicates 3
+expect 2 "--replicates must be in \[1, 1000000\], got 0" fit "$tmp/one.jsonl" --replicates 0
+expect 2 "has a sweep; record one cell" record "$q" -o "$tmp/q.jsonl"
+expect 2 "missing argument OUT" record "$tmp/one.yaml"
+expect 1 "cannot write the trace file '/nonexistent-dir/t.jsonl'" record "$tmp/one.yaml" -o /nonexistent-dir/t.jsonl
+
 export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
 expect 1 "no run was stored; removed the new results store" run "$q" --out "$tmp/empty" --threads 0 --workers 127.0.0.1:1 --stall-timeout 0.2 --retry-interval 0.05
 if [ -e "$tmp/empty" ]; then

@@ -77,6 +77,25 @@ expected<std::vector<state>> record_runs(const scenario& cell,
   return sts;
 }
 
+std::string params_yaml(const params& ps) {
+  auto q = [](const std::string& s) { return nlohmann::json(s).dump(); };
+  auto d = [](double x) { return nlohmann::json(x).dump(); };
+  std::ostringstream os;
+  os << "params:\n"
+     << "  rounds: " << ps.rounds << "\n  k: " << ps.k
+     << "\n  alpha: " << d(ps.alpha) << "\n  beta_1: " << d(ps.beta_1)
+     << "\n  beta_2: " << d(ps.beta_2) << "\n  timeout_ms: " << ps.timeout_ms
+     << "\n  beta: " << ps.beta
+     << "\n  alpha_preference: " << ps.alpha_preference
+     << "\n  alpha_confidence: " << ps.alpha_confidence
+     << "\n  luminance_weighted: " << (ps.luminance_weighted ? "true" : "false")
+     << "\n  delta: " << d(ps.delta) << "\n  max_calls: " << ps.max_calls
+     << "\n  stop_on_unanimity: " << (ps.stop_on_unanimity ? "true" : "false")
+     << "\n  extractor: " << q(to_string(ps.extractor))
+     << "\n  extractor_pattern: " << q(ps.extractor_pattern) << "\n";
+  return os.str();
+}
+
 expected<std::string> replay_scenario_text(const connectors::trace& x,
                                            const std::string& trace_path) {
   auto& ps = x.header.ps;
@@ -97,20 +116,7 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
       break;
     }
   os << "labels: [" << truth << "]\nground_truth: " << truth << "\n";
-  os << "policy: " << q(ps.policy) << "\nparams:\n"
-     << "  rounds: " << ps.rounds << "\n  k: " << ps.k
-     << "\n  alpha: " << nlohmann::json(ps.alpha).dump()
-     << "\n  beta_1: " << nlohmann::json(ps.beta_1).dump()
-     << "\n  beta_2: " << nlohmann::json(ps.beta_2).dump()
-     << "\n  timeout_ms: " << ps.timeout_ms << "\n  beta: " << ps.beta
-     << "\n  alpha_preference: " << ps.alpha_preference
-     << "\n  alpha_confidence: " << ps.alpha_confidence
-     << "\n  luminance_weighted: " << (ps.luminance_weighted ? "true" : "false")
-     << "\n  delta: " << nlohmann::json(ps.delta).dump()
-     << "\n  max_calls: " << ps.max_calls
-     << "\n  stop_on_unanimity: " << (ps.stop_on_unanimity ? "true" : "false")
-     << "\n  extractor: " << q(to_string(ps.extractor))
-     << "\n  extractor_pattern: " << q(ps.extractor_pattern) << "\n";
+  os << "policy: " << q(ps.policy) << "\n" << params_yaml(ps);
   std::vector<std::string> seeds;
   for (auto& o : x.outcomes)
     seeds.push_back(o.seed.to_string());

@@ -69,9 +69,10 @@ TEST(scenario_problems, independent_mistakes_in_every_section) {
   EXPECT_EQ(xs[0], "inline.yaml:2: key 'polcy': unknown key " + top_keys);
   EXPECT_EQ(xs[1], "inline.yaml:4: key 'params.k': expected an integer in "
                    "[0, 2147483647], got 'many'");
-  EXPECT_EQ(xs[2], "inline.yaml:10: key 'agents[0].speed': unknown key "
-                   "(accepted: name, count, latency, answers, behaviour, "
-                   "wrong_label, noise, faults, tokens)");
+  EXPECT_EQ(xs[2],
+            "inline.yaml:10: key 'agents[0].speed': unknown key "
+            "(accepted: name, count, latency, answers, behaviour, "
+            "wrong_label, noise, faults, tokens, kind, trace, participant)");
   EXPECT_EQ(xs[3], "inline.yaml:12: key 'agents[1].answers.wrnog': unknown "
                    "label 'wrnog' (accepted: correct, wrong)");
   EXPECT_EQ(xs[4], "inline.yaml:14: key 'sweep.beta_2[1]': expected a finite "

@@ -28,6 +28,10 @@ expected<std::vector<state>> record_runs(const scenario& cell,
                                          uint64_t replicates,
                                          connectors::trace_writer& out);
 
+/// Returns the `params:` section of a scenario file with every parameter of
+/// `ps` but `policy` and `seed` (YAML, ending in a newline).
+std::string params_yaml(const params& ps);
+
 /// Returns a scenario (YAML) that replays every recorded run of `x` with
 /// outcome: the header's parameters, one `replay` group per participant
 /// reading `trace_path`, and the recorded run seeds under `seeds:`.

@@ -1,0 +1,61 @@
+// caf-consensus sim: the merged runs of several traces with their answers
+// clustered (private header of the trace fit, not installed).
+
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "caf/consensus/connectors/trace.hpp"
+#include "caf/consensus/params.hpp"
+
+namespace caf::consensus::sim {
+
+/// One recorded run: its calls per participant and round (null: not
+/// called), its outcome (null: none) and its key's cluster (-1: none).
+struct trace_run {
+  std::string prompt;
+  std::vector<std::vector<const connectors::trace_call*>> calls;
+  const connectors::trace_outcome* outcome = nullptr;
+  int key = -1;
+};
+
+/// Runs of traces that outlive it (it points into them).
+struct trace_runs {
+  params ps;
+  std::vector<connectors::trace_participant> participants;
+  std::vector<trace_run> runs;
+  /// Cluster of every ok call.
+  std::unordered_map<const connectors::trace_call*, int> cluster;
+  std::vector<std::string> labels;
+  std::vector<std::string> templates;
+  /// Cluster of the first key found (-1: none).
+  int truth = -1;
+
+  size_t index_of(const std::string& id) const {
+    for (size_t i = 0; i < participants.size(); ++i)
+      if (participants[i].id == id)
+        return i;
+    return participants.size();
+  }
+
+  /// Returns the cluster of `p`'s latest ok answer in run `run` at or before
+  /// `round` (-1: none).
+  int latest_ok(size_t run, size_t p, int32_t round) const {
+    if (p >= participants.size())
+      return -1;
+    auto& calls = runs[run].calls[p];
+    for (auto r = std::min<int32_t>(round,
+                                    static_cast<int32_t>(calls.size()) - 1);
+         r >= 0; --r) {
+      auto c = calls[static_cast<size_t>(r)];
+      if (c != nullptr && c->ok())
+        return cluster.at(c);
+    }
+    return -1;
+  }
+};
+
+} // namespace caf::consensus::sim

@@ -1,0 +1,143 @@
+// Tests: fitting traces recorded from a known synthetic scenario recovers
+// its accuracy, correlation, refinement, failure and latency parameters
+// within their intervals; the fitted scenario loads and runs; the holdout
+// check compares predictions with held-out runs (suite trace_fit).
+
+#include <gtest/gtest.h>
+
+#include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/report/trace_fit.hpp"
+#include "trace_helpers.hpp"
+
+using namespace caf::consensus;
+using test::parse_or_throw;
+using test::record_to;
+using test::recorded_scenario;
+using test::temp_path;
+
+namespace {
+
+bool in(const sim::rate& r, double x) {
+  return r.lo <= x && x <= r.hi;
+}
+
+std::vector<sim::named_trace> read(const std::string& path) {
+  auto t = connectors::read_trace(path);
+  if (!t)
+    throw std::runtime_error(render(t.error()));
+  std::vector<sim::named_trace> out;
+  out.push_back({path, std::move(*t)});
+  return out;
+}
+
+} // namespace
+
+TEST(trace_fit, recovers_the_parameters_of_a_known_scenario) {
+  auto path = temp_path("fit_known.jsonl");
+  record_to(recorded_scenario, path, 400);
+  auto traces = read(path);
+  auto runs = sim::merge_traces(traces);
+  ASSERT_TRUE(runs) << render(runs.error());
+  auto f = sim::fit_traces(**runs);
+  EXPECT_EQ(f.runs, 400u);
+  EXPECT_EQ(f.truth, "right");
+  ASSERT_EQ(f.participants.size(), 3u);
+  auto& a = f.participants[0];
+  auto& b = f.participants[1];
+  auto& c = f.participants[2];
+  // Accuracy: P(right) of each answer distribution.
+  EXPECT_TRUE(in(a.accuracy, 0.8)) << a.accuracy.lo << " " << a.accuracy.hi;
+  EXPECT_TRUE(in(b.accuracy, 0.6)) << b.accuracy.lo << " " << b.accuracy.hi;
+  EXPECT_TRUE(in(c.accuracy, 0.4)) << c.accuracy.lo << " " << c.accuracy.hi;
+  // Refinement: majority = always, conform:0.7, stubborn = never.
+  EXPECT_TRUE(in(a.refine, 1.0)) << a.refine.lo << " " << a.refine.hi;
+  EXPECT_TRUE(in(b.refine, 0.7)) << b.refine.lo << " " << b.refine.hi;
+  EXPECT_TRUE(in(c.refine, 0.0)) << c.refine.lo << " " << c.refine.hi;
+  EXPECT_GT(c.refine.n, 0u);
+  // Failures: b fails 10% of its calls, the others never.
+  EXPECT_TRUE(in(b.fail, 0.1)) << b.fail.lo << " " << b.fail.hi;
+  EXPECT_EQ(a.fail.hits, 0u);
+  // Latency of a: log-normal, median 400 ms, sigma 0.5.
+  EXPECT_LE(a.latency.median_lo, 400.0);
+  EXPECT_GE(a.latency.median_hi, 400.0);
+  EXPECT_LE(a.latency.sigma_lo, 0.5);
+  EXPECT_GE(a.latency.sigma_hi, 0.5);
+  EXPECT_LT(a.latency.ks, 0.05);
+  // Correlation: the agents draw independently in round 0.
+  ASSERT_EQ(f.correlations.size(), 3u);
+  for (auto& x : f.correlations) {
+    ASSERT_TRUE(x.defined);
+    EXPECT_LE(x.lo, 0.0) << x.a << "~" << x.b;
+    EXPECT_GE(x.hi, 0.0) << x.a << "~" << x.b;
+  }
+  // The fitted scenario loads and runs.
+  auto text = sim::fit_scenario_text(f, 50, 3);
+  auto sc = parse_or_throw(text, temp_path("fitted.yaml"));
+  auto cell = sim::resolve_cell(sc, 0);
+  ASSERT_TRUE(cell) << render(cell.error());
+  auto st = sim::run_state(*cell, 0, 0, sim::engine_kind::inline_calls,
+                           nullptr);
+  ASSERT_TRUE(st) << render(st.error());
+  EXPECT_FALSE(sim::fit_table(f).empty());
+}
+
+TEST(trace_fit, correlated_answers_show_a_positive_correlation) {
+  // `c` repeats `a`'s answer: a correlation the fit must see.
+  std::string text = recorded_scenario;
+  auto at = text.find("  - name: c\n");
+  text = text.substr(0, at);
+  text += "  - name: c\n    answers: {right: 0.8, wrong: 0.1, other: 0.1}\n"
+          "    behaviour: stubborn\n    latency: 250\nreplicates: 10\n"
+          "seed: 11\n";
+  // With independent draws the correlation is 0; record and check the
+  // interval excludes large values, then a correlated pair: the same
+  // recorded answers twice (a trace whose `c` is a copy of `a`).
+  auto path = temp_path("fit_corr.jsonl");
+  record_to(text, path, 200);
+  auto t = connectors::read_trace(path);
+  ASSERT_TRUE(t);
+  for (auto& call : t->calls)
+    if (call.participant == "c")
+      for (auto& other : t->calls)
+        if (other.participant == "a" && other.run == call.run
+            && other.round == call.round && other.ok() && call.ok()) {
+          call.output = other.output;
+          call.label = other.label;
+        }
+  std::vector<sim::named_trace> traces;
+  traces.push_back({path, std::move(*t)});
+  auto runs = sim::merge_traces(traces);
+  ASSERT_TRUE(runs);
+  auto f = sim::fit_traces(**runs);
+  auto& ac = f.correlations[1]; // a ~ c
+  ASSERT_EQ(ac.a, 0u);
+  ASSERT_EQ(ac.b, 2u);
+  ASSERT_TRUE(ac.defined);
+  EXPECT_GT(ac.lo, 0.8) << ac.r;
+}
+
+TEST(trace_fit, holdout_predictions_match_the_held_out_runs) {
+  auto path = temp_path("fit_holdout.jsonl");
+  record_to(recorded_scenario, path, 300);
+  auto traces = read(path);
+  auto runs = sim::merge_traces(traces);
+  ASSERT_TRUE(runs);
+  auto h = sim::check_holdout(**runs, 0.3, 7, 300);
+  ASSERT_TRUE(h) << render(h.error());
+  EXPECT_EQ(h->held_out, 90u);
+  EXPECT_EQ(h->fit_runs, 210u);
+  auto overlap = [](double a, double b, double c, double d) {
+    return a <= d && c <= b;
+  };
+  EXPECT_TRUE(overlap(h->predicted_finalize.lo, h->predicted_finalize.hi,
+                      h->observed_finalize.lo, h->observed_finalize.hi))
+    << sim::holdout_table(*h);
+  EXPECT_TRUE(overlap(h->predicted_accuracy.lo, h->predicted_accuracy.hi,
+                      h->observed_accuracy.lo, h->observed_accuracy.hi))
+    << sim::holdout_table(*h);
+  EXPECT_GT(h->observed_accuracy.n, 0u);
+  EXPECT_NE(sim::holdout_table(*h).find("finalize rate"), std::string::npos);
+  // Bad holdouts are errors.
+  EXPECT_FALSE(sim::check_holdout(**runs, 1.0, 7, 10));
+  EXPECT_FALSE(sim::check_holdout(**runs, 0.0, 7, 10));
+}
