@@ -3,6 +3,7 @@
 
 #include "caf/consensus/sim/engine/record.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -107,14 +108,14 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
   if (!x.calls.empty() && !x.calls.front().prompt.empty())
     os << "prompt: " << q(x.calls.front().prompt) << "\n";
   // Replay agents answer what they recorded; the ground truth only names
-  // the correct answer for the reports (the recorded key when it is a
-  // label).
+  // the correct answer for the reports (the recorded key when it is one
+  // label that all runs share).
   std::string truth = "recorded";
-  for (auto& o : x.outcomes)
-    if (!o.key.empty() && scenario_identifier(o.key)) {
-      truth = o.key;
-      break;
-    }
+  if (!x.outcomes.empty() && scenario_identifier(x.outcomes.front().key)
+      && std::all_of(x.outcomes.begin(), x.outcomes.end(), [&](auto& o) {
+           return o.key == x.outcomes.front().key;
+         }))
+    truth = x.outcomes.front().key;
   os << "labels: [" << truth << "]\nground_truth: " << truth << "\n";
   os << "policy: " << q(ps.policy) << "\n" << params_yaml(ps);
   std::vector<std::string> seeds;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/distributions/normal.hpp>
@@ -32,64 +33,34 @@ bool label_name(const std::string& x) {
   return true;
 }
 
-/// Clusters answers: own labels first, else by Jaccard >= alpha.
-class clusterer {
+/// Clusters the unlabelled answers of one run by Jaccard >= alpha with the
+/// first text of a cluster.
+class run_clusters {
 public:
-  explicit clusterer(double alpha) : alpha_(alpha) {
+  explicit run_clusters(double alpha) : alpha_(alpha) {
   }
 
-  int of_label(const std::string& label, const std::string& text) {
-    auto i = std::find(names_.begin(), names_.end(), label);
-    if (i != names_.end())
-      return static_cast<int>(i - names_.begin());
-    return add(label, text);
-  }
-
-  int of_text(const std::string& text) {
+  /// Returns the cluster of `text`, adding one if none matches (`add`).
+  int of(const std::string& text, bool add = true) {
     auto toks = text::tokenize(text);
-    for (size_t i = 0; i < tokens_.size(); ++i)
-      if (!tokens_[i].empty() && jaccard_.on_tokens(toks, tokens_[i]) >= alpha_)
+    for (size_t i = 0; i < firsts_.size(); ++i)
+      if (jaccard_.on_tokens(toks, firsts_[i]) >= alpha_
+          || (toks.empty() && firsts_[i].empty()))
         return static_cast<int>(i);
-    return add("", text);
+    if (!add)
+      return -1;
+    firsts_.push_back(std::move(toks));
+    return static_cast<int>(firsts_.size() - 1);
   }
 
-  /// Returns the cluster of `text` without adding one (-1: none).
-  int find_text(const std::string& text) const {
-    auto i = std::find(names_.begin(), names_.end(), text);
-    if (i != names_.end())
-      return static_cast<int>(i - names_.begin());
-    auto toks = text::tokenize(text);
-    for (size_t j = 0; j < tokens_.size(); ++j)
-      if (!tokens_[j].empty() && jaccard_.on_tokens(toks, tokens_[j]) >= alpha_)
-        return static_cast<int>(j);
-    return -1;
-  }
-
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (size_t i = 0; i < names_.size(); ++i)
-      out.push_back(names_[i].empty() ? "answer-" + std::to_string(i + 1)
-                                      : names_[i]);
-    return out;
-  }
-
-  const std::vector<std::string>& texts() const {
-    return texts_;
+  size_t size() const {
+    return firsts_.size();
   }
 
 private:
-  int add(const std::string& label, const std::string& text) {
-    names_.push_back(label_name(label) ? label : std::string{});
-    texts_.push_back(text);
-    tokens_.push_back(text::tokenize(text));
-    return static_cast<int>(names_.size() - 1);
-  }
-
   double alpha_;
   text::jaccard_similarity jaccard_;
-  std::vector<std::string> names_;
-  std::vector<std::string> texts_;
-  std::vector<text::token_set> tokens_;
+  std::vector<text::token_set> firsts_;
 };
 
 double quantile(std::vector<double> xs, double p) {
@@ -222,23 +193,66 @@ merge_traces(const std::vector<named_trace>& xs) {
     for (auto& o : x.data.outcomes)
       out->runs[index.at(o.run)].outcome = &o;
   }
-  // Clusters: labelled answers keep their label; the rest by similarity.
-  clusterer cl{out->ps.alpha};
-  for (auto& r : out->runs)
-    for (auto& calls : r.calls)
-      for (auto c : calls)
-        if (c != nullptr && c->ok())
-          out->cluster[c] = c->label.empty() ? cl.of_text(c->output)
-                                             : cl.of_label(c->label, c->output);
-  out->labels = cl.names();
-  out->templates = cl.texts();
+  // Clusters: answers with a label (a scenario name) keep it; the others
+  // are clustered per run (prompt) and named by their role in it: the key's
+  // cluster `right`, the others `wrong-1`, `wrong-2` ... by decreasing size
+  // (`answer-1` ... without a key).
+  auto name_index = [&](const std::string& name) {
+    auto i = std::find(out->labels.begin(), out->labels.end(), name);
+    if (i != out->labels.end())
+      return static_cast<int>(i - out->labels.begin());
+    out->labels.push_back(name);
+    return static_cast<int>(out->labels.size() - 1);
+  };
   for (auto& r : out->runs) {
-    if (r.outcome == nullptr || r.outcome->key.empty())
-      continue;
-    r.key = cl.find_text(r.outcome->key);
-    if (r.key >= 0 && out->truth < 0)
-      out->truth = r.key;
+    run_clusters cl{out->ps.alpha};
+    std::vector<std::pair<const connectors::trace_call*, int>> local;
+    std::vector<int> size;
+    for (auto& calls : r.calls)
+      for (auto c : calls) {
+        if (c == nullptr || !c->ok())
+          continue;
+        if (label_name(c->label)) {
+          out->cluster[c] = name_index(c->label);
+          continue;
+        }
+        auto k = cl.of(c->output);
+        size.resize(cl.size());
+        ++size[static_cast<size_t>(k)];
+        local.emplace_back(c, k);
+      }
+    auto key = r.outcome == nullptr ? std::string{} : r.outcome->key;
+    if (key.empty())
+      key.clear();
+    else if (label_name(key) && std::find(out->labels.begin(), out->labels.end(),
+                                          key)
+                                  != out->labels.end())
+      r.key = name_index(key);
+    auto key_local = key.empty() || r.key >= 0 ? -1 : cl.of(key, false);
+    if (!key.empty() && r.key < 0)
+      r.key = name_index("right");
+    std::vector<int> order(size.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](int x, int y) {
+      if ((x == key_local) != (y == key_local))
+        return x == key_local;
+      return size[static_cast<size_t>(x)] > size[static_cast<size_t>(y)];
+    });
+    std::vector<int> global(size.size());
+    int rank = 0;
+    for (auto k : order)
+      global[static_cast<size_t>(k)]
+        = k == key_local ? name_index("right")
+                         : name_index((key.empty() ? "answer-" : "wrong-")
+                                      + std::to_string(++rank));
+    for (auto& [c, k] : local)
+      out->cluster[c] = global[static_cast<size_t>(k)];
   }
+  for (auto& r : out->runs)
+    if (r.key >= 0) {
+      out->truth = r.key;
+      break;
+    }
   return std::shared_ptr<const trace_runs>{std::move(out)};
 }
 
@@ -250,7 +264,6 @@ trace_fit fit_traces(const trace_runs& x, const std::vector<bool>& use) {
   trace_fit f;
   f.ps = x.ps;
   f.labels = x.labels;
-  f.templates = x.templates;
   if (x.truth >= 0)
     f.truth = x.labels[static_cast<size_t>(x.truth)];
   auto n = x.participants.size();

@@ -123,15 +123,16 @@ std::string fit_scenario_text(const trace_fit& x, uint64_t replicates,
   if (!x.prompt.empty())
     os << "prompt: " << q(x.prompt) << "\n";
   os << "policy: " << q(x.ps.policy) << "\n" << params_yaml(x.ps);
-  os << "labels:\n";
+  // Default templates: distinct texts, one per cluster.
+  os << "labels: [";
   for (size_t i = 0; i < x.labels.size(); ++i)
-    os << "  " << x.labels[i] << ": "
-       << q(x.templates[i].empty() ? x.labels[i] : x.templates[i]) << "\n";
+    os << (i > 0 ? ", " : "") << x.labels[i];
+  if (x.labels.empty())
+    os << "none";
+  os << "]\n";
   auto truth = !x.truth.empty()   ? x.truth
                : x.labels.empty() ? std::string{"none"}
                                   : x.labels.front();
-  if (x.labels.empty())
-    os << "  none: \"no answer\"\n";
   os << "ground_truth: " << truth << "\nagents:\n";
   for (size_t i = 0; i < x.participants.size(); ++i) {
     auto& p = x.participants[i];

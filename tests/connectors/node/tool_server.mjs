@@ -25,6 +25,17 @@
 //   garbage        writes a non-JSON line to stdout before each tool reply
 //   huge=N         the tool returns N bytes of text
 //   slow=MS        the tool answers after MS milliseconds
+//
+// A seeded persona for recorded examples (docs/traces.md), for prompts of
+// the form "What is A plus B?":
+//   --accuracy P   in round 0 answers A+B (the number) with probability P,
+//                  else a near miss (A+B+1, A+B-1 or A+B+10)
+//   --conform P    in refinement rounds adopts the peers' majority with
+//                  probability P, else keeps its answer (default 1)
+//   --latency-ms M waits M * (0.5 + u) milliseconds per call
+//   --seed S       seeds the draws above: each is a hash of the seed, the
+//                  question and the call, so a persona answers the same
+//                  question the same way every time
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -47,6 +58,31 @@ const fault = option("--fault", "none");
 const bearer = option("--require-bearer", "");
 const startDelay = Number(option("--start-delay", "0"));
 let calls = 0;
+const accuracy = option("--accuracy", "");
+const conform = Number(option("--conform", "1"));
+const latencyMs = Number(option("--latency-ms", "0"));
+const seed = option("--seed", "0");
+
+/// Returns a uniform draw in [0, 1) from the text `key` (FNV-1a, 32 bits).
+function uniform(key) {
+  let h = 0x811c9dc5;
+  for (const ch of `${seed}|${key}`) {
+    h ^= ch.codePointAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h / 4294967296;
+}
+
+/// The persona's round-0 answer to "What is A plus B?".
+function personaAnswer(prompt) {
+  const m = /What is (-?\d+) plus (-?\d+)\?/.exec(prompt);
+  if (!m) return defaultAnswer;
+  const sum = Number(m[1]) + Number(m[2]);
+  if (uniform(`right|${prompt}`) < Number(accuracy)) return `${sum}`;
+  const offsets = [1, -1, 10];
+  const off = offsets[Math.floor(uniform(`miss|${prompt}`) * offsets.length)];
+  return `${sum + off}`;
+}
 
 /// Returns the majority text among peers and `own` (ties keep `own`).
 function refine(prompt, own) {
@@ -63,7 +99,7 @@ function refine(prompt, own) {
 }
 
 function makeServer(initialAnswer) {
-  const state = { answer: initialAnswer };
+  const state = { answer: initialAnswer, round: 0 };
   const server = new McpServer({ name: "caf-consensus-test-agent", version: "1.0.0" });
   server.registerTool(
     toolName,
@@ -82,6 +118,18 @@ function makeServer(initialAnswer) {
       if (fault === "garbage") process.stdout.write("this is not JSON\n");
       if (fault.startsWith("huge="))
         return { content: [{ type: "text", text: "x".repeat(Number(fault.split("=")[1])) }] };
+      if (accuracy !== "") {
+        const question = prompt.startsWith("Query: ")
+          ? prompt.slice(7, prompt.indexOf("\n")) : prompt;
+        const round = prompt.indexOf("\nPeers:\n") < 0 ? 0 : ++state.round;
+        if (latencyMs > 0)
+          await new Promise((r) => setTimeout(r,
+            latencyMs * (0.5 + uniform(`latency|${question}|${round}`))));
+        if (round === 0) state.answer = personaAnswer(question);
+        else if (uniform(`conform|${question}|${round}`) < conform)
+          state.answer = refine(prompt, state.answer);
+        return { content: [{ type: "text", text: state.answer }] };
+      }
       state.answer = refine(prompt, state.answer);
       return { content: [{ type: "text", text: state.answer }] };
     },

@@ -66,9 +66,8 @@ struct pair_correlation {
 struct trace_fit {
   params ps;
   std::string prompt;
-  /// Answer clusters: their names and texts (the first output of each).
+  /// Answer clusters (`right`, `wrong-1` ... or the calls' own labels).
   std::vector<std::string> labels;
-  std::vector<std::string> templates;
   /// The key's cluster (empty: no run has a key in a cluster).
   std::string truth;
   std::vector<participant_fit> participants;
@@ -87,11 +86,13 @@ struct named_trace {
 struct trace_runs;
 
 /// Returns the runs of `xs` (which must outlive the result: it points into
-/// them) with their answers clustered: a call's own
-/// label when it has one, else the first cluster whose first text has a
+/// them) with their answers clustered: a call's own label when it is a
+/// scenario name; else, per run, the first cluster whose first text has a
 /// Jaccard similarity >= `params::alpha` with it (the metastable policy's
-/// agreement), else a new cluster. Traces must have the same participants
-/// and parameters (the seed aside).
+/// agreement) or a new one, named by its role in the run: the key's cluster
+/// `right`, the others `wrong-1`, `wrong-2` ... by decreasing size
+/// (`answer-1` ... in runs without a key). Traces must have the same
+/// participants and parameters (the seed aside).
 expected<std::shared_ptr<const trace_runs>>
 merge_traces(const std::vector<named_trace>& xs);
 

@@ -30,7 +30,6 @@ struct trace_runs {
   /// Cluster of every ok call.
   std::unordered_map<const connectors::trace_call*, int> cluster;
   std::vector<std::string> labels;
-  std::vector<std::string> templates;
   /// Cluster of the first key found (-1: none).
   int truth = -1;
 
