@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "caf/consensus/policy/registry.hpp"
+#include "caf/consensus/sim/agents/trace_book.hpp"
 
 namespace caf::consensus::sim {
 
@@ -71,6 +72,15 @@ json cell_json(const scenario& c) {
                           {"wrong_label", g.wrong_label},
                           {"noise", g.noise},
                           {"tokens", tokens}});
+    if (g.kind != agent_kind::synthetic && g.trace) {
+      // Only replay and empirical groups: synthetic descriptions (and the
+      // fingerprints made of them) stay as they were.
+      auto& x = groups.back();
+      x["kind"] = to_string(g.kind);
+      x["trace"] = g.trace->file;
+      x["trace_calls"] = g.trace->data.calls.size();
+      x["participant"] = g.trace->participants()[g.participant].id;
+    }
   }
   json labels = json::object();
   for (size_t i = 0; i < c.world.labels.size(); ++i)

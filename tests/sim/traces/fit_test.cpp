@@ -141,3 +141,30 @@ TEST(trace_fit, holdout_predictions_match_the_held_out_runs) {
   EXPECT_FALSE(sim::check_holdout(**runs, 1.0, 7, 10));
   EXPECT_FALSE(sim::check_holdout(**runs, 0.0, 7, 10));
 }
+
+TEST(trace_fit, traces_of_other_runs_do_not_merge) {
+  auto one = temp_path("fit_merge_1.jsonl");
+  auto two = temp_path("fit_merge_2.jsonl");
+  record_to(recorded_scenario, one, 3);
+  std::string other = recorded_scenario;
+  other.replace(other.find("k: 2"), 4, "k: 1");
+  record_to(other, two, 3);
+  std::vector<sim::named_trace> xs;
+  for (auto& p : {one, two}) {
+    auto t = connectors::read_trace(p);
+    ASSERT_TRUE(t);
+    xs.push_back({p, std::move(*t)});
+  }
+  auto runs = sim::merge_traces(xs);
+  ASSERT_FALSE(runs);
+  EXPECT_NE(
+    render(runs.error())
+      .find(two + ":1: key 'params': differs from the params of " + one),
+    std::string::npos)
+    << render(runs.error());
+  // The same runs twice merge (their run ids repeat: runs are per trace).
+  std::vector<sim::named_trace> twice{xs[0], xs[0]};
+  auto same = sim::merge_traces(twice);
+  ASSERT_TRUE(same);
+  EXPECT_EQ(sim::run_count(**same), 6u);
+}
