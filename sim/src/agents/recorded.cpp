@@ -88,6 +88,9 @@ result replay_answer(const agent_world& world, const agent& a,
   if (r == b.run_by_agents_seed.end())
     return unrecorded("no recorded run has this run's seed (a replay runs "
                       "the recorded seeds: list them under 'seeds:')");
+  if (r->second >= b.runs.size())
+    return unrecorded("several recorded runs have this run's seed (record "
+                      "each run with a seed of its own)");
   auto& run = b.runs[r->second];
   auto at = b.calls.find(trace_book::key(r->second, g.participant, req.round));
   if (at == b.calls.end())

@@ -51,7 +51,9 @@ trace_book make_trace_book(connectors::trace x, std::string file) {
   for (auto& o : b.data.outcomes) {
     auto r = run_index.at(o.run);
     b.seeds[r] = o.seed;
-    b.run_by_agents_seed.emplace(agents_seed(o.seed), r);
+    auto [i, added] = b.run_by_agents_seed.emplace(agents_seed(o.seed), r);
+    if (!added)
+      i->second = b.runs.size(); // two runs with one seed
   }
   return b;
 }

@@ -133,3 +133,30 @@ TEST(replay, a_call_the_trace_never_recorded_is_an_error) {
             std::string::npos)
     << render(st2.error());
 }
+
+TEST(replay, runs_that_share_a_seed_cannot_be_told_apart) {
+  auto path = temp_path("replay_same_seed.jsonl");
+  record_to(recorded_scenario, path, 2);
+  auto t = connectors::read_trace(path);
+  ASSERT_TRUE(t);
+  t->outcomes[1].seed = t->outcomes[0].seed;
+  {
+    std::ofstream out{path};
+    connectors::trace_writer w{out, t->header};
+    for (auto& c : t->calls)
+      w.write(c);
+    for (auto& o : t->outcomes)
+      w.write(o);
+  }
+  auto sc = replay_of(path);
+  auto cell = sim::resolve_cell(sc, 0);
+  ASSERT_TRUE(cell);
+  auto st = sim::run_state(*cell, 0, 0, sim::engine_kind::inline_calls,
+                           nullptr);
+  ASSERT_FALSE(st);
+  EXPECT_NE(render(st.error())
+              .find("several recorded runs have this run's "
+                    "seed"),
+            std::string::npos)
+    << render(st.error());
+}

@@ -25,7 +25,9 @@ struct trace_book {
   /// Seed of every run (from its outcome line; runs without one have no
   /// seed and cannot be replayed).
   std::vector<std::optional<rng::seed>> seeds;
-  /// Run index by the agents' seed of its run seed (`agents_seed`).
+  /// Run index by the agents' seed of its run seed (`agents_seed`); runs
+  /// that share a seed map to `runs.size()` (a replay cannot tell them
+  /// apart).
   std::unordered_map<uint64_t, size_t> run_by_agents_seed;
   /// Call index by `key(run, participant, round)`.
   std::unordered_map<uint64_t, size_t> calls;
