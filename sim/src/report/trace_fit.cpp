@@ -13,6 +13,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "caf/consensus/choice.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/report/internal/trace_runs.hpp"
 #include "caf/consensus/text/similarity.hpp"
@@ -33,18 +34,32 @@ bool label_name(const std::string& x) {
   return true;
 }
 
-/// Clusters the unlabelled answers of one run by Jaccard >= alpha with the
-/// first text of a cluster.
+/// Clusters the unlabelled answers of one run as the policy compares them:
+/// choice-based policies (`snowball`, `vote`, `sequential`) by the choice
+/// key of their extractor, the others by Jaccard >= alpha with the first
+/// text of a cluster.
 class run_clusters {
 public:
-  explicit run_clusters(double alpha) : alpha_(alpha) {
+  explicit run_clusters(const params& ps) : ps_(ps) {
+    choices_ = ps.policy == "snowball" || ps.policy == "vote"
+               || ps.policy == "sequential";
   }
 
   /// Returns the cluster of `text`, adding one if none matches (`add`).
   int of(const std::string& text, bool add = true) {
+    if (choices_) {
+      auto key = extract_choice(text, ps_.extractor, ps_.extractor_pattern);
+      auto i = std::find(keys_.begin(), keys_.end(), key);
+      if (i != keys_.end())
+        return static_cast<int>(i - keys_.begin());
+      if (!add)
+        return -1;
+      keys_.push_back(std::move(key));
+      return static_cast<int>(keys_.size() - 1);
+    }
     auto toks = text::tokenize(text);
     for (size_t i = 0; i < firsts_.size(); ++i)
-      if (jaccard_.on_tokens(toks, firsts_[i]) >= alpha_
+      if (jaccard_.on_tokens(toks, firsts_[i]) >= ps_.alpha
           || (toks.empty() && firsts_[i].empty()))
         return static_cast<int>(i);
     if (!add)
@@ -54,13 +69,15 @@ public:
   }
 
   size_t size() const {
-    return firsts_.size();
+    return choices_ ? keys_.size() : firsts_.size();
   }
 
 private:
-  double alpha_;
+  const params& ps_;
+  bool choices_ = false;
   text::jaccard_similarity jaccard_;
   std::vector<text::token_set> firsts_;
+  std::vector<std::string> keys_;
 };
 
 double quantile(std::vector<double> xs, double p) {
@@ -205,7 +222,7 @@ merge_traces(const std::vector<named_trace>& xs) {
     return static_cast<int>(out->labels.size() - 1);
   };
   for (auto& r : out->runs) {
-    run_clusters cl{out->ps.alpha};
+    run_clusters cl{out->ps};
     std::vector<std::pair<const connectors::trace_call*, int>> local;
     std::vector<int> size;
     for (auto& calls : r.calls)
@@ -224,9 +241,9 @@ merge_traces(const std::vector<named_trace>& xs) {
     auto key = r.outcome == nullptr ? std::string{} : r.outcome->key;
     if (key.empty())
       key.clear();
-    else if (label_name(key) && std::find(out->labels.begin(), out->labels.end(),
-                                          key)
-                                  != out->labels.end())
+    else if (label_name(key)
+             && std::find(out->labels.begin(), out->labels.end(), key)
+                  != out->labels.end())
       r.key = name_index(key);
     auto key_local = key.empty() || r.key >= 0 ? -1 : cl.of(key, false);
     if (!key.empty() && r.key < 0)

@@ -3,6 +3,8 @@
 // within their intervals; the fitted scenario loads and runs; the holdout
 // check compares predictions with held-out runs (suite trace_fit).
 
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "caf/consensus/sim/engine/run.hpp"
@@ -167,4 +169,41 @@ TEST(trace_fit, traces_of_other_runs_do_not_merge) {
   auto same = sim::merge_traces(twice);
   ASSERT_TRUE(same);
   EXPECT_EQ(sim::run_count(**same), 6u);
+}
+
+TEST(trace_fit, answers_cluster_as_the_policy_compares_them) {
+  // Policy vote with the last-number extractor: "It is 42." and "42" are
+  // one answer; under metastable (Jaccard) they are two.
+  auto make = [](const std::string& policy) {
+    connectors::trace_header h;
+    h.ps.policy = policy;
+    h.ps.rounds = 1;
+    h.ps.k = 1;
+    h.ps.extractor = extractor_kind::last_number;
+    h.participants = {{"a", "m"}, {"b", "m"}};
+    std::ostringstream os;
+    connectors::trace_writer w{os, h};
+    request req;
+    req.query = std::string{"What is 40 plus 2?"};
+    req.participant = "a";
+    w.write(connectors::make_call("r", "p", req,
+                                  make_ok("a", std::string{"It is 42."}), ""));
+    req.participant = "b";
+    w.write(connectors::make_call("r", "p", req,
+                                  make_ok("b", std::string{"42"}), ""));
+    auto t = connectors::parse_trace(os.str(), "mem");
+    if (!t)
+      throw std::runtime_error(render(t.error()));
+    std::vector<sim::named_trace> xs;
+    xs.push_back({"mem", std::move(*t)});
+    return xs;
+  };
+  auto vote = make("vote");
+  auto runs = sim::merge_traces(vote);
+  ASSERT_TRUE(runs) << render(runs.error());
+  EXPECT_EQ(sim::fit_traces(**runs).labels.size(), 1u);
+  auto meta = make("metastable");
+  runs = sim::merge_traces(meta);
+  ASSERT_TRUE(runs);
+  EXPECT_EQ(sim::fit_traces(**runs).labels.size(), 2u);
 }

@@ -87,9 +87,11 @@ struct trace_runs;
 
 /// Returns the runs of `xs` (which must outlive the result: it points into
 /// them) with their answers clustered: a call's own label when it is a
-/// scenario name; else, per run, the first cluster whose first text has a
-/// Jaccard similarity >= `params::alpha` with it (the metastable policy's
-/// agreement) or a new one, named by its role in the run: the key's cluster
+/// scenario name; else, per run, as the policy compares answers: choice-based
+/// policies (`snowball`, `vote`, `sequential`) by the extractor's choice key,
+/// the others by a Jaccard similarity >= `params::alpha` with the first text
+/// of a cluster (the metastable agreement); clusters are named by their role
+/// in the run: the key's cluster
 /// `right`, the others `wrong-1`, `wrong-2` ... by decreasing size
 /// (`answer-1` ... in runs without a key). Traces must have the same
 /// participants and parameters (the seed aside).
