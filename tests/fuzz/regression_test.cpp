@@ -59,3 +59,7 @@ TEST(fuzz_regression, openai_response_corpus) {
   EXPECT_GE(replay("openai_response", caf::consensus::fuzz::openai_response),
             5u);
 }
+
+TEST(fuzz_regression, trace_corpus) {
+  EXPECT_GE(replay("trace", caf::consensus::fuzz::trace), 6u);
+}

@@ -11,7 +11,7 @@ cd "$here"
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(scenario conformance tokenizer mcp_jsonrpc openai_response)
+[ ${#targets[@]} -eq 0 ] && targets=(scenario conformance tokenizer mcp_jsonrpc openai_response trace)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 # A build folder already configured for fuzzing (e.g. the sanitizer build of
 # cmake/build.sh, which CI fuzzes) is used as it is.

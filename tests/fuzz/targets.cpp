@@ -8,7 +8,11 @@
 #include "caf/consensus/connectors/mcp_server.hpp"
 #include "caf/consensus/connectors/openai_agent.hpp"
 #include "caf/consensus/connectors/sse.hpp"
+#include "caf/consensus/connectors/trace.hpp"
+#include "caf/consensus/sim/agents/trace_book.hpp"
 #include "caf/consensus/sim/conformance/conformance.hpp"
+#include "caf/consensus/sim/engine/record.hpp"
+#include "caf/consensus/sim/report/trace_fit.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
@@ -118,6 +122,33 @@ int mcp_jsonrpc(const uint8_t* data, size_t size) {
 int openai_response(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data), size);
   (void) connectors::parse_chat_completion(body);
+  return 0;
+}
+
+int trace(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  auto t = connectors::parse_trace(text, "fuzz.jsonl");
+  if (!t)
+    return 0;
+  check(!t->header.participants.empty());
+  auto book = sim::make_trace_book(*t, "fuzz.jsonl");
+  check(book.outputs.size() == t->calls.size());
+  for (auto& c : t->calls) {
+    auto p = book.participant_index(c.participant);
+    check(p < book.participants().size());
+  }
+  auto replay = sim::replay_scenario_text(*t, "fuzz.jsonl");
+  (void) replay;
+  std::vector<sim::named_trace> xs;
+  xs.push_back({"fuzz.jsonl", std::move(*t)});
+  auto runs = sim::merge_traces(xs);
+  check(static_cast<bool>(runs));
+  auto f = sim::fit_traces(**runs);
+  check(f.participants.size() == xs.front().data.header.participants.size());
+  auto fitted = sim::fit_scenario_text(f, 10, 1);
+  check(!fitted.empty());
+  auto table = sim::fit_table(f);
+  check(!table.empty());
   return 0;
 }
 

@@ -27,4 +27,9 @@ int mcp_jsonrpc(const uint8_t* data, size_t size);
 /// The OpenAI-compatible chat-completion response parser.
 int openai_response(const uint8_t* data, size_t size);
 
+/// Trace files (docs/traces.md): the strict reader, then for a trace it
+/// accepts: the replay index, the fit, the fitted and the replay scenario
+/// texts.
+int trace(const uint8_t* data, size_t size);
+
 } // namespace caf::consensus::fuzz

@@ -92,12 +92,12 @@ result replay_answer(const agent_world& world, const agent& a,
     return unrecorded("several recorded runs have this run's seed (record "
                       "each run with a seed of its own)");
   auto& run = b.runs[r->second];
-  auto at = b.calls.find(trace_book::key(r->second, g.participant, req.round));
-  if (at == b.calls.end())
+  auto at = b.find_index(r->second, g.participant, req.round);
+  if (at == b.data.calls.size())
     return unrecorded("run '" + run + "' never called '" + pid + "' in round "
                       + std::to_string(req.round)
                       + " (more rounds than recorded?)");
-  auto& c = b.data.calls[at->second];
+  auto& c = b.data.calls[at];
   bool same = c.peers.size() == req.peers.size();
   for (size_t i = 0; same && i < c.peers.size(); ++i)
     same = c.peers[i] == req.peers[i].id;
@@ -111,7 +111,7 @@ result replay_answer(const agent_world& world, const agent& a,
                       + ") but " + id_list(shown)
                       + " here (another k, policy or seed?)");
   }
-  return from_call(world, a, req, b, at->second, c.ms);
+  return from_call(world, a, req, b, at, c.ms);
 }
 
 result empirical_answer(const agent_world& world, const agent& a,

@@ -18,8 +18,8 @@ size_t trace_book::participant_index(const std::string& id) const {
 
 const connectors::trace_call* trace_book::find(size_t run, size_t p,
                                                int32_t round) const {
-  auto i = calls.find(key(run, p, round));
-  return i == calls.end() ? nullptr : &data.calls[i->second];
+  auto i = find_index(run, p, round);
+  return i == data.calls.size() ? nullptr : &data.calls[i];
 }
 
 const connectors::trace_call* trace_book::latest(size_t run, size_t p,
@@ -40,10 +40,12 @@ trace_book make_trace_book(connectors::trace x, std::string file) {
   for (size_t i = 0; i < b.data.calls.size(); ++i) {
     auto& c = b.data.calls[i];
     auto [pos, added] = run_index.emplace(c.run, b.runs.size());
-    if (added)
+    if (added) {
       b.runs.push_back(c.run);
+      b.calls.emplace_back();
+    }
     auto p = b.participant_index(c.participant);
-    b.calls.emplace(trace_book::key(pos->second, p, c.round), i);
+    b.calls[pos->second].emplace(trace_book::key(p, c.round), i);
     b.latencies[p].push_back(c.ms);
     b.outputs.emplace_back(c.output);
   }

@@ -202,10 +202,7 @@ merge_traces(const std::vector<named_trace>& xs) {
         std::find_if(h.participants.begin(), h.participants.end(),
                      [&](auto& y) { return y.id == c.participant; })
         - h.participants.begin());
-      auto& slot = out->runs[i->second].calls[p];
-      if (slot.size() <= static_cast<size_t>(c.round))
-        slot.resize(static_cast<size_t>(c.round) + 1, nullptr);
-      slot[static_cast<size_t>(c.round)] = &c;
+      out->runs[i->second].calls[p][c.round] = &c;
     }
     for (auto& o : x.data.outcomes)
       out->runs[index.at(o.run)].outcome = &o;
@@ -226,8 +223,8 @@ merge_traces(const std::vector<named_trace>& xs) {
     std::vector<std::pair<const connectors::trace_call*, int>> local;
     std::vector<int> size;
     for (auto& calls : r.calls)
-      for (auto c : calls) {
-        if (c == nullptr || !c->ok())
+      for (auto& [round, c] : calls) {
+        if (!c->ok())
           continue;
         if (label_name(c->label)) {
           out->cluster[c] = name_index(c->label);
@@ -299,10 +296,7 @@ trace_fit fit_traces(const trace_runs& x, const std::vector<bool>& use) {
       f.prompt = r.prompt;
     std::vector<int> row(n, -1);
     for (size_t p = 0; p < n; ++p) {
-      for (size_t round = 0; round < r.calls[p].size(); ++round) {
-        auto c = r.calls[p][round];
-        if (c == nullptr)
-          continue;
+      for (auto& [round, c] : r.calls[p]) {
         ++calls[p];
         if (c->error_kind == connectors::trace_error_kind::timeout) {
           ++timeouts[p];
@@ -324,13 +318,13 @@ trace_fit fit_traces(const trace_runs& x, const std::vector<bool>& use) {
           continue;
         }
         // Refinement: did it move to its sample's unique plurality?
-        auto own = x.latest_ok(ri, p, static_cast<int32_t>(round) - 1);
+        auto own = x.latest_ok(ri, p, round - 1);
         if (own < 0)
           continue;
         std::map<int, int> votes;
         for (auto& peer : c->peers) {
           auto q = x.index_of(peer);
-          auto v = x.latest_ok(ri, q, static_cast<int32_t>(round) - 1);
+          auto v = x.latest_ok(ri, q, round - 1);
           if (v >= 0)
             ++votes[v];
         }

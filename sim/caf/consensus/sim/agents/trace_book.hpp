@@ -29,8 +29,8 @@ struct trace_book {
   /// that share a seed map to `runs.size()` (a replay cannot tell them
   /// apart).
   std::unordered_map<uint64_t, size_t> run_by_agents_seed;
-  /// Call index by `key(run, participant, round)`.
-  std::unordered_map<uint64_t, size_t> calls;
+  /// Call index per run by `key(participant, round)`.
+  std::vector<std::unordered_map<uint64_t, size_t>> calls;
   /// The output of every call, shared by the results that replay it.
   std::vector<shared_text> outputs;
   /// Latencies (ms) of every call of each participant (aligned with the
@@ -54,9 +54,16 @@ struct trace_book {
   const connectors::trace_call* latest(size_t run, size_t p,
                                        int32_t round) const;
 
-  static uint64_t key(size_t run, size_t p, int32_t round) {
-    return (static_cast<uint64_t>(run) << 40) ^ (static_cast<uint64_t>(p) << 20)
-           ^ static_cast<uint64_t>(static_cast<uint32_t>(round));
+  /// Returns the index of the call `find` returns, or `data.calls.size()`.
+  size_t find_index(size_t run, size_t p, int32_t round) const {
+    auto& m = calls[run];
+    auto i = m.find(key(p, round));
+    return i == m.end() ? data.calls.size() : i->second;
+  }
+
+  static uint64_t key(size_t p, int32_t round) {
+    return (static_cast<uint64_t>(p) << 32)
+           | static_cast<uint64_t>(static_cast<uint32_t>(round));
   }
 };
 

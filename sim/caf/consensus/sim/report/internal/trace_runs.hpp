@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,11 +14,11 @@
 
 namespace caf::consensus::sim {
 
-/// One recorded run: its calls per participant and round (null: not
-/// called), its outcome (null: none) and its key's cluster (-1: none).
+/// One recorded run: its calls per participant by round, its outcome (null:
+/// none) and its key's cluster (-1: none).
 struct trace_run {
   std::string prompt;
-  std::vector<std::vector<const connectors::trace_call*>> calls;
+  std::vector<std::map<int32_t, const connectors::trace_call*>> calls;
   const connectors::trace_outcome* outcome = nullptr;
   int key = -1;
 };
@@ -46,12 +47,10 @@ struct trace_runs {
     if (p >= participants.size())
       return -1;
     auto& calls = runs[run].calls[p];
-    for (auto r = std::min<int32_t>(round,
-                                    static_cast<int32_t>(calls.size()) - 1);
-         r >= 0; --r) {
-      auto c = calls[static_cast<size_t>(r)];
-      if (c != nullptr && c->ok())
-        return cluster.at(c);
+    for (auto i = calls.upper_bound(round); i != calls.begin();) {
+      --i;
+      if (i->second->ok())
+        return cluster.at(i->second);
     }
     return -1;
   }
