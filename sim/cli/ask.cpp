@@ -228,6 +228,10 @@ int ask(const args& xs) {
               << '\n';
     return rc;
   };
+  if (record_path.empty()
+      && (vm.count("key") > 0 || !vm["run-id"].defaulted()
+          || !vm["prompt-id"].defaulted()))
+    return fail("--key, --run-id and --prompt-id go with --record FILE", 2);
   if (prompt_arg.empty() && prompt_file.empty())
     return fail("no prompt: give PROMPT, '-' (stdin) or --prompt-file FILE", 2);
   auto prompt = read_prompt(prompt_arg, prompt_file);

@@ -125,6 +125,15 @@ TEST(cli_record, ask_records_mcp_and_http_calls_to_a_trace) {
   }
 }
 
+TEST(cli_record, record_flags_without_record_are_an_error) {
+  auto r = test::sim(
+    {"ask", "q", "--agent", agent_spec_text("alpha", "x"), "--key", "42"});
+  EXPECT_EQ(r.status, 2) << r.out << r.err;
+  EXPECT_TRUE(has(r.err, "--key, --run-id and --prompt-id go with --record "
+                         "FILE"))
+    << r.err;
+}
+
 TEST(cli_record, an_unwritable_trace_is_a_clear_error) {
   auto r = test::sim({"ask", "q", "--agent", agent_spec_text("alpha", "x"),
                       "--record", "/nonexistent-dir/trace.jsonl"});
