@@ -66,6 +66,18 @@ TEST(trace_scenario, bad_groups_name_line_key_and_value) {
   EXPECT_TRUE(has(m, bad + ":7: key 'agents[0].trace': cannot use the trace: "
                        + broken + ":1: key 'version': unsupported version"))
     << m;
+  // A sweep cannot change what a trace answers.
+  m = problem_of("  - name: a\n    kind: empirical\n    trace: " + path
+                 + "\nsweep:\n  agents.a.fail: [0.1, 0.2]\n");
+  EXPECT_TRUE(has(m, "key 'sweep.agents.a.fail': group 'a' is of kind "
+                     "empirical: its answers come from its trace (accepted: "
+                     "count)"))
+    << m;
+  m = problem_of("  - name: a\n    kind: replay\n    trace: " + path
+                 + "\nsweep:\n  agents.a.count: [1, 2]\n");
+  EXPECT_TRUE(has(m, "key 'sweep.agents.a.count': group 'a' is of kind "
+                     "replay: it plays its trace back unchanged"))
+    << m;
   // Relative paths are read from the scenario file's folder.
   m = problem_of("  - name: a\n    kind: replay\n    trace: "
                  "scenario_trace.jsonl\n");

@@ -43,6 +43,15 @@ parse_axis_key(const std::string& key, const std::vector<agent_group>& groups,
          "expected agents.<group>.<field>" + accepted(group_axis_fields()));
   auto field = rest.substr(dot + 1);
   auto& g = groups[t.group];
+  if (g.kind == agent_kind::replay)
+    fail(line, path,
+         "group " + quote(g.name)
+           + " is of kind replay: it plays its trace back unchanged");
+  if (g.kind == agent_kind::empirical && field != "count")
+    fail(line, path,
+         "group " + quote(g.name)
+           + " is of kind empirical: its answers come from its trace "
+             "(accepted: count)");
   if (field.compare(0, 8, "latency.") == 0) {
     auto sub = field.substr(8);
     auto [a, b] = dist_fields(g.latency.type);
