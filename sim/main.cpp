@@ -37,6 +37,8 @@ const command commands[] = {
    "charts and a self-contained HTML page of a results directory"},
   {"advice", caf::consensus::cli::advice,
    "test the published tuning advice with sweeps, print verdicts"},
+  {"tune", caf::consensus::cli::tune,
+   "find a sweep grid's best settings by racing cells on common seeds"},
   {"calibrate", caf::consensus::cli::calibrate,
    "fit or apply a map from winner confidence to P(right)"},
   {"fit", caf::consensus::cli::fit,

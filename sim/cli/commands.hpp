@@ -19,6 +19,7 @@ int summarize(const args& xs);
 int worker(const args& xs);
 int report(const args& xs);
 int advice(const args& xs);
+int tune(const args& xs);
 int calibrate(const args& xs);
 int fit(const args& xs);
 int record(const args& xs);

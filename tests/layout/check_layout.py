@@ -38,6 +38,7 @@ LAYERS = {
     "sim/store": 7,
     "sim/report": 8,
     "sim/advice": 9,
+    "sim/tune": 9,
     "sim/cli": 10,
 }
 

@@ -1,0 +1,77 @@
+// caf-consensus sim: the race of `tune`: stages that bring every surviving
+// cell to the same number of replicates on common seeds, and the decisions
+// between stages (drop the infeasible and the worse, stop when separated).
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/error.hpp"
+
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/tune/internal/samples.hpp"
+#include "caf/consensus/sim/tune/tune_options.hpp"
+#include "caf/consensus/sim/tune/tune_result.hpp"
+
+namespace caf::consensus::sim::tune_internal {
+
+/// Whether an interval meets a constraint.
+enum class fit : uint8_t { met, missed, unsure };
+
+/// Judges interval `i` against constraint `c`.
+fit judge(const tune_constraint& c, const tune_interval& i);
+
+/// Returns `i` times -1 when `maximize` is false, so that larger is better.
+tune_interval oriented(tune_interval i, bool maximize);
+
+/// Runs the race and fills `out` (all but the confirmation).
+class racer {
+public:
+  racer(const scenario& s, const tune_objective& obj, const tune_options& opts,
+        tune_result& out);
+
+  /// Runs the stages until separated, tied, out of budget or at the cap.
+  error run(uint64_t search_budget);
+
+  /// The samples of every cell (for the result and the confirmation).
+  const std::vector<samples>& cell_samples() const noexcept {
+    return xs_;
+  }
+
+  /// The leader among the cells left (undefined when none is left).
+  size_t leader() const;
+
+  /// The smallest difference that matters for `metric` when `better` is the
+  /// better cell.
+  double delta_for(tune_metric metric, size_t better) const;
+
+private:
+  error run_replicates(uint64_t from, uint64_t to);
+  /// Drops cells; returns whether the race is decided.
+  bool evaluate(size_t stage);
+  void drop_infeasible(size_t stage);
+  void drop_worse(size_t stage, const std::vector<size_t>& feasible);
+  void drop_dominated(size_t stage, const std::vector<size_t>& feasible);
+  bool certainly_feasible(size_t c) const;
+  double goal_mean(size_t c) const;
+  std::vector<size_t> alive_cells() const;
+
+  const scenario& s_;
+  const tune_objective& obj_;
+  const tune_options& opts_;
+  tune_result& out_;
+  std::vector<samples> xs_;
+  std::vector<uint8_t> alive_;
+  uint64_t n_ = 0;
+  double a_ = 0.05;
+};
+
+/// Returns the cells of `cs` on the Pareto front of their point estimates
+/// (each over all its runs): accuracy up, calls and latency down.
+std::vector<size_t> pareto_front(const std::vector<samples>& xs,
+                                 const std::vector<size_t>& cs);
+
+} // namespace caf::consensus::sim::tune_internal

@@ -1,0 +1,101 @@
+// consensus-sim tune: the outputs: the tuned scenario reads back as the
+// chosen cell, tune.json holds the race, and the table names the choice.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/scenario/describe.hpp"
+#include "caf/consensus/sim/tune/output.hpp"
+#include "caf/consensus/sim/tune/tune.hpp"
+
+using namespace caf::consensus;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* tuned_yaml = R"(name: tuned-output
+policy: metastable
+labels:
+  right: add a composite index on customer id and created at
+  "no": do not add any index at all
+ground_truth: right
+agents:
+  - name: a
+    count: 3
+    answers: {right: 0.6, "no": 0.4}
+    behaviour: "conform:0.8"
+  - name: b
+    count: 2
+    answers: {right: 0.6, "no": 0.4}
+replicates: 200
+seed: 11
+sweep:
+  rounds: {from: 1, to: 3}
+  agents.b.behaviour: [stubborn, "conform:0.9"]
+)";
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in{p, std::ios::binary};
+  std::ostringstream os;
+  os << in.rdbuf();
+  return os.str();
+}
+
+} // namespace
+
+TEST(tune_output, tuned_scenario_is_the_chosen_cell) {
+  auto s = sim::parse_scenario(tuned_yaml, "tuned-output.yaml");
+  ASSERT_TRUE(s) << render(s.error());
+  sim::tune_options o;
+  o.budget = 600;
+  auto obj = sim::parse_objective("accuracy");
+  ASSERT_TRUE(obj);
+  auto res = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(res) << render(res.error());
+  ASSERT_TRUE(res->has_choice);
+  auto text = sim::tuned_scenario_text(*s, tuned_yaml, *res);
+  ASSERT_TRUE(text) << render(text.error());
+  auto back = sim::parse_scenario(*text, "tuned.yaml");
+  ASSERT_TRUE(back) << render(back.error()) << '\n' << *text;
+  ASSERT_EQ(sim::cell_count(*back), 1u);
+  auto mine = sim::resolve_cell(*back, 0);
+  auto theirs = sim::resolve_cell(*s, res->chosen);
+  ASSERT_TRUE(mine && theirs);
+  EXPECT_EQ(sim::cell_json(*mine).dump(), sim::cell_json(*theirs).dump());
+  EXPECT_EQ(mine->groups[1].refine, theirs->groups[1].refine);
+  EXPECT_EQ(mine->groups[1].conform_p, theirs->groups[1].conform_p);
+  EXPECT_EQ(mine->ps.rounds, theirs->ps.rounds);
+  EXPECT_NE(text->find("consensus-sim tune"), std::string::npos);
+}
+
+TEST(tune_output, folder_holds_json_text_and_scenario) {
+  auto s = sim::parse_scenario(tuned_yaml, "tuned-output.yaml");
+  ASSERT_TRUE(s);
+  sim::tune_options o;
+  o.budget = 600;
+  auto obj = sim::parse_objective("accuracy, wrong_final<=0.5");
+  ASSERT_TRUE(obj);
+  auto res = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(res) << render(res.error());
+  auto dir = fs::temp_directory_path()
+             / ("tune-out-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  ASSERT_FALSE(sim::write_tune(*res, *s, tuned_yaml, dir.string(), "cmd"));
+  auto j = nlohmann::json::parse(read_text(dir / "tune.json"));
+  EXPECT_EQ(j["command"], "cmd");
+  EXPECT_EQ(j["cells"].size(), 6u);
+  EXPECT_EQ(j["runs"]["total"].get<uint64_t>(),
+            res->runs_search + res->runs_confirm);
+  EXPECT_LE(j["runs"]["total"].get<uint64_t>(), 600u);
+  EXPECT_EQ(j["chosen"]["cell"].get<uint64_t>(), res->chosen);
+  EXPECT_EQ(j["objective"]["constraints"][0]["metric"], "wrong_final");
+  EXPECT_EQ(read_text(dir / "tune.txt"), sim::tune_text(*res));
+  EXPECT_TRUE(fs::exists(dir / "tuned.yaml"));
+  fs::remove_all(dir);
+}
