@@ -220,4 +220,25 @@ kill "$w1" 2>/dev/null
 wait "$w1" 2>/dev/null
 unset CONSENSUS_SECRET
 
+
+# tune: flags and objectives
+expect 2 "tune: missing argument SCENARIO" tune
+expect 1 "nope.yaml: cannot open: No such file or directory" tune "$tmp/nope.yaml"
+expect 2 "tune: --objective: .*objective term 'speed': unknown goal" tune "$q" --objective speed
+expect 2 "tune: --objective: .*objective 'accuracy>=0.9' has no goal" tune "$q" --objective 'accuracy>=0.9'
+expect 2 "tune: --objective: .*objective term 'accuracy>=2': a rate bound must be in \[0, 1\]" tune "$q" -O 'accuracy, accuracy>=2'
+expect 2 "tune: --objective: .*objective term 'calls<=x': expected a number after '<='" tune "$q" -O 'accuracy, calls<=x'
+expect 2 "tune: --objective: .*'p95_latency': p95_latency can only be a constraint" tune "$q" -O p95_latency
+expect 2 "tune: --objective: .*empty term" tune "$q" -O 'accuracy,,calls<=3'
+expect 1 "tune: .*a budget of 10 runs is too small: a first look at the 4 cells takes 128 runs" tune "$q" --budget 10
+expect 2 "tune: --first must be >= 2, got 1" tune "$q" --first 1
+expect 2 "tune: --max-replicates must be in \[2, 10\^7\] \(or 0\), got 1" tune "$q" --max-replicates 1
+expect 2 "tune: --confidence must be in \[0.5, 1\)" tune "$q" --confidence 1
+expect 2 "tune: --delta must be in \[0, 1\)" tune "$q" --delta 2
+expect 2 "tune: --seed must be an integer" tune "$q" --seed x
+expect 2 "tune: --engine must be 'actors' or 'inline', got 'fast'" tune "$q" --engine fast
+expect 2 "tune: --threads must be in \[1, 1024\], got 0" tune "$q" --threads 0
+expect 2 "tune: --progress must be auto, bar, plain or none, got 'fancy'" tune "$q" --progress fancy
+expect 2 "tune: unrecognised option '--bogus'" tune "$q" --bogus
+
 finish

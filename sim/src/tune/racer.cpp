@@ -115,7 +115,8 @@ bool racer::certainly_feasible(size_t c) const {
   return true;
 }
 
-error racer::run_replicates(uint64_t from, uint64_t to) {
+error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
+                            size_t stage) {
   auto x = s_;
   x.seeds.clear();
   for (auto i = from; i < to; ++i)
@@ -126,6 +127,21 @@ error racer::run_replicates(uint64_t from, uint64_t to) {
   so.threads = opts_.threads;
   so.skip = [this](uint64_t cell, uint64_t) { return alive_[cell] == 0; };
   so.on_run = [this](const run_metrics& m) { xs_[m.cell].add(m); };
+  if (opts_.on_progress) {
+    // The sweep counts the runs of dropped cells (skipped) as done: scale
+    // its share to the runs of the cells left.
+    auto runs = static_cast<double>(alive_cells().size() * (to - from));
+    auto what = "stage " + std::to_string(stage + 1) + ": "
+                + std::to_string(alive_cells().size()) + " cells to "
+                + std::to_string(to) + " replicates";
+    so.on_progress = [this, spent, runs, what](uint64_t done, uint64_t total) {
+      auto share = total == 0
+                     ? 0.0
+                     : static_cast<double>(done) / static_cast<double>(total);
+      opts_.on_progress(what, spent + static_cast<uint64_t>(share * runs),
+                        out_.budget);
+    };
+  }
   return run_sweep(x, so);
 }
 
@@ -271,7 +287,7 @@ error racer::run(uint64_t search_budget) {
         break;
       }
     }
-    if (auto err = run_replicates(n_, target))
+    if (auto err = run_replicates(n_, target, spent, j))
       return err;
     spent += alive * (target - n_);
     n_ = target;

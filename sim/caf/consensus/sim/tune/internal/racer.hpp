@@ -49,7 +49,10 @@ public:
   double delta_for(tune_metric metric, size_t better) const;
 
 private:
-  error run_replicates(uint64_t from, uint64_t to);
+  /// Runs replicates [from, to) of every cell left (`spent` runs so far, in
+  /// stage `stage`, for the progress).
+  error run_replicates(uint64_t from, uint64_t to, uint64_t spent,
+                       size_t stage);
   /// Drops cells; returns whether the race is decided.
   bool evaluate(size_t stage);
   void drop_infeasible(size_t stage);
