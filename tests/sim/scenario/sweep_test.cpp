@@ -171,6 +171,39 @@ TEST(scenario_sweep, ranges) {
             "integer in [0, 2147483647], got '1.5'");
 }
 
+TEST(scenario_sweep, log_ranges) {
+  auto s = must_parse(base
+                      + "sweep:\n"
+                        "  k: {from: 1, to: 16, factor: 2}\n"
+                        "  beta_1: {from: 0.001, to: 1, factor: 10}\n"
+                        "  alpha: {from: 0.2, to: 0.5, factor: 1.5}\n");
+  EXPECT_EQ(s.sweep[0].values,
+            (std::vector<std::string>{"1", "2", "4", "8", "16"}));
+  EXPECT_EQ(s.sweep[1].values,
+            (std::vector<std::string>{"0.001", "0.01", "0.1", "1"}));
+  EXPECT_EQ(s.sweep[2].values,
+            (std::vector<std::string>{"0.2", "0.3", "0.45"}));
+  auto c = resolve_cell(s, cell_count(s) - 1);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->ps.k, 16);
+  EXPECT_EQ(c->ps.beta_1, 1.0);
+  EXPECT_EQ(parse_error(base + "sweep:\n  k: {from: 0, to: 8, factor: 2}\n"),
+            "malformed_input: inline.yaml:5: key 'sweep.k.from': expected "
+            "'from' > 0 in a range with 'factor', got 0");
+  EXPECT_EQ(parse_error(base + "sweep:\n  k: {from: 1, to: 8, factor: 1}\n"),
+            "malformed_input: inline.yaml:5: key 'sweep.k.factor': expected "
+            "a number > 1, got '1'");
+  EXPECT_EQ(
+    parse_error(base + "sweep:\n  k: {from: 1, to: 8, step: 1, factor: 2}\n"),
+    "malformed_input: inline.yaml:5: key 'sweep.k.factor': give 'step' (a "
+    "linear range) or 'factor' (a log range), not both");
+  EXPECT_EQ(parse_error(base
+                        + "sweep:\n  alpha: {from: 1e-300, to: 1, factor: "
+                          "1.000000001}\n"),
+            "malformed_input: inline.yaml:5: key 'sweep.alpha': expected at "
+            "most 100000 values, the range has 690775471089");
+}
+
 TEST(scenario_sweep, a_bad_combination_names_axis_value_and_cell) {
   auto s = must_parse("policy: snowball\n"
                       "params: {k: 3}\n"
@@ -255,7 +288,8 @@ TEST(scenario_sweep, key_errors) {
             "agents.<group>.<field>)");
   EXPECT_EQ(parse_error(base + "sweep:\n  k: 3\n"),
             "malformed_input: inline.yaml:5: key 'sweep.k': expected a list "
-            "of values or a map with 'from', 'to' and 'step', got '3'");
+            "of values or a map with 'from', 'to' and 'step' (or 'factor'), "
+            "got '3'");
   EXPECT_EQ(parse_error(base + "sweep:\n  agents.solo.count: [1, 100000]\n"),
             "");
   EXPECT_EQ(parse_error(base

@@ -38,20 +38,25 @@ void parser::axis_values(const entry& x, sweep_axis& axis) {
   }
   if (!x.node.IsMap())
     expected_(x.val(), "a list of values or a map with 'from', 'to' and "
-                       "'step'");
-  static const std::vector<std::string> ok{"from", "to", "step"};
+                       "'step' (or 'factor')");
+  static const std::vector<std::string> ok{"from", "to", "step", "factor"};
   auto start = mark();
   auto rs = entries(x.node, x.key, x.line, &ok, "");
   auto from = find(rs, "from");
   auto to = find(rs, "to");
   auto step = find(rs, "step");
+  auto factor = find(rs, "factor");
   if (!from)
     missing(x.key_line, x.key + ".from");
   if (!to)
     missing(x.key_line, x.key + ".to");
+  if (step && factor)
+    fail(factor->line, factor->key,
+         "give 'step' (a linear range) or 'factor' (a log range), not both");
   double lo = 0;
   double hi = 0;
   double by = 1.0;
+  double times = 0;
   if (from)
     attempt([&] { lo = to_num(from->val(), -inf, inf); });
   if (to)
@@ -62,11 +67,21 @@ void parser::axis_values(const entry& x, sweep_axis& axis) {
       if (!(by > 0))
         expected_(step->val(), "a number > 0");
     });
+  if (factor)
+    attempt([&] {
+      times = to_num(factor->val(), 0, inf);
+      if (!(times > 1))
+        expected_(factor->val(), "a number > 1");
+    });
   if (!clean_since(start))
     return;
   if (hi < lo)
     fail(to->line, to->key,
          "expected 'to' >= 'from' (" + num(lo) + "), got " + num(hi));
+  if (factor) {
+    log_range(x, *from, lo, hi, times, axis);
+    return;
+  }
   auto ilo = parse_int<int64_t>(from->val().text);
   auto ihi = parse_int<int64_t>(to->val().text);
   auto istep = step ? parse_int<int64_t>(step->val().text)
@@ -92,6 +107,28 @@ void parser::axis_values(const entry& x, sweep_axis& axis) {
                     lo + static_cast<double>(i) * by);
       axis.values.push_back(buf);
     }
+    axis.lines.push_back(x.line);
+  }
+}
+
+void parser::log_range(const entry& x, const entry& from, double lo, double hi,
+                       double times, sweep_axis& axis) {
+  if (!(lo > 0))
+    fail(from.line, from.key,
+         "expected 'from' > 0 in a range with 'factor', got " + num(lo));
+  // from, from * factor, ... while <= to (with a relative slack of 1e-9,
+  // so 0.001 .. 1 by 10 ends at 1).
+  auto n = std::floor(std::log(hi / lo) / std::log(times) + 1e-9) + 1;
+  if (!(n <= static_cast<double>(max_axis_values)))
+    fail(x.line, x.key,
+         "expected at most " + std::to_string(max_axis_values)
+           + " values, the range has " + (n < 1e15 ? fixed(n) : scientific(n)));
+  auto count = static_cast<size_t>(n);
+  for (size_t i = 0; i < count; ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.12g",
+                  lo * std::pow(times, static_cast<double>(i)));
+    axis.values.push_back(buf);
     axis.lines.push_back(x.line);
   }
 }

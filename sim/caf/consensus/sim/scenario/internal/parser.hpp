@@ -157,6 +157,10 @@ private:
   /// Reads the values of sweep axis `x` (a list or a range) into `axis`.
   void axis_values(const entry& x, sweep_axis& axis);
 
+  /// Reads a log range (`from`, `to`, `factor`) into `axis`.
+  void log_range(const entry& x, const entry& from, double lo, double hi,
+                 double times, sweep_axis& axis);
+
   std::string origin_;
   std::map<std::string, std::shared_ptr<const trace_book>> traces_;
   std::map<std::string, int> lines_;
