@@ -40,9 +40,10 @@ const char* const tune_synopsis
     "               finalize, wrong_final (rates in [0, 1]), calls, latency,\n"
     "               p95_latency (seconds: 2, 2s or 1500ms)\n"
     "  example:     --objective 'accuracy, calls<=40, p95_latency<=8s'\n\n"
-    "--out DIR writes tune.json (every cell and stage), tune.txt (the table) "
-    "and\ntuned.yaml (the scenario with the chosen settings, for `validate` "
-    "and `run`).";
+    "--out DIR keeps every run of the race in DIR/results.db (SQLite; a "
+    "killed tune\ncontinues with --resume) and writes tune.json (every cell "
+    "and stage), tune.txt\n(the table) and tuned.yaml (the scenario with the "
+    "chosen settings, for\n`validate` and `run`).";
 
 } // namespace
 
@@ -62,6 +63,7 @@ int tune(const args& xs) {
   double delta = 0.02;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   bool quiet = false;
+  bool resume = false;
   int max_mib = 8;
   desc.add_options()("help,h", "show this help")(
     "scenario", po::value(&file)->required(), "scenario file (YAML or JSON)")(
@@ -89,10 +91,15 @@ int tune(const args& xs) {
     "engine,e", po::value(&engine_name)->default_value("inline"),
     "inline (fast) or actors (identical results)")(
     "out,o", po::value(&out_dir),
-    "write tune.json, tune.txt and tuned.yaml into this folder")(
+    "keep the runs in this folder (results.db) and write tune.json, "
+    "tune.txt and tuned.yaml into it")(
     "progress", po::value(&progress_name)->default_value("auto"),
     "progress on stderr: bar, plain, none or auto")(
-    "quiet,q", po::bool_switch(&quiet), "no progress (= --progress none)");
+    "resume", po::bool_switch(&resume),
+    "continue the tune stored in --out DIR (killed or stopped at a smaller "
+    "--budget): stored runs are not run again; same scenario, --seed and "
+    "--max-replicates")("quiet,q", po::bool_switch(&quiet),
+                        "no progress (= --progress none)");
   add_scenario_limit(desc, max_mib);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -149,6 +156,9 @@ int tune(const args& xs) {
   opts.confidence = confidence;
   opts.delta = delta;
   opts.threads = threads;
+  if (resume && out_dir.empty())
+    return fail("--resume needs --out DIR (the folder of the tune to "
+                "continue)");
   auto s = sim::load_scenario(file, *limit);
   if (!s) {
     std::cerr << "consensus-sim tune: " << render(s.error()) << '\n';
@@ -168,6 +178,11 @@ int tune(const args& xs) {
                 << ": changed while it was read\n";
       return 1;
     }
+  }
+  if (!out_dir.empty()) {
+    opts.store_dir = out_dir;
+    opts.scenario_text = text;
+    opts.resume = resume;
   }
   progress_reporter progress{"consensus-sim tune", *mode, quiet};
   opts.on_progress = [&progress](const std::string& what, uint64_t done,

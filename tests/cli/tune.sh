@@ -52,4 +52,31 @@ if [ "$(strip "$tmp/i/tune.json")" = "$(strip "$tmp/a/tune.json")" ]; then
 else
   bad "tune.json differs between the inline and the actor engine"
 fi
+# Killed (SIGKILL) mid-race, then --resume: the same tune.json as a race run
+# in one go, and the stored runs are not run again.
+race=(--objective accuracy --budget 30000 --max-replicates 400 -q --threads 2)
+"$sim" tune "$s" "${race[@]}" --out "$tmp/whole" >/dev/null 2>&1 && ok || bad "tune (whole) failed"
+"$sim" tune "$s" "${race[@]}" --out "$tmp/killed" >/dev/null 2>&1 &
+pid=$!
+sleep 0.7
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -f "$tmp/killed/results.db" ]; then
+  "$sim" tune "$s" "${race[@]}" --out "$tmp/killed" >"$tmp/k.out" 2>&1 \
+    && bad "a second tune into the same --out was not refused" \
+    || { grep -q "exists already; resume it with --resume" "$tmp/k.out" && ok \
+         || bad "no clear refusal: $(cat "$tmp/k.out")"; }
+  "$sim" tune "$s" "${race[@]}" --out "$tmp/killed" --resume >"$tmp/r.out" 2>&1 \
+    && ok || bad "tune --resume failed: $(head -5 "$tmp/r.out")"
+  strip2() {
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [d.pop(k) for k in ("seconds","command")]; d["runs"].pop("reused"); print(json.dumps(d, sort_keys=True))' "$1"
+  }
+  if [ "$(strip2 "$tmp/whole/tune.json")" = "$(strip2 "$tmp/killed/tune.json")" ]; then
+    ok
+  else
+    bad "tune.json after a kill and --resume differs from one run in one go"
+  fi
+else
+  ok # killed before the store was created: nothing to resume
+fi
 finish

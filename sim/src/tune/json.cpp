@@ -59,6 +59,7 @@ nlohmann::json tune_json(const tune_result& res, const std::string& command) {
   out["delta"] = res.delta;
   out["grid_runs"] = res.grid_runs;
   out["runs"] = {{"search", res.runs_search},
+                 {"reused", res.runs_reused},
                  {"confirmation", res.runs_confirm},
                  {"total", res.runs_search + res.runs_confirm}};
   out["seconds"] = res.seconds;
@@ -79,6 +80,11 @@ nlohmann::json tune_json(const tune_result& res, const std::string& command) {
       settings[k] = v;
     out["chosen"]
       = {{"cell", res.chosen}, {"label", c.label}, {"settings", settings}};
+    out["chosen"]["constraints_in_race"] = res.chosen_feasibility == 2
+                                             ? "met with confidence"
+                                           : res.chosen_feasibility == 1
+                                             ? "met by the estimates"
+                                             : "missed";
     nlohmann::json conf{{"runs", res.confirmation.runs},
                         {"estimates", estimates_json(res.confirmation.est)}};
     auto cs = nlohmann::json::object();

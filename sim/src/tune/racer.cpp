@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 
 #include "caf/consensus/rng/rng64.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
@@ -64,6 +65,7 @@ racer::racer(const scenario& s, const tune_objective& obj,
   : s_(s), obj_(obj), opts_(opts), out_(out) {
   auto cells = cell_count(s);
   xs_.resize(cells);
+  stored_.resize(cells);
   alive_.assign(cells, 1);
   out_.cells.resize(cells);
 }
@@ -81,8 +83,28 @@ double racer::goal_mean(size_t c) const {
   return obj_.goal.maximize ? m : -m;
 }
 
+int racer::feasibility(size_t c) const {
+  if (certainly_feasible(c))
+    return 2;
+  for (auto& k : obj_.constraints) {
+    auto v = metric_interval(xs_[c], k.metric, n_, a_).value;
+    if (k.at_least ? v < k.bound : v > k.bound)
+      return 0;
+  }
+  return 1;
+}
+
 size_t racer::leader() const {
+  // Among the cells left of the best feasibility class (meets every
+  // constraint with confidence, by its estimates, neither): the best goal
+  // estimate, then the fewest calls.
   auto cs = alive_cells();
+  auto top = 0;
+  for (auto c : cs)
+    top = std::max(top, feasibility(c));
+  cs.erase(std::remove_if(cs.begin(), cs.end(),
+                          [&](size_t c) { return feasibility(c) < top; }),
+           cs.end());
   if (obj_.pareto) {
     // The front member with the highest accuracy, then fewest calls.
     auto front = pareto_front(xs_, cs);
@@ -115,21 +137,36 @@ bool racer::certainly_feasible(size_t c) const {
   return true;
 }
 
+void racer::preload(uint64_t cell, uint64_t replicate, const run_point& p) {
+  if (cell < stored_.size())
+    stored_[cell].emplace(replicate, p);
+}
+
 error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
                             size_t stage) {
+  // The sweep of every cell x replicate (run seeds derive(seed, {i})), of
+  // which only replicates [from, to) of the cells left that are not stored
+  // yet run; their canonical (cell, replicate) is the store's key.
   auto x = s_;
   x.seeds.clear();
-  for (auto i = from; i < to; ++i)
+  for (uint64_t i = 0; i < out_.max_replicates; ++i)
     x.seeds.emplace_back(rng::derive(out_.seed, {i}));
-  x.replicates = to - from;
+  x.replicates = out_.max_replicates;
   sweep_options so;
   so.engine = opts_.engine;
   so.threads = opts_.threads;
-  so.skip = [this](uint64_t cell, uint64_t) { return alive_[cell] == 0; };
-  so.on_run = [this](const run_metrics& m) { xs_[m.cell].add(m); };
+  so.skip = [this, from, to](uint64_t cell, uint64_t rep) {
+    return alive_[cell] == 0 || rep < from || rep >= to
+           || stored_[cell].count(rep) > 0;
+  };
+  std::vector<std::unordered_map<uint64_t, run_point>> fresh(xs_.size());
+  so.on_run = [&fresh](const run_metrics& m) {
+    fresh[m.cell].emplace(m.replicate, point_of(m));
+  };
+  so.on_batch = on_batch_;
   if (opts_.on_progress) {
-    // The sweep counts the runs of dropped cells (skipped) as done: scale
-    // its share to the runs of the cells left.
+    // The sweep counts skipped runs as done: scale its share to the runs of
+    // the cells left.
     auto runs = static_cast<double>(alive_cells().size() * (to - from));
     auto what = "stage " + std::to_string(stage + 1) + ": "
                 + std::to_string(alive_cells().size()) + " cells to "
@@ -142,7 +179,20 @@ error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
                         out_.budget);
     };
   }
-  return run_sweep(x, so);
+  if (auto err = run_sweep(x, so))
+    return err;
+  for (auto c : alive_cells()) {
+    for (auto rep = from; rep < to; ++rep) {
+      if (auto i = stored_[c].find(rep); i != stored_[c].end()) {
+        xs_[c].add(i->second);
+        stored_[c].erase(i);
+        ++out_.runs_reused;
+      } else {
+        xs_[c].add(fresh[c].at(rep));
+      }
+    }
+  }
+  return error{};
 }
 
 void racer::drop_infeasible(size_t stage) {
@@ -223,6 +273,8 @@ void racer::drop_dominated(size_t stage, const std::vector<size_t>& feasible) {
 }
 
 bool racer::evaluate(size_t stage) {
+  for (auto& c : out_.cells)
+    c.tied = false;
   drop_infeasible(stage);
   std::vector<size_t> feasible;
   for (auto c : alive_cells())

@@ -90,11 +90,24 @@ tune_interval quantile_interval(const samples& x, size_t n, double q,
 
 } // namespace
 
+run_point point_of(const run_metrics& m) {
+  run_point p;
+  p.correct = m.winner_correct ? 1 : 0;
+  p.finalized = m.finalized ? 1 : 0;
+  p.calls = static_cast<float>(m.calls);
+  p.latency_s = static_cast<float>(m.latency_ms) / 1000.0f;
+  return p;
+}
+
 void samples::add(const run_metrics& m) {
-  correct.push_back(m.winner_correct ? 1 : 0);
-  finalized.push_back(m.finalized ? 1 : 0);
-  calls.push_back(static_cast<float>(m.calls));
-  latency_s.push_back(static_cast<float>(m.latency_ms) / 1000.0f);
+  add(point_of(m));
+}
+
+void samples::add(const run_point& p) {
+  correct.push_back(p.correct);
+  finalized.push_back(p.finalized);
+  calls.push_back(p.calls);
+  latency_s.push_back(p.latency_s);
 }
 
 double samples::at(tune_metric metric, size_t i) const {

@@ -117,7 +117,14 @@ std::string tune_text(const tune_result& res) {
   }
   if (res.has_choice) {
     out << "chosen: cell " << res.chosen << " (" << res.cells[res.chosen].label
-        << ")\nconfirmation on " << res.confirmation.runs
+        << ")\n";
+    if (!res.objective.constraints.empty())
+      out << "  in the race, the constraints were "
+          << (res.chosen_feasibility == 2   ? "met with confidence"
+              : res.chosen_feasibility == 1 ? "met by the estimates only"
+                                            : "missed even by the estimates")
+          << '\n';
+    out << "confirmation on " << res.confirmation.runs
         << " fresh runs: " << estimates_line(res.confirmation.est) << '\n';
     for (size_t i = 0; i < res.objective.constraints.size(); ++i)
       out << "  " << res.objective.constraints[i].text << ": "
@@ -128,8 +135,11 @@ std::string tune_text(const tune_result& res) {
          "down, latency down):\n";
   cell_table(out, res, res.front, false);
   auto total = res.runs_search + res.runs_confirm;
-  out << "\nruns: " << res.runs_search << " search + " << res.runs_confirm
-      << " confirmation = " << total << " of a budget of " << res.budget << " ("
+  out << "\nruns: " << res.runs_search << " search";
+  if (res.runs_reused > 0)
+    out << " (" << res.runs_reused << " of them from the store)";
+  out << " + " << res.runs_confirm << " confirmation = " << total
+      << " of a budget of " << res.budget << " ("
       << tune_fmt(100.0 * static_cast<double>(total)
                     / static_cast<double>(res.grid_runs),
                   "%.1f")

@@ -11,6 +11,7 @@
 #include "caf/consensus/sim/report/baselines.hpp"
 #include "caf/consensus/sim/scenario/describe.hpp"
 #include "caf/consensus/sim/tune/internal/racer.hpp"
+#include "caf/consensus/sim/tune/internal/tune_store.hpp"
 
 namespace caf::consensus::sim {
 
@@ -146,6 +147,13 @@ expected<tune_result> run_tune(const scenario& s,
     for (size_t i = 0; i < s.sweep.size(); ++i)
       tc.settings.emplace_back(s.sweep[i].key, s.sweep[i].values[coords[i]]);
   }
+  std::unique_ptr<results_store> store;
+  if (!opts.store_dir.empty()) {
+    auto st = tune_internal::attach_store(s, opts, out, race);
+    if (!st)
+      return make_error(errc::invalid_params, "tune: " + render(st.error()));
+    store = std::move(*st);
+  }
   if (auto err = race.run(out.budget - confirm_runs))
     return make_error(errc::invalid_params, "tune: " + render(err));
   auto& xs = race.cell_samples();
@@ -192,6 +200,7 @@ expected<tune_result> run_tune(const scenario& s,
     }
     out.has_choice = true;
     out.chosen = choose(out);
+    out.chosen_feasibility = race.feasibility(out.chosen);
     if (auto err = confirm(s, opts, confirm_runs, out))
       return make_error(errc::invalid_params, "tune: " + render(err));
   }

@@ -99,3 +99,53 @@ TEST(tune_output, folder_holds_json_text_and_scenario) {
   EXPECT_TRUE(fs::exists(dir / "tuned.yaml"));
   fs::remove_all(dir);
 }
+
+TEST(tune_output, a_stopped_tune_resumes_from_the_store) {
+  auto s = sim::parse_scenario(tuned_yaml, "tuned-output.yaml");
+  ASSERT_TRUE(s);
+  auto obj = sim::parse_objective("accuracy");
+  ASSERT_TRUE(obj);
+  auto dir = fs::temp_directory_path()
+             / ("tune-store-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  // The whole race at once, without a store.
+  sim::tune_options o;
+  o.budget = 1000;
+  o.confirm = 100;
+  auto whole = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(whole) << render(whole.error());
+  // Stopped early by a small budget, its runs stored ...
+  o.store_dir = dir.string();
+  o.scenario_text = tuned_yaml;
+  o.budget = 400;
+  auto part = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(part) << render(part.error());
+  EXPECT_EQ(part->runs_reused, 0u);
+  // ... a second start without --resume is refused ...
+  o.budget = 1000;
+  auto again = sim::run_tune(*s, *obj, o);
+  ASSERT_FALSE(again);
+  EXPECT_NE(render(again.error()).find("exists already"), std::string::npos);
+  // ... another seed cannot resume it ...
+  o.resume = true;
+  o.seed = 99;
+  again = sim::run_tune(*s, *obj, o);
+  ASSERT_FALSE(again);
+  EXPECT_NE(render(again.error()).find("give the same --seed"),
+            std::string::npos);
+  // ... and the resumed race ends where the whole one did, running only the
+  // runs the first part had not.
+  o.seed.reset();
+  auto rest = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(rest) << render(rest.error());
+  EXPECT_EQ(rest->runs_reused, part->runs_search);
+  EXPECT_GT(rest->runs_reused, 0u);
+  auto a = sim::tune_json(*whole, "x");
+  auto b = sim::tune_json(*rest, "x");
+  for (auto* j : {&a, &b}) {
+    j->erase("seconds");
+    (*j)["runs"].erase("reused");
+  }
+  EXPECT_EQ(a.dump(), b.dump());
+  fs::remove_all(dir);
+}

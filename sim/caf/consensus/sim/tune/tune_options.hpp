@@ -36,6 +36,14 @@ struct tune_options {
   double delta = 0.02;
   size_t threads = 1;
   engine_kind engine = engine_kind::inline_calls;
+  /// Keep every run of the race in `store_dir/results.db` (SQLite, each
+  /// batch committed as it finishes; empty: no store). `scenario_text` are
+  /// the bytes of the scenario file (stored with the runs).
+  std::string store_dir;
+  std::string scenario_text;
+  /// Continue the race stored in `store_dir`: stored runs are used instead
+  /// of running them again (same scenario, seed and max_replicates).
+  bool resume = false;
   /// Called after each stage with (what, runs spent, budget).
   std::function<void(const std::string&, uint64_t, uint64_t)> on_progress;
 };

@@ -126,11 +126,18 @@ struct tune_result {
   /// The cell whose settings are written out (see docs/tune.md), if any.
   bool has_choice = false;
   uint64_t chosen = 0;
+  /// How the chosen cell met the constraints in the race: 2 with confidence
+  /// (at the decision level), 1 by its estimates only, 0 not even by them
+  /// (then no cell left did better).
+  int chosen_feasibility = 2;
   /// The Pareto front of every feasible cell's estimates (accuracy up,
   /// calls down, latency down).
   std::vector<uint64_t> front;
   tune_confirmation confirmation;
   uint64_t runs_search = 0;
+  /// Of `runs_search`, the runs taken from the store of an earlier,
+  /// interrupted tune instead of run again.
+  uint64_t runs_reused = 0;
   uint64_t runs_confirm = 0;
   double seconds = 0;
 };

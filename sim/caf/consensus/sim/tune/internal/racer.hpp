@@ -6,7 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "caf/error.hpp"
@@ -36,6 +38,15 @@ public:
   /// Runs the stages until separated, tied, out of budget or at the cap.
   error run(uint64_t search_budget);
 
+  /// Gives the race a run stored by an earlier process: it is used instead
+  /// of running (cell, replicate) again.
+  void preload(uint64_t cell, uint64_t replicate, const run_point& p);
+
+  /// Called with every batch of runs as it finishes (to store them).
+  void on_batch(std::function<error(const std::vector<run_metrics>&)> f) {
+    on_batch_ = std::move(f);
+  }
+
   /// The samples of every cell (for the result and the confirmation).
   const std::vector<samples>& cell_samples() const noexcept {
     return xs_;
@@ -43,6 +54,10 @@ public:
 
   /// The leader among the cells left (undefined when none is left).
   size_t leader() const;
+
+  /// 2: cell `c` meets every constraint at the decision level; 1: by its
+  /// estimates; 0: not even by its estimates.
+  int feasibility(size_t c) const;
 
   /// The smallest difference that matters for `metric` when `better` is the
   /// better cell.
@@ -67,6 +82,9 @@ private:
   const tune_options& opts_;
   tune_result& out_;
   std::vector<samples> xs_;
+  /// Stored runs not used yet, per cell by replicate.
+  std::vector<std::unordered_map<uint64_t, run_point>> stored_;
+  std::function<error(const std::vector<run_metrics>&)> on_batch_;
   std::vector<uint8_t> alive_;
   uint64_t n_ = 0;
   double a_ = 0.05;

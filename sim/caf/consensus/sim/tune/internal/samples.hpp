@@ -13,6 +13,17 @@
 
 namespace caf::consensus::sim::tune_internal {
 
+/// What `tune` keeps of one run.
+struct run_point {
+  uint8_t correct = 0;
+  uint8_t finalized = 0;
+  float calls = 0;
+  float latency_s = 0;
+};
+
+/// Returns what `tune` keeps of run `m`.
+run_point point_of(const run_metrics& m);
+
 /// The per-run values of one cell, in replicate order (replicate i of every
 /// cell ran with the same run seed).
 struct samples {
@@ -26,6 +37,7 @@ struct samples {
   }
 
   void add(const run_metrics& m);
+  void add(const run_point& p);
 
   /// The value of `metric` in run `i` (p95_latency: the latency).
   double at(tune_metric metric, size_t i) const;
