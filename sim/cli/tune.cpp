@@ -42,8 +42,10 @@ const char* const tune_synopsis
     "  example:     --objective 'accuracy, calls<=40, p95_latency<=8s'\n\n"
     "--out DIR keeps every run of the race in DIR/results.db (SQLite; a "
     "killed tune\ncontinues with --resume) and writes tune.json (every cell "
-    "and stage), tune.txt\n(the table) and tuned.yaml (the scenario with the "
-    "chosen settings, for\n`validate` and `run`).";
+    "and stage), tune.txt\n(the table), tuned.yaml (the scenario with the "
+    "chosen settings, for `validate`\nand `run`), and index.html with "
+    "charts/ (the front, and each parameter's\neffect around the chosen "
+    "cell).";
 
 } // namespace
 
@@ -64,6 +66,8 @@ int tune(const args& xs) {
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   bool quiet = false;
   bool resume = false;
+  bool no_charts = false;
+  std::string gnuplot;
   int max_mib = 8;
   desc.add_options()("help,h", "show this help")(
     "scenario", po::value(&file)->required(), "scenario file (YAML or JSON)")(
@@ -95,6 +99,10 @@ int tune(const args& xs) {
     "tune.txt and tuned.yaml into it")(
     "progress", po::value(&progress_name)->default_value("auto"),
     "progress on stderr: bar, plain, none or auto")(
+    "no-charts", po::bool_switch(&no_charts),
+    "with --out: no charts/ and no index.html (gnuplot not needed)")(
+    "gnuplot", po::value(&gnuplot)->default_value("gnuplot"),
+    "gnuplot program for the charts of --out (Debian package gnuplot-nox)")(
     "resume", po::bool_switch(&resume),
     "continue the tune stored in --out DIR (killed or stopped at a smaller "
     "--budget): stored runs are not run again; same scenario, --seed and "
@@ -200,12 +208,16 @@ int tune(const args& xs) {
     std::string command = "consensus-sim tune";
     for (auto& x : xs)
       command += " " + x;
-    if (auto err = sim::write_tune(*res, *s, text, out_dir, command)) {
+    sim::gnuplot_options gp;
+    gp.program = gnuplot;
+    if (auto err = sim::write_tune(*res, *s, text, out_dir, command,
+                                   no_charts ? nullptr : &gp)) {
       std::cerr << "consensus-sim tune: " << render(err) << '\n';
       return 1;
     }
     std::cout << "Written: " << out_dir << "/{tune.json,tune.txt"
-              << (res->has_choice ? ",tuned.yaml" : "") << "}\n";
+              << (res->has_choice ? ",tuned.yaml" : "")
+              << (no_charts ? "" : ",index.html,charts/") << "}\n";
   }
   return 0;
 }

@@ -33,6 +33,12 @@ grep -qE '^chosen: cell [0-9]+ \(policy=' "$tmp/t1.out" && ok \
 total=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runs"]["total"])' "$tmp/t1/tune.json")
 [ "$total" -le 20000 ] && ok || bad "spent $total runs, budget 20000"
 
+# The page and its charts: the front and one per swept parameter.
+for f in index.html charts/front.svg charts/effect-1-policy.svg charts/effect-4-beta_2.svg; do
+  [ -s "$tmp/t1/$f" ] && ok || bad "no $f in --out"
+done
+grep -q "<svg" "$tmp/t1/index.html" && ok || bad "index.html has no inline chart"
+
 # The tuned scenario: validate accepts it, run runs its one cell.
 "$sim" validate "$tmp/t1/tuned.yaml" >"$tmp/v.out" 2>&1 \
   && grep -q "1 cell" "$tmp/v.out" && ok \
@@ -43,7 +49,7 @@ label=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["chosen"
 grep -q "$label" "$tmp/r.out" && ok || bad "run of tuned.yaml does not show policy $label"
 
 # The actor engine walks the same path (a smaller race).
-small=(--objective accuracy --budget 5000 --first 4 --max-replicates 16 -q)
+small=(--objective accuracy --budget 5000 --first 4 --max-replicates 16 -q --no-charts)
 "$sim" tune "$s" "${small[@]}" --out "$tmp/i" >/dev/null 2>&1 && ok || bad "tune inline failed"
 "$sim" tune "$s" "${small[@]}" --engine actors --threads 2 --out "$tmp/a" >/dev/null 2>&1 \
   && ok || bad "tune --engine actors failed"
@@ -54,7 +60,7 @@ else
 fi
 # Killed (SIGKILL) mid-race, then --resume: the same tune.json as a race run
 # in one go, and the stored runs are not run again.
-race=(--objective accuracy --budget 30000 --max-replicates 400 -q --threads 2)
+race=(--objective accuracy --budget 30000 --max-replicates 400 -q --threads 2 --no-charts)
 "$sim" tune "$s" "${race[@]}" --out "$tmp/whole" >/dev/null 2>&1 && ok || bad "tune (whole) failed"
 "$sim" tune "$s" "${race[@]}" --out "$tmp/killed" >/dev/null 2>&1 &
 pid=$!

@@ -99,14 +99,16 @@ expected<std::string> tuned_scenario_text(const scenario& s,
 
 error write_tune(const tune_result& res, const scenario& s,
                  const std::string& scenario_text, const std::string& dir,
-                 const std::string& command) {
+                 const std::string& command, const gnuplot_options* gnuplot) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
     return make_error(errc::malformed_input,
                       "cannot create folder '" + dir + "': " + ec.message());
-  auto path = [&](const char* name) { return (fs::path{dir} / name).string(); };
+  auto path = [&](const std::string& name) {
+    return (fs::path{dir} / name).string();
+  };
   if (auto err = write_file(path("tune.json"),
                             tune_json(res, command).dump(2) + "\n", {s.file}))
     return err;
@@ -119,7 +121,33 @@ error write_tune(const tune_result& res, const scenario& s,
     if (auto err = write_file(path("tuned.yaml"), *text, {s.file}))
       return err;
   }
-  return error{};
+  if (gnuplot == nullptr)
+    return error{};
+  fs::create_directories(fs::path{dir} / "charts", ec);
+  if (ec)
+    return make_error(errc::malformed_input, "cannot create folder '" + dir
+                                               + "/charts': " + ec.message());
+  std::vector<chart_file> charts;
+  for (auto& [name, chart] : tune_charts(res, s)) {
+    auto svg = draw(chart, plot_format::svg, *gnuplot);
+    if (!svg)
+      return make_error(errc::execute_failed,
+                        "chart '" + name + "': " + render(svg.error()));
+    if (auto err = write_file(path("charts/" + name + ".svg"), *svg, {s.file}))
+      return err;
+    auto caption = name == "front"
+                     ? std::string{"Mean calls against accuracy and latency "
+                                   "of the cells on the Pareto front and "
+                                   "the other cells left (95% intervals)"}
+                     : std::string{"The cells that differ from the chosen "
+                                   "one in this parameter only, with the "
+                                   "runs each got in the race (95% "
+                                   "intervals; wide where a cell was "
+                                   "dropped early)"};
+    charts.push_back(chart_file{name, chart.title, caption, std::move(*svg)});
+  }
+  return write_file(path("index.html"), tune_page(res, command, charts),
+                    {s.file});
 }
 
 } // namespace caf::consensus::sim

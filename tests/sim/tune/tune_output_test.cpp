@@ -149,3 +149,50 @@ TEST(tune_output, a_stopped_tune_resumes_from_the_store) {
   EXPECT_EQ(a.dump(), b.dump());
   fs::remove_all(dir);
 }
+
+TEST(tune_output, charts_show_the_front_and_each_axis_around_the_choice) {
+  auto s = sim::parse_scenario(tuned_yaml, "tuned-output.yaml");
+  ASSERT_TRUE(s);
+  sim::tune_options o;
+  o.budget = 600;
+  auto obj = sim::parse_objective("accuracy");
+  ASSERT_TRUE(obj);
+  auto res = sim::run_tune(*s, *obj, o);
+  ASSERT_TRUE(res) << render(res.error());
+  auto charts = sim::tune_charts(*res, *s);
+  // The front, then rounds (3 values) and agents.b.behaviour (2 values).
+  ASSERT_EQ(charts.size(), 3u);
+  EXPECT_EQ(charts[0].first, "front");
+  auto& front = charts[0].second.panels[0].series.back();
+  EXPECT_EQ(front.name, "on the front");
+  EXPECT_EQ(front.x.size(), res->front.size());
+  EXPECT_EQ(charts[1].first, "effect-1-rounds");
+  EXPECT_EQ(charts[2].first, "effect-2-agents.b.behaviour");
+  // rounds is numeric, behaviour categorical.
+  EXPECT_TRUE(charts[1].second.xtics.empty());
+  EXPECT_EQ(charts[2].second.xtics,
+            (std::vector<std::string>{"stubborn", "conform:0.9"}));
+  for (size_t i = 1; i < charts.size(); ++i) {
+    auto& acc = charts[i].second.panels[0];
+    EXPECT_EQ(acc.title, "accuracy");
+    ASSERT_EQ(acc.series.size(), 2u);
+    ASSERT_EQ(acc.series[1].y.size(), 1u);
+    EXPECT_EQ(acc.series[1].y[0], res->cells[res->chosen].est.accuracy.value);
+    EXPECT_EQ(sim::check_chart(charts[i].second), "");
+  }
+  EXPECT_EQ(sim::check_chart(charts[0].second), "");
+  // Drawn into the folder and the page.
+  auto dir = fs::temp_directory_path()
+             / ("tune-charts-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  sim::gnuplot_options gp;
+  auto err = sim::write_tune(*res, *s, tuned_yaml, dir.string(), "cmd", &gp);
+  ASSERT_FALSE(err) << render(err);
+  EXPECT_TRUE(fs::exists(dir / "charts" / "front.svg"));
+  EXPECT_TRUE(fs::exists(dir / "charts" / "effect-1-rounds.svg"));
+  auto page = read_text(dir / "index.html");
+  EXPECT_NE(page.find("<svg"), std::string::npos);
+  EXPECT_NE(page.find("id=\"chart-effect-2-agents.b.behaviour\""),
+            std::string::npos);
+  fs::remove_all(dir);
+}
