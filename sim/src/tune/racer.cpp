@@ -144,26 +144,32 @@ void racer::preload(uint64_t cell, uint64_t replicate, const run_point& p) {
 
 error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
                             size_t stage) {
-  // The sweep of every cell x replicate (run seeds derive(seed, {i})), of
-  // which only replicates [from, to) of the cells left that are not stored
-  // yet run; their canonical (cell, replicate) is the store's key.
+  // Replicates [from, to) of every cell (run seed of replicate i:
+  // derive(seed, {i})), of which only the cells left that are not stored
+  // yet run. Runs leave the sweep numbered from 0: `from + replicate` is
+  // their replicate in the race and the store.
   auto x = s_;
   x.seeds.clear();
-  for (uint64_t i = 0; i < out_.max_replicates; ++i)
+  for (auto i = from; i < to; ++i)
     x.seeds.emplace_back(rng::derive(out_.seed, {i}));
-  x.replicates = out_.max_replicates;
+  x.replicates = to - from;
   sweep_options so;
   so.engine = opts_.engine;
   so.threads = opts_.threads;
-  so.skip = [this, from, to](uint64_t cell, uint64_t rep) {
-    return alive_[cell] == 0 || rep < from || rep >= to
-           || stored_[cell].count(rep) > 0;
+  so.skip = [this, from](uint64_t cell, uint64_t rep) {
+    return alive_[cell] == 0 || stored_[cell].count(from + rep) > 0;
   };
   std::vector<std::unordered_map<uint64_t, run_point>> fresh(xs_.size());
-  so.on_run = [&fresh](const run_metrics& m) {
-    fresh[m.cell].emplace(m.replicate, point_of(m));
+  so.on_run = [&fresh, from](const run_metrics& m) {
+    fresh[m.cell].emplace(from + m.replicate, point_of(m));
   };
-  so.on_batch = on_batch_;
+  if (on_batch_)
+    so.on_batch = [this, from](const std::vector<run_metrics>& batch) {
+      auto shifted = batch;
+      for (auto& m : shifted)
+        m.replicate += from;
+      return on_batch_(shifted);
+    };
   if (opts_.on_progress) {
     // The sweep counts skipped runs as done: scale its share to the runs of
     // the cells left.

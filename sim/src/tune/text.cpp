@@ -24,7 +24,7 @@ std::string with_interval(const tune_interval& i, const char* spec = "%.3f") {
          + tune_fmt(i.hi, spec) + "]";
 }
 
-std::string pad(std::string x, size_t w) {
+std::string tune_pad(std::string x, size_t w) {
   if (x.size() < w)
     x.append(w - x.size(), ' ');
   return x;
@@ -50,18 +50,19 @@ void cell_table(std::ostringstream& out, const tune_result& res,
   size_t w = 8;
   for (auto c : cells)
     w = std::max(w, res.cells[c].label.size());
-  out << "  " << pad("cell", 6) << pad("settings", w + 2) << pad("runs", 7)
-      << pad("accuracy", 23) << pad("finalize", 23) << pad("calls", 20)
-      << pad("latency s", 23) << (vs ? "winner - cell" : "") << '\n';
+  out << "  " << tune_pad("cell", 6) << tune_pad("settings", w + 2)
+      << tune_pad("runs", 7) << tune_pad("accuracy", 23)
+      << tune_pad("finalize", 23) << tune_pad("calls", 20)
+      << tune_pad("latency s", 23) << (vs ? "winner - cell" : "") << '\n';
   for (auto c : cells) {
     auto& x = res.cells[c];
     auto mark = res.has_choice && c == res.chosen ? "* " : "  ";
-    out << mark << pad(std::to_string(c), 6) << pad(x.label, w + 2)
-        << pad(std::to_string(x.runs), 7)
-        << pad(with_interval(x.est.accuracy), 23)
-        << pad(with_interval(x.est.finalize), 23)
-        << pad(with_interval(x.est.calls, "%.1f"), 20)
-        << pad(with_interval(x.est.latency, "%.2f"), 23);
+    out << mark << tune_pad(std::to_string(c), 6) << tune_pad(x.label, w + 2)
+        << tune_pad(std::to_string(x.runs), 7)
+        << tune_pad(with_interval(x.est.accuracy), 23)
+        << tune_pad(with_interval(x.est.finalize), 23)
+        << tune_pad(with_interval(x.est.calls, "%.1f"), 20)
+        << tune_pad(with_interval(x.est.latency, "%.2f"), 23);
     if (vs && c != res.best.front())
       out << with_interval(x.vs_winner) << (x.tied ? " tied" : "");
     out << '\n';

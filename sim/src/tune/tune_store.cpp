@@ -3,19 +3,16 @@
 #include "caf/consensus/sim/tune/internal/tune_store.hpp"
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/rng/rng64.hpp"
 
 namespace caf::consensus::sim::tune_internal {
 
 expected<std::unique_ptr<results_store>>
 attach_store(const scenario& s, const tune_options& opts,
              const tune_result& out, racer& race) {
-  // The grid as the store sees it: every cell x max_replicates, replicate i
-  // with run seed derive(seed, {i}).
+  // The grid as the store sees it: every cell x max_replicates (replicate i
+  // runs with seed derive(seed, {i}); the manifest records the seed).
   auto x = s;
   x.seeds.clear();
-  for (uint64_t i = 0; i < out.max_replicates; ++i)
-    x.seeds.emplace_back(rng::derive(out.seed, {i}));
   x.replicates = out.max_replicates;
   nlohmann::json manifest{{"tune",
                            {{"seed", out.seed},
