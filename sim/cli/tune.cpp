@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -47,6 +48,24 @@ const char* const tune_synopsis
     "charts/ (the front, and each parameter's\neffect around the chosen "
     "cell).";
 
+/// Parses `text`, the value of `flag`, as an integer in [lo, hi] (digits
+/// only: no sign, no exponent); prints why not and returns nullopt.
+std::optional<uint64_t> tune_count(const std::string& flag,
+                                   const std::string& text, uint64_t lo,
+                                   uint64_t hi) {
+  auto ok = !text.empty() && text.size() <= 19
+            && text.find_first_not_of("0123456789") == std::string::npos;
+  uint64_t x = ok ? std::stoull(text) : 0;
+  if (!ok || x < lo || x > hi) {
+    std::cerr << "consensus-sim tune: " << flag << ": expected an integer in ["
+              << lo << ", " << hi << "], got '"
+              << connectors::terminal_safe(text.substr(0, 40))
+              << (text.size() > 40 ? "...'" : "'") << '\n';
+    return std::nullopt;
+  }
+  return x;
+}
+
 } // namespace
 
 int tune(const args& xs) {
@@ -57,10 +76,10 @@ int tune(const args& xs) {
   std::string engine_name;
   std::string seed;
   std::string progress_name = "auto";
-  uint64_t budget = 0;
-  uint64_t max_replicates = 0;
-  uint64_t first = 32;
-  uint64_t confirm = 0;
+  std::string budget_text = "0";
+  std::string max_replicates_text = "0";
+  std::string first_text = "32";
+  std::string confirm_text = "0";
   double confidence = 0.95;
   double delta = 0.02;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
@@ -73,14 +92,14 @@ int tune(const args& xs) {
     "scenario", po::value(&file)->required(), "scenario file (YAML or JSON)")(
     "objective,O", po::value(&objective_text)->default_value("accuracy"),
     "what to optimise (see above)")(
-    "budget,b", po::value(&budget)->default_value(0),
+    "budget,b", po::value(&budget_text)->default_value("0"),
     "most runs in all, confirmation included (0: a fifth of the grid's "
     "cells x max-replicates)")(
-    "max-replicates,r", po::value(&max_replicates)->default_value(0),
+    "max-replicates,r", po::value(&max_replicates_text)->default_value("0"),
     "most replicates of one cell (0: the scenario's replicates)")(
-    "first", po::value(&first)->default_value(32),
+    "first", po::value(&first_text)->default_value("32"),
     "replicates of every cell in the first stage (doubled each stage)")(
-    "confirm", po::value(&confirm)->default_value(0),
+    "confirm", po::value(&confirm_text)->default_value("0"),
     "runs of the confirmation on fresh seeds (0: min(max-replicates, "
     "budget / 10))")(
     "seed", po::value(&seed),
@@ -139,11 +158,15 @@ int tune(const args& xs) {
                 + std::to_string(confidence));
   if (!(delta >= 0 && delta < 1))
     return fail("--delta must be in [0, 1), got " + std::to_string(delta));
-  if (first < 2)
-    return fail("--first must be >= 2, got " + std::to_string(first));
-  if (max_replicates == 1 || max_replicates > 10'000'000)
-    return fail("--max-replicates must be in [2, 10^7] (or 0), got "
-                + std::to_string(max_replicates));
+  auto budget = tune_count("--budget", budget_text, 0, 1'000'000'000'000);
+  auto max_replicates = tune_count("--max-replicates", max_replicates_text, 0,
+                                   10'000'000);
+  auto first = tune_count("--first", first_text, 2, 10'000'000);
+  auto confirm = tune_count("--confirm", confirm_text, 0, 10'000'000);
+  if (!budget || !max_replicates || !first || !confirm)
+    return 2;
+  if (*max_replicates == 1)
+    return fail("--max-replicates must be in [2, 10^7] (or 0), got 1");
   if (!seed.empty()) {
     auto x = rng::seed::parse(seed);
     if (!x)
@@ -157,10 +180,10 @@ int tune(const args& xs) {
   if (!objective)
     return fail("--objective: "
                 + connectors::terminal_safe(render(objective.error())));
-  opts.budget = budget;
-  opts.max_replicates = max_replicates;
-  opts.first_replicates = first;
-  opts.confirm = confirm;
+  opts.budget = *budget;
+  opts.max_replicates = *max_replicates;
+  opts.first_replicates = *first;
+  opts.confirm = *confirm;
   opts.confidence = confidence;
   opts.delta = delta;
   opts.threads = threads;

@@ -231,7 +231,12 @@ expect 2 "tune: --objective: .*objective term 'calls<=x': expected a number afte
 expect 2 "tune: --objective: .*'p95_latency': p95_latency can only be a constraint" tune "$q" -O p95_latency
 expect 2 "tune: --objective: .*empty term" tune "$q" -O 'accuracy,,calls<=3'
 expect 1 "tune: .*a budget of 10 runs is too small: a first look at the 4 cells takes 128 runs" tune "$q" --budget 10
-expect 2 "tune: --first must be >= 2, got 1" tune "$q" --first 1
+expect 2 "tune: --first: expected an integer in \[2, 10000000\], got '1'" tune "$q" --first 1
+expect 2 "tune: --first: expected an integer in \[2, 10000000\], got '-5'" tune "$q" --first -5
+expect 2 "tune: --budget: expected an integer in \[0, 1000000000000\], got '-1'" tune "$q" --budget -1
+expect 2 "tune: --budget: expected an integer in \[0, 1000000000000\], got '1e5'" tune "$q" --budget 1e5
+expect 2 "tune: --confirm: expected an integer in \[0, 10000000\], got '18446744073709551615'" tune "$q" --confirm 18446744073709551615
+expect 2 "tune: --max-replicates: expected an integer in \[0, 10000000\], got '20000000'" tune "$q" --max-replicates 20000000
 expect 2 "tune: --max-replicates must be in \[2, 10\^7\] \(or 0\), got 1" tune "$q" --max-replicates 1
 expect 2 "tune: --confidence must be in \[0.5, 1\)" tune "$q" --confidence 1
 expect 2 "tune: --delta must be in \[0, 1\)" tune "$q" --delta 2

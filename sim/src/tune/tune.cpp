@@ -48,6 +48,12 @@ error check_tune_options(const scenario& s, const tune_options& opts,
   if (cap < 2 || cap > 10'000'000)
     return bad("the most replicates per cell must be in [2, 10^7], got "
                + std::to_string(cap));
+  if (opts.budget > 1'000'000'000'000)
+    return bad("budget must be at most 10^12 runs, got "
+               + std::to_string(opts.budget));
+  if (opts.confirm > 10'000'000)
+    return bad("confirmation runs must be at most 10^7, got "
+               + std::to_string(opts.confirm));
   if (opts.first_replicates < 2)
     return bad("first replicates must be >= 2, got "
                + std::to_string(opts.first_replicates));

@@ -266,4 +266,13 @@ TEST(tune_race, bad_options_are_rejected) {
   o = {};
   o.max_replicates = 1;
   EXPECT_FALSE(sim::run_tune(s, objective("accuracy"), o));
+  // Sizes that would overflow or never end are refused before any run.
+  o = {};
+  o.confirm = 20'000'000;
+  res = sim::run_tune(s, objective("accuracy"), o);
+  ASSERT_FALSE(res);
+  EXPECT_NE(render(res.error()).find("at most 10^7"), std::string::npos);
+  o = {};
+  o.budget = 2'000'000'000'000;
+  EXPECT_FALSE(sim::run_tune(s, objective("accuracy"), o));
 }
