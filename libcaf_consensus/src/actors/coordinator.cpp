@@ -58,6 +58,11 @@ struct coordinator_state {
   size_t in_flight = 0;
   /// At most this many requests in flight per round (0: no limit).
   size_t max_in_flight = 0;
+  /// Whether rounds end at their deadline.
+  bool deadline_on = true;
+  /// True while `fan_out` sets up a round: a fill that completes the round
+  /// then leaves advancing to `advance`'s loop (no recursion per round).
+  bool starting = false;
   /// The participants' addresses with their slots, sorted by address (one
   /// actor may serve several slots), for down messages.
   std::vector<std::pair<actor_addr, size_t>> slot_of;
@@ -66,7 +71,7 @@ struct coordinator_state {
 
 using self_ptr = coordinator_impl::stateful_pointer<coordinator_state>;
 
-void fan_out(self_ptr self);
+bool fan_out(self_ptr self);
 
 /// Makes sure that a deadline message arrives by the current round's
 /// deadline: arms one unless one in flight fires no later.
@@ -80,18 +85,24 @@ void arm(self_ptr self) {
                      deadline_atom::value, st.epoch);
 }
 
+/// Hands the complete round to the engine and starts the next one; loops
+/// while rounds complete as they start (every participant down), so the
+/// stack does not grow with the number of rounds.
 void advance(self_ptr self) {
   auto& st = self->state;
-  st.eng->complete(std::move(st.results));
-  st.results = {};
-  if (st.eng->done()) {
-    auto out = st.eng->take();
-    st.eng.reset();
-    ++st.epoch; // ignore stragglers
-    st.promise.deliver(std::move(out));
-    return;
+  for (;;) {
+    st.eng->complete(std::move(st.results));
+    st.results = {};
+    if (st.eng->done()) {
+      auto out = st.eng->take();
+      st.eng.reset();
+      ++st.epoch; // ignore stragglers
+      st.promise.deliver(std::move(out));
+      return;
+    }
+    if (!fan_out(self))
+      return;
   }
-  fan_out(self);
 }
 
 void fill(self_ptr self, size_t i, consensus::result r) {
@@ -100,7 +111,7 @@ void fill(self_ptr self, size_t i, consensus::result r) {
     return;
   st.results[i] = std::move(r);
   st.filled[i] = true;
-  if (--st.missing == 0)
+  if (--st.missing == 0 && !st.starting)
     advance(self);
 }
 
@@ -108,20 +119,13 @@ void fill(self_ptr self, size_t i, consensus::result r) {
 /// unanswered (0: no limit). Participants are asked in slot order.
 void ask_more(self_ptr self) {
   auto& st = self->state;
-  auto epoch = st.epoch;
   auto& reqs = st.eng->requests();
   auto n = reqs.size();
-  auto round = st.eng->round();
   while (st.next_ask < n
          && (st.max_in_flight == 0 || st.in_flight < st.max_in_flight)) {
     auto i = st.next_ask++;
-    if (auto d = st.down.find(i); d != st.down.end()) {
-      fill(self, i,
-           make_failure(st.ids[i], round, "participant down: " + d->second));
-      if (st.epoch != epoch)
-        return; // the round completed
-      continue;
-    }
+    if (st.filled[i])
+      continue; // down: failed when the round started or when it went down
     // No response handler: `coordinator_actor_impl::consume` files the reply
     // (CAF 0.17 keeps response handlers in an unsorted vector, so one handler
     // per participant costs O(n) per request and per reply).
@@ -133,7 +137,9 @@ void ask_more(self_ptr self) {
   }
 }
 
-void fan_out(self_ptr self) {
+/// Starts the engine's current round. Returns true when the round completed
+/// while starting (every participant down); the caller then advances.
+bool fan_out(self_ptr self) {
   auto& st = self->state;
   ++st.epoch;
   auto n = st.eng->requests().size();
@@ -144,11 +150,24 @@ void fan_out(self_ptr self) {
   st.asked_slots.clear();
   st.next_ask = 0;
   st.in_flight = 0;
-  // Set the round's deadline first: fills below may finish the round.
-  auto timeout = std::chrono::milliseconds{st.timeout_ms};
+  // Set the round's deadline first. At most ~3 years: a larger timeout
+  // would overflow the clock's nanoseconds.
+  constexpr int64_t max_timeout_ms = int64_t{100'000'000'000};
+  auto timeout = std::chrono::milliseconds{
+    std::min<int64_t>(st.timeout_ms, max_timeout_ms)};
   st.deadline = self->clock().now() + timeout;
-  arm(self);
+  if (st.deadline_on)
+    arm(self);
+  // Participants known to be down fail at once, whether or not a request
+  // window would reach them before the deadline.
+  st.starting = true;
+  auto round = st.eng->round();
+  for (auto& [i, why] : st.down)
+    if (i < n)
+      fill(self, i, make_failure(st.ids[i], round, "participant down: " + why));
   ask_more(self);
+  st.starting = false;
+  return st.missing == 0;
 }
 
 /// Files the result of slot `i`, whose request is in flight, and asks the
@@ -205,7 +224,8 @@ caf::result<state> start(self_ptr self, std::string prompt, const params& ps) {
   // The round deadline of this run.
   st.timeout_ms = ps.timeout_ms;
   st.promise = self->make_response_promise<state>();
-  fan_out(self);
+  if (fan_out(self))
+    advance(self);
   return st.promise;
 }
 
@@ -213,9 +233,10 @@ caf::result<state> start(self_ptr self, std::string prompt, const params& ps) {
 coordinator_impl::behavior_type
 coordinator(self_ptr self, std::vector<std::string> ids,
             std::vector<participant_actor> handles, params ps,
-            engine_options opts, size_t max_in_flight) {
+            engine_options opts, coordinator_options copts) {
   auto& st = self->state;
-  st.max_in_flight = max_in_flight;
+  st.max_in_flight = copts.max_in_flight;
+  st.deadline_on = copts.deadline;
   st.ids = std::move(ids);
   st.handles = std::move(handles);
   st.ps = std::move(ps);
@@ -289,19 +310,19 @@ public:
 
   coordinator_actor_impl(actor_config& cfg, std::vector<std::string> ids,
                          std::vector<participant_actor> handles, params ps,
-                         engine_options opts, size_t max_in_flight)
+                         engine_options opts, coordinator_options copts)
     : super(cfg),
       ids_(std::move(ids)),
       handles_(std::move(handles)),
       ps_(std::move(ps)),
       opts_(std::move(opts)),
-      max_in_flight_(max_in_flight) {
+      copts_(copts) {
     // nop
   }
 
   behavior_type make_behavior() override {
     return coordinator(this, std::move(ids_), std::move(handles_),
-                       std::move(ps_), std::move(opts_), max_in_flight_);
+                       std::move(ps_), std::move(opts_), copts_);
   }
 
   invoke_message_result consume(mailbox_element& x) override {
@@ -316,7 +337,7 @@ private:
   std::vector<participant_actor> handles_;
   params ps_;
   engine_options opts_;
-  size_t max_in_flight_;
+  coordinator_options copts_;
 };
 
 } // namespace
@@ -324,10 +345,10 @@ private:
 coordinator_actor
 spawn_coordinator(actor_system& sys, std::vector<std::string> participants,
                   std::vector<participant_actor> handles, params ps,
-                  engine_options opts, size_t max_in_flight) {
+                  engine_options opts, coordinator_options copts) {
   return sys.spawn<coordinator_actor_impl>(std::move(participants),
                                            std::move(handles), std::move(ps),
-                                           std::move(opts), max_in_flight);
+                                           std::move(opts), copts);
 }
 
 } // namespace caf::consensus::actors

@@ -137,3 +137,76 @@ TEST_F(actors_fixture, with_a_window_a_dying_participant_frees_its_place) {
     EXPECT_TRUE(rs[1].ok);
   }
 }
+
+TEST_F(actors_fixture, with_a_window_a_participant_known_down_fails_at_once) {
+  auto log = std::make_shared<recording>();
+  strings ids{"mute", "gone"};
+  std::vector<actors::participant_actor> hs{
+    participant("mute",
+                [](const request&) {
+                  step s;
+                  s.kind = step::silent;
+                  return s;
+                }),
+    participant("gone",
+                [](const request& req) { return disjoint_after(10ms, req); })};
+  auto coord = coordinator(ids, hs, disjoint_params(1, 100),
+                           recording_options(log), 1);
+  caf::anon_send_exit(hs[1], caf::exit_reason::user_shutdown);
+  sched.run(); // the coordinator learns that `gone` is down
+  auto out = run(coord);
+  ASSERT_TRUE(out.st);
+  EXPECT_EQ(calls_of("gone"), 0u);
+  ASSERT_EQ(log->results.size(), 2u);
+  // Behind the silent participant's place, but failed as down at once, as
+  // without a window: never a timeout.
+  for (auto& rs : log->results) {
+    EXPECT_TRUE(rs[0].timed_out);
+    EXPECT_FALSE(rs[1].timed_out);
+    EXPECT_EQ(rs[1].error, "participant down: user_shutdown");
+  }
+}
+
+TEST_F(actors_fixture,
+       rounds_of_participants_that_are_all_down_do_not_recurse) {
+  strings ids{"a", "b"};
+  std::vector<actors::participant_actor> hs{
+    participant("a",
+                [](const request& req) { return disjoint_after(1ms, req); }),
+    participant("b",
+                [](const request& req) { return disjoint_after(1ms, req); })};
+  auto ps = disjoint_params(200000, 100);
+  auto coord = coordinator(ids, hs, ps, {}, 0);
+  for (auto& h : hs)
+    caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+  sched.run();
+  // 200,001 rounds that complete as they start: one stack frame per round
+  // would overflow the stack (and AddressSanitizer's much sooner).
+  auto out = run(coord);
+  ASSERT_TRUE(out.st);
+  EXPECT_EQ(calls_of("a"), 0u);
+  EXPECT_EQ(out.st->failures, 2u * 200001u);
+}
+
+TEST_F(actors_fixture, without_a_deadline_a_round_waits_for_every_answer) {
+  strings ids{"slow", "b"};
+  std::vector<actors::participant_actor> hs{
+    participant("slow",
+                [](const request& req) { return disjoint_after(500ms, req); }),
+    participant("b",
+                [](const request& req) { return disjoint_after(10ms, req); })};
+  auto log = std::make_shared<recording>();
+  auto coord = actors::spawn_coordinator(sys, ids, hs, disjoint_params(1, 100),
+                                         recording_options(log), {0, false});
+  spawned.push_back(coord.address());
+  auto t0 = now();
+  auto out = run(coord);
+  ASSERT_TRUE(out.st);
+  // Two rounds of 500 ms, five times the 100 ms timeout: nobody timed out.
+  EXPECT_EQ(out.at - t0, 1000ms);
+  EXPECT_EQ(out.st->timeouts, 0u);
+  ASSERT_EQ(log->results.size(), 2u);
+  for (auto& rs : log->results)
+    for (auto& r : rs)
+      EXPECT_TRUE(r.ok) << r.id;
+}
