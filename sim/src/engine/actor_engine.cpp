@@ -45,10 +45,11 @@ void release_thread_logger() {
 }
 
 /// Requests a coordinator keeps in flight per round. Synthetic agents answer
-/// at once (their latency is simulated), so a window changes no result; it
-/// keeps the scheduler's queues short: CAF 0.17's work-stealing scheduler
-/// steals in time linear in a queue's length, and a round of 100,000
-/// participants woken at once made two threads 8x slower than one.
+/// at once (their latency and timeouts are simulated) and the coordinator
+/// arms no wall-clock deadline here, so a window changes no result. It keeps
+/// the scheduler's queues short: CAF 0.17's work-stealing scheduler steals in
+/// time linear in a queue's length, and a round of 100,000 participants woken
+/// at once made two threads 8x slower than one.
 constexpr size_t max_in_flight = 1024;
 
 /// What the participants of an `actor_engine` read per call.
@@ -145,8 +146,10 @@ struct actor_engine::impl {
       handles.push_back(actors::spawn_participant(sys, ids[i], fn, false));
       actor_cast<abstract_actor*>(handles.back())->attach_functor(mark);
     }
+    // No wall-clock deadline: the agents answer at once and simulate their
+    // timeouts, so a round's real time must never turn into timeouts.
     coord = actors::spawn_coordinator(sys, std::move(ids), handles, x.ps, {},
-                                      max_in_flight);
+                                      {max_in_flight, false});
     actor_cast<abstract_actor*>(coord)->attach_functor(mark);
     drv = sys.spawn(driver, coord, ctx);
     actor_cast<abstract_actor*>(drv)->attach_functor(mark);

@@ -245,7 +245,7 @@ protected:
               params ps, engine_options opts = {}, size_t max_in_flight = 0) {
     auto hdl = actors::spawn_coordinator(sys, std::move(ids), std::move(hdls),
                                          std::move(ps), std::move(opts),
-                                         max_in_flight);
+                                         {max_in_flight, true});
     spawned.push_back(hdl.address());
     return hdl;
   }
