@@ -191,6 +191,11 @@ void token_index::tokenize(std::string_view text, id_set& out) {
   out.clear();
   if (out.capacity() < 64)
     out.reserve(64);
+  tokenize_append(text, out);
+}
+
+void token_index::tokenize_append(std::string_view text,
+                                  std::vector<uint32_t>& out) {
   if (++seen_epoch_ == 0) {
     std::fill(seen_.begin(), seen_.end(), 0);
     seen_epoch_ = 1;
@@ -253,23 +258,24 @@ void token_index::tokenize(std::string_view text, id_set& out) {
   }
 }
 
-void token_index::mark(const id_set& a) {
+void token_index::mark(const uint32_t* first, size_t size) {
   if (++mark_epoch_ == 0) {
     std::fill(marked_.begin(), marked_.end(), 0);
     mark_epoch_ = 1;
   }
-  for (auto x : a)
-    marked_[x] = mark_epoch_;
-  marked_size_ = a.size();
+  for (size_t i = 0; i < size; ++i)
+    marked_[first[i]] = mark_epoch_;
+  marked_size_ = size;
 }
 
-double token_index::jaccard_with_marked(const id_set& b) const {
-  if (marked_size_ == 0 || b.empty())
+double token_index::jaccard_with_marked(const uint32_t* first,
+                                        size_t size) const {
+  if (marked_size_ == 0 || size == 0)
     return 0.0;
   size_t common = 0;
-  for (auto x : b)
-    common += marked_[x] == mark_epoch_ ? 1 : 0;
-  auto total = marked_size_ + b.size() - common;
+  for (size_t i = 0; i < size; ++i)
+    common += marked_[first[i]] == mark_epoch_ ? 1 : 0;
+  auto total = marked_size_ + size - common;
   return static_cast<double>(common) / static_cast<double>(total);
 }
 

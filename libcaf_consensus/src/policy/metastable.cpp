@@ -59,10 +59,9 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
   sampler_.reset(live_, st.luminance);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    rng::rng64 gen{
-      rng::derive(ps_.seed.low64(),
-                  {static_cast<uint64_t>(round), i,
-                   static_cast<uint64_t>(detail::stream::sample)})};
+    rng::rng64 gen{rng::derive(
+      ps_.seed.low64(), {static_cast<uint64_t>(round), i,
+                         static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
     sampler_.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
                   tr.samples[i]);
@@ -95,12 +94,14 @@ void metastable::absorb(state& st, int32_t round,
   if (round > 0) {
     auto& tr = st.trace.back();
     if (jaccard_) {
-      ids_.resize(n);
+      ids_.clear();
+      id_begin_.resize(n + 1);
       for (size_t j = 0; j < n; ++j) {
-        ids_[j].clear();
+        id_begin_[j] = ids_.size();
         if (results[j].ok)
-          index_.tokenize(results[j].output, ids_[j]);
+          index_.tokenize_append(results[j].output, ids_);
       }
+      id_begin_[n] = ids_.size();
     } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
@@ -115,11 +116,14 @@ void metastable::absorb(state& st, int32_t round,
         continue;
       size_t agreeing = 0;
       if (jaccard_)
-        index_.mark(ids_[i]);
+        index_.mark(ids_.data() + id_begin_[i],
+                    id_begin_[i + 1] - id_begin_[i]);
       for (auto j : sample) {
         if (!results[j].ok)
           continue;
-        auto s = jaccard_     ? index_.jaccard_with_marked(ids_[j])
+        auto s = jaccard_
+                   ? index_.jaccard_with_marked(ids_.data() + id_begin_[j],
+                                                id_begin_[j + 1] - id_begin_[j])
                  : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
                               : (*sim_)(r.output, results[j].output);
         if (s >= ps_.alpha)

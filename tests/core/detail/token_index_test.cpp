@@ -181,6 +181,44 @@ TEST(token_index, jaccard_equals_text_jaccard_bit_for_bit) {
   }
 }
 
+TEST(token_index, appended_sets_in_one_buffer_equal_separate_sets) {
+  // What metastable does: every text's set appended to one flat buffer, the
+  // sets addressed by offsets. Each slice equals `tokenize` of its text, a
+  // word repeated across texts appears in each slice, and Jaccard over
+  // slices equals Jaccard over separate sets.
+  token_index index;
+  rng::rng64 gen{29};
+  std::vector<std::string> texts{"", "A a b", "b B c", "  ", "c d a"};
+  for (int i = 0; i < 200; ++i)
+    texts.push_back(random_text(gen, gen.below(30)));
+  std::vector<uint32_t> flat{7};
+  std::vector<size_t> begin;
+  for (auto& t : texts) {
+    begin.push_back(flat.size());
+    index.tokenize_append(t, flat);
+  }
+  begin.push_back(flat.size());
+  EXPECT_EQ(flat[0], 7u); // kept what the buffer held
+  std::vector<token_index::id_set> sets;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    token_index::id_set ids;
+    index.tokenize(texts[i], ids);
+    EXPECT_EQ(ids, token_index::id_set(flat.begin() + begin[i],
+                                       flat.begin() + begin[i + 1]))
+      << texts[i];
+    sets.push_back(std::move(ids));
+  }
+  EXPECT_EQ(begin[2] - begin[1], 2u); // "A a b": a, b
+  EXPECT_EQ(begin[3] - begin[2], 2u); // "b B c": b, c
+  for (size_t i = 0; i + 1 < texts.size(); ++i) {
+    auto expected = index.jaccard(sets[i], sets[i + 1]);
+    index.mark(flat.data() + begin[i], begin[i + 1] - begin[i]);
+    EXPECT_EQ(index.jaccard_with_marked(flat.data() + begin[i + 1],
+                                        begin[i + 2] - begin[i + 1]),
+              expected);
+  }
+}
+
 TEST(token_index, jaccard_of_empty_sets_is_zero) {
   token_index index;
   token_index::id_set empty;

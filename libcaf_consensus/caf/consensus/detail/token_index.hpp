@@ -30,11 +30,27 @@ public:
   /// Replaces `out` with the ids of the distinct tokens of `text`.
   void tokenize(std::string_view text, id_set& out);
 
+  /// Appends the ids of the distinct tokens of `text` to `out` (what
+  /// `tokenize` would store), keeping what `out` held: many texts' sets
+  /// share one flat buffer.
+  void tokenize_append(std::string_view text, std::vector<uint32_t>& out);
+
   /// Makes `a` the reference set of `jaccard_with_marked`.
-  void mark(const id_set& a);
+  void mark(const id_set& a) {
+    mark(a.data(), a.size());
+  }
+
+  /// Makes the `size` ids at `first` the reference set.
+  void mark(const uint32_t* first, size_t size);
 
   /// Returns |A ∩ B| / |A ∪ B| for the marked set A, 0 when A or B is empty.
-  double jaccard_with_marked(const id_set& b) const;
+  double jaccard_with_marked(const id_set& b) const {
+    return jaccard_with_marked(b.data(), b.size());
+  }
+
+  /// Returns the Jaccard similarity of the marked set and the `size` ids at
+  /// `first`.
+  double jaccard_with_marked(const uint32_t* first, size_t size) const;
 
   /// Returns the Jaccard similarity of `a` and `b` (marks `a`).
   double jaccard(const id_set& a, const id_set& b);
