@@ -16,6 +16,10 @@ constexpr double z95 = 1.959963984540054; // Phi^-1(0.975)
 } // namespace
 
 rate wilson(uint64_t hits, uint64_t n) {
+  return wilson(hits, n, z95);
+}
+
+rate wilson(uint64_t hits, uint64_t n, double z) {
   rate r;
   r.hits = hits;
   r.n = n;
@@ -23,10 +27,10 @@ rate wilson(uint64_t hits, uint64_t n) {
     return r;
   auto nn = static_cast<double>(n);
   auto p = static_cast<double>(hits) / nn;
-  auto z2 = z95 * z95;
+  auto z2 = z * z;
   auto denom = 1 + z2 / nn;
   auto center = (p + z2 / (2 * nn)) / denom;
-  auto half = z95 * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
+  auto half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
   r.value = p;
   r.lo = hits == 0 ? 0.0 : std::max(0.0, center - half);
   r.hi = hits == n ? 1.0 : std::min(1.0, center + half);

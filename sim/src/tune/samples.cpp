@@ -9,6 +9,8 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include "caf/consensus/sim/report/intervals.hpp"
+
 namespace caf::consensus::sim::tune_internal {
 
 namespace {
@@ -28,16 +30,10 @@ tune_interval wilson_at(uint64_t hits, size_t n, double a) {
   r.n = n;
   if (n == 0)
     return r;
-  auto z = z_of(a);
-  auto nn = static_cast<double>(n);
-  auto p = static_cast<double>(hits) / nn;
-  auto z2 = z * z;
-  auto denom = 1 + z2 / nn;
-  auto center = (p + z2 / (2 * nn)) / denom;
-  auto half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / denom;
-  r.value = p;
-  r.lo = hits == 0 ? 0.0 : std::max(0.0, center - half);
-  r.hi = hits == n ? 1.0 : std::min(1.0, center + half);
+  auto w = wilson(hits, n, z_of(a));
+  r.value = w.value;
+  r.lo = w.lo;
+  r.hi = w.hi;
   return r;
 }
 

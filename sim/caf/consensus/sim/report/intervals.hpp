@@ -18,6 +18,9 @@ struct rate {
 /// Returns the Wilson score interval of `hits` out of `n` (z = 1.959964).
 rate wilson(uint64_t hits, uint64_t n);
 
+/// The Wilson score interval for the normal quantile `z` (1.96: 95%).
+rate wilson(uint64_t hits, uint64_t n, double z);
+
 /// A mean with its 95% Student-t interval.
 struct mean_ci {
   uint64_t n = 0;
