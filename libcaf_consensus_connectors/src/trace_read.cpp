@@ -166,7 +166,7 @@ public:
             + ")");
     if (!j.contains("version") || !j.at("version").is_number_integer()
         || j.at("version").get<int64_t>() != trace_format_version)
-      bad("version", j.at("version"),
+      bad("version", j.contains("version") ? j.at("version") : json(nullptr),
           "unsupported version (accepted: "
             + std::to_string(trace_format_version) + ")");
     exact_keys(j, {"format", "version", "policy", "params", "participants"},

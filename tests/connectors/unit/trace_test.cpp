@@ -201,3 +201,11 @@ TEST(trace, the_decorator_records_every_call_of_a_consensus) {
     EXPECT_EQ(c.peers.size(), c.round == 0 ? 0u : 1u);
   }
 }
+
+TEST(trace, a_header_without_version_is_an_error) {
+  auto m = problem("{\"format\": \"caf-consensus-trace\"}\n");
+  EXPECT_NE(m.find("t.jsonl:1: key 'version': unsupported version (accepted: "
+                   "1) (value null)"),
+            std::string::npos)
+    << m;
+}
