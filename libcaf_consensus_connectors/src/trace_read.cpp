@@ -92,10 +92,14 @@ double number(const json& obj, const std::string& key, double lo, double hi,
   if (!v.is_number())
     bad(prefix + key, v, "expected a number");
   auto x = v.get<double>();
-  if (!std::isfinite(x) || x < lo || x > hi)
+  if (!std::isfinite(x) || x < lo || x > hi) {
+    auto lo_text = nlohmann::json(lo).dump();
+    if (std::isinf(hi))
+      bad(prefix + key, v, "expected a number >= " + lo_text);
     bad(prefix + key, v,
-        "expected a number in [" + std::to_string(lo) + ", "
-          + std::to_string(hi) + "]");
+        "expected a number in [" + lo_text + ", " + nlohmann::json(hi).dump()
+          + "]");
+  }
   return x;
 }
 
@@ -118,6 +122,7 @@ rng::seed seed_of(const json& obj, const std::string& key,
 
 constexpr int64_t int32_max = std::numeric_limits<int32_t>::max();
 constexpr int64_t int64_max = std::numeric_limits<int64_t>::max();
+constexpr double inf = std::numeric_limits<double>::infinity();
 
 params read_params(const json& v) {
   const std::string p = "params.";
@@ -133,7 +138,8 @@ params read_params(const json& v) {
   ps.rounds = static_cast<int32_t>(integer(v, "rounds", 0, int32_max, p));
   ps.k = static_cast<int32_t>(integer(v, "k", 0, int32_max, p));
   ps.alpha = number(v, "alpha", 0, 1, p);
-  ps.beta_1 = number(v, "beta_1", 0, 1, p);
+  // As validate_common: beta_1 above 1 disables the early stop.
+  ps.beta_1 = number(v, "beta_1", 0, inf, p);
   ps.beta_2 = number(v, "beta_2", 0, 1, p);
   ps.policy = str(v, "policy", p, true);
   ps.seed = seed_of(v, "seed", p);
@@ -144,7 +150,11 @@ params read_params(const json& v) {
     = static_cast<int32_t>(integer(v, "alpha_confidence", 0, int32_max, p));
   ps.beta = static_cast<int32_t>(integer(v, "beta", 0, int32_max, p));
   ps.luminance_weighted = boolean(v, "luminance_weighted", p);
-  ps.delta = number(v, "delta", 0, 1, p);
+  // As the policies: only sequential uses (and checks) delta.
+  ps.delta = number(v, "delta", -inf, inf, p);
+  if (ps.policy == "sequential" && !(ps.delta > 0 && ps.delta < 1))
+    bad(p + "delta", v.at("delta"),
+        "expected a number in (0, 1) for policy sequential");
   ps.max_calls = integer(v, "max_calls", 0, int64_max, p);
   if (!from_string(str(v, "extractor", p), ps.extractor))
     bad(p + "extractor", v.at("extractor"),

@@ -209,3 +209,28 @@ TEST(trace, a_header_without_version_is_an_error) {
             std::string::npos)
     << m;
 }
+
+TEST(trace, parameters_the_library_accepts_read_back) {
+  for (auto beta_1 : {0.0, 1.0, 2.0, 1e9}) {
+    auto h = two_agents();
+    h.ps.beta_1 = beta_1;
+    h.ps.delta = 0; // ignored outside policy sequential
+    auto t = parse_trace(header_line(h) + "\n", "mem");
+    ASSERT_TRUE(t) << render(t.error());
+    EXPECT_EQ(t->header.ps, h.ps);
+  }
+  auto h = two_agents();
+  h.ps.beta_1 = -0.5;
+  auto m = problem(header_line(h) + "\n");
+  EXPECT_NE(m.find("t.jsonl:1: key 'params.beta_1': expected a number >= 0"),
+            std::string::npos)
+    << m;
+  h = two_agents();
+  h.ps.policy = "sequential";
+  h.ps.delta = 1;
+  m = problem(header_line(h) + "\n");
+  EXPECT_NE(m.find("t.jsonl:1: key 'params.delta': expected a number in (0, "
+                   "1) for policy sequential"),
+            std::string::npos)
+    << m;
+}
