@@ -23,11 +23,105 @@ struct trace_problem {
   std::string what;
 };
 
+std::string counted(size_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
+/// A short preview of `v` that never recurses into arrays or objects (their
+/// nesting is attacker-chosen).
 std::string shown_value(const json& v) {
+  if (v.is_array())
+    return "an array of " + counted(v.size(), "item");
+  if (v.is_object())
+    return "an object of " + counted(v.size(), "key");
   auto s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (s.size() > 60)
     s = s.substr(0, 57) + "...";
   return s;
+}
+
+/// `s` with bytes that are not valid UTF-8 and control characters written
+/// as \xNN, so that messages never carry raw bytes of the input.
+std::string printable(const std::string& s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  auto escape = [&](unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 0xF];
+  };
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t n = c < 0x80           ? 1
+               : (c >> 5) == 0x6  ? 2
+               : (c >> 4) == 0xE  ? 3
+               : (c >> 3) == 0x1E ? 4
+                                  : 0;
+    bool ok = n > 0 && i + n <= s.size() && (n != 2 || c >= 0xC2)
+              && (n != 4 || c <= 0xF4);
+    for (size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n == 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
+    }
+    if (ok && n == 4) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
+    }
+    if (!ok || (n == 1 && (c < 0x20 || c == 0x7F))) {
+      escape(c);
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+/// A problem with the JSON of a line itself (thrown while parsing).
+struct json_problem {
+  std::string what;
+};
+
+/// Parses one line, rejecting nesting deeper than `max_trace_line_depth`
+/// before it is built and duplicate keys (nlohmann would keep the last).
+json parse_line(const std::string& ln) {
+  std::vector<std::set<std::string>> keys; // one entry per open array/object
+  json::parser_callback_t cb = [&keys](int, json::parse_event_t ev,
+                                       json& parsed) {
+    switch (ev) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        if (keys.size() >= max_trace_line_depth)
+          throw json_problem{"nested deeper than "
+                             + std::to_string(max_trace_line_depth)
+                             + " levels"};
+        keys.emplace_back();
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!keys.empty())
+          keys.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!keys.empty()) {
+          auto k = parsed.get<std::string>();
+          if (!keys.back().insert(k).second) {
+            if (k.size() > 60)
+              k = k.substr(0, 57) + "...";
+            throw json_problem{"duplicate key '" + k + "'"};
+          }
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  return json::parse(ln, cb);
 }
 
 [[noreturn]] void bad(const std::string& key, const json& v,
@@ -346,20 +440,29 @@ expected<trace> parse_trace(const std::string& text,
     auto end = text.find('\n', pos);
     if (end == std::string::npos)
       end = text.size();
-    auto ln = text.substr(pos, end - pos);
-    pos = end + 1;
     ++line;
-    if (!ln.empty() && ln.back() == '\r')
-      ln.pop_back();
+    auto len = end - pos;
+    if (len > 0 && text[end - 1] == '\r')
+      --len;
+    if (len > max_trace_line_bytes)
+      return make_error(errc::malformed_input,
+                        printable(origin) + ":" + std::to_string(line)
+                          + ": line longer than "
+                          + std::to_string(max_trace_line_bytes) + " bytes");
+    auto ln = text.substr(pos, len);
+    pos = end + 1;
     if (ln.find_first_not_of(" \t") == std::string::npos)
       continue; // blank lines are allowed (an editor's final newline)
-    auto where = origin + ":" + std::to_string(line) + ": ";
+    auto where = printable(origin) + ":" + std::to_string(line) + ": ";
     json j;
     try {
-      j = json::parse(ln);
-    } catch (const std::exception& e) {
+      j = parse_line(ln);
+    } catch (const json_problem& x) {
       return make_error(errc::malformed_input,
-                        where + "not a JSON object: " + e.what());
+                        where + "invalid JSON: " + printable(x.what));
+    } catch (const json::exception& e) {
+      return make_error(errc::malformed_input,
+                        where + "invalid JSON: " + printable(e.what()));
     }
     if (!j.is_object())
       return make_error(errc::malformed_input, where
@@ -373,8 +476,9 @@ expected<trace> parse_trace(const std::string& text,
         p.line(j, line);
       }
     } catch (const trace_problem& x) {
-      return make_error(errc::malformed_input,
-                        where + "key '" + x.key + "': " + x.what);
+      auto key = x.key.size() > 80 ? x.key.substr(0, 77) + "..." : x.key;
+      return make_error(errc::malformed_input, where + "key '" + printable(key)
+                                                 + "': " + printable(x.what));
     }
   }
   if (!have_header)

@@ -103,7 +103,11 @@ TEST(trace, bad_traces_name_line_key_and_value) {
   auto h = header_text();
   EXPECT_EQ(problem(h + call("a", 0)), "accepted");
   EXPECT_NE(problem("").find("t.jsonl:1: empty trace"), std::string::npos);
-  EXPECT_NE(problem("not json\n").find("t.jsonl:1: not a JSON object"),
+  EXPECT_NE(problem("not json\n").find("t.jsonl:1: invalid JSON: "),
+            std::string::npos);
+  EXPECT_NE(problem("[1, 2]\n")
+              .find("t.jsonl:1: not a JSON object (value an "
+                    "array of 2 items)"),
             std::string::npos);
   EXPECT_NE(problem("{\"format\": \"caf-consensus-trace\", \"version\": 2}\n")
               .find("t.jsonl:1: key 'version': unsupported version "
@@ -208,6 +212,64 @@ TEST(trace, a_header_without_version_is_an_error) {
                    "1) (value null)"),
             std::string::npos)
     << m;
+}
+
+TEST(trace, deep_nesting_is_an_error_not_a_crash) {
+  const size_t n = 100000;
+  auto deep = std::string(n, '[') + std::string(n, ']') + "\n";
+  auto m = problem(deep);
+  EXPECT_NE(m.find("t.jsonl:1: invalid JSON: nested deeper than 64 levels"),
+            std::string::npos)
+    << m.substr(0, 200);
+  m = problem(header_text() + "{\"type\": \"call\", \"x\": "
+              + std::string(n, '[') + std::string(n, ']') + "}\n");
+  EXPECT_NE(m.find("t.jsonl:2: invalid JSON: nested deeper than 64 levels"),
+            std::string::npos)
+    << m.substr(0, 200);
+  // Nesting within the limit: the value is shown as a short preview.
+  m = problem(header_text()
+              + call("a", 0,
+                     "\"ms\": 1, \"tokens\": null, \"error_kind\": null, "
+                     "\"error\": null, \"extra\": "
+                       + std::string(60, '[') + std::string(60, ']')));
+  EXPECT_NE(m.find("t.jsonl:2: key 'extra': unknown key"), std::string::npos)
+    << m;
+  EXPECT_NE(m.find("(value an array of 1 item)"), std::string::npos) << m;
+}
+
+TEST(trace, overlong_lines_are_an_error) {
+  auto big = std::string(max_trace_line_bytes, 'x');
+  auto m = problem(header_text() + "{\"type\": \"call\", \"prompt\": \"" + big
+                   + "\"}\n");
+  EXPECT_NE(m.find("t.jsonl:2: line longer than "
+                   + std::to_string(max_trace_line_bytes) + " bytes"),
+            std::string::npos)
+    << m.substr(0, 200);
+}
+
+TEST(trace, duplicate_keys_are_an_error) {
+  auto m = problem(header_text()
+                   + call("a", 0,
+                          "\"ms\": 1, \"tokens\": null, \"error_kind\": null, "
+                          "\"error\": null, \"ms\": 2"));
+  EXPECT_NE(m.find("t.jsonl:2: invalid JSON: duplicate key 'ms'"),
+            std::string::npos)
+    << m;
+  auto h = header_text();
+  h.replace(h.find("\"k\":1"), 5, "\"k\":1,\"k\":2");
+  m = problem(h);
+  EXPECT_NE(m.find("t.jsonl:1: invalid JSON: duplicate key 'k'"),
+            std::string::npos)
+    << m;
+  // The same key in different objects is fine.
+  EXPECT_EQ(problem(header_text() + call("a", 0)), "accepted");
+}
+
+TEST(trace, errors_never_echo_invalid_utf8) {
+  auto m = problem("{\"format\": \"\xff\xfe\"}\n");
+  EXPECT_NE(m.find("t.jsonl:1: invalid JSON: "), std::string::npos) << m;
+  EXPECT_EQ(m.find('\xff'), std::string::npos) << m;
+  EXPECT_NE(m.find("\\xFF"), std::string::npos) << m;
 }
 
 TEST(trace, parameters_the_library_accepts_read_back) {

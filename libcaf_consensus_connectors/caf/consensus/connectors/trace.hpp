@@ -156,11 +156,19 @@ private:
 /// Largest trace file `read_trace` accepts unless told otherwise.
 constexpr size_t max_trace_file_bytes = size_t{256} << 20;
 
+/// Longest line of a trace (bytes, without the newline) the reader parses.
+constexpr size_t max_trace_line_bytes = size_t{4} << 20;
+
+/// Deepest nesting of arrays and objects in one trace line.
+constexpr size_t max_trace_line_depth = 64;
+
 /// Reads a trace strictly: the header first, with `format`
 /// `caf-consensus-trace` and `version` 1; every line one JSON object with
 /// exactly the documented keys and types; calls of known participants; no
 /// call recorded twice (same run, participant, round); outcomes after their
-/// run's calls, at most one per run. Errors read
+/// run's calls, at most one per run; lines of at most `max_trace_line_bytes`
+/// bytes, nested at most `max_trace_line_depth` levels, without duplicate
+/// keys. Errors read
 /// `FILE:LINE: key 'KEY': PROBLEM (value V)`.
 expected<trace> read_trace(const std::string& path,
                            size_t max_bytes = max_trace_file_bytes);
