@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "caf/consensus/connectors/json_rpc.hpp"
+#include "caf/consensus/connectors/terminal.hpp"
 #include "caf/consensus/error.hpp"
 
 namespace caf::consensus::connectors {
@@ -38,47 +39,6 @@ std::string shown_value(const json& v) {
   if (s.size() > 60)
     s = s.substr(0, 57) + "...";
   return s;
-}
-
-/// `s` with bytes that are not valid UTF-8 and control characters written
-/// as \xNN, so that messages never carry raw bytes of the input.
-std::string printable(const std::string& s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  auto escape = [&](unsigned char c) {
-    out += "\\x";
-    out += hex[c >> 4];
-    out += hex[c & 0xF];
-  };
-  size_t i = 0;
-  while (i < s.size()) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80           ? 1
-               : (c >> 5) == 0x6  ? 2
-               : (c >> 4) == 0xE  ? 3
-               : (c >> 3) == 0x1E ? 4
-                                  : 0;
-    bool ok = n > 0 && i + n <= s.size() && (n != 2 || c >= 0xC2)
-              && (n != 4 || c <= 0xF4);
-    for (size_t k = 1; ok && k < n; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-    if (ok && n == 3) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0);
-    }
-    if (ok && n == 4) {
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      ok = !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
-    }
-    if (!ok || (n == 1 && (c < 0x20 || c == 0x7F))) {
-      escape(c);
-      ++i;
-    } else {
-      out.append(s, i, n);
-      i += n;
-    }
-  }
-  return out;
 }
 
 /// A problem with the JSON of a line itself (thrown while parsing).
@@ -446,23 +406,23 @@ expected<trace> parse_trace(const std::string& text,
       --len;
     if (len > max_trace_line_bytes)
       return make_error(errc::malformed_input,
-                        printable(origin) + ":" + std::to_string(line)
+                        terminal_safe(origin) + ":" + std::to_string(line)
                           + ": line longer than "
                           + std::to_string(max_trace_line_bytes) + " bytes");
     auto ln = text.substr(pos, len);
     pos = end + 1;
     if (ln.find_first_not_of(" \t") == std::string::npos)
       continue; // blank lines are allowed (an editor's final newline)
-    auto where = printable(origin) + ":" + std::to_string(line) + ": ";
+    auto where = terminal_safe(origin) + ":" + std::to_string(line) + ": ";
     json j;
     try {
       j = parse_line(ln);
     } catch (const json_problem& x) {
       return make_error(errc::malformed_input,
-                        where + "invalid JSON: " + printable(x.what));
+                        where + "invalid JSON: " + terminal_safe(x.what));
     } catch (const json::exception& e) {
       return make_error(errc::malformed_input,
-                        where + "invalid JSON: " + printable(e.what()));
+                        where + "invalid JSON: " + terminal_safe(e.what()));
     }
     if (!j.is_object())
       return make_error(errc::malformed_input, where
@@ -477,8 +437,9 @@ expected<trace> parse_trace(const std::string& text,
       }
     } catch (const trace_problem& x) {
       auto key = x.key.size() > 80 ? x.key.substr(0, 77) + "..." : x.key;
-      return make_error(errc::malformed_input, where + "key '" + printable(key)
-                                                 + "': " + printable(x.what));
+      return make_error(errc::malformed_input,
+                        where + "key '" + terminal_safe(key)
+                          + "': " + terminal_safe(x.what));
     }
   }
   if (!have_header)
