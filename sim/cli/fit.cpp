@@ -2,6 +2,7 @@
 // predictions on held-out runs; record a scenario's simulated runs as a
 // trace (docs/traces.md).
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +19,18 @@ namespace {
 int fit_fail(const std::string& cmd, const std::string& what, int rc) {
   std::cerr << "consensus-sim " << cmd << ": " << what << '\n';
   return rc;
+}
+
+/// `trace` as a scenario at `scenario` names it: relative to the scenario's
+/// folder (the loader's rule, applied lexically as the loader does), or
+/// absolute when no relative path exists (another root).
+std::string trace_path_from(const std::string& scenario,
+                            const std::string& trace) {
+  namespace fs = std::filesystem;
+  auto from = fs::absolute(scenario).lexically_normal().parent_path();
+  auto to = fs::absolute(trace).lexically_normal();
+  auto rel = to.lexically_relative(from);
+  return rel.empty() ? to.string() : rel.string();
 }
 
 bool write_text(const std::string& path, const std::string& text) {
@@ -54,13 +67,17 @@ int fit(const args& xs) {
   po::variables_map vm;
   if (auto rc = parse(
         "fit", xs, desc, pos, vm,
-        "TRACE... -o SCENARIO.yaml [--holdout H] [--seed N]\n\n"
-        "Estimates a synthetic scenario from traces: answer clusters (by "
-        "Jaccard >= alpha),\nper-participant answer shares and accuracy "
-        "against the key, correlation,\nrefinement towards the sample's "
-        "majority, log-normal latency, failure rates.\nPrints a "
-        "goodness-of-fit table; writes a scenario that 'validate' accepts "
-        "and\n'run' executes."))
+        "TRACE... [-o SCENARIO.yaml] [--holdout H] [--seed N] "
+        "[--replicates N]\n    [--replay REPLAY.yaml]\n\n"
+        "Estimates a synthetic scenario from traces: answer clusters (as "
+        "the policy\ncompares answers: the extractor's choice key under "
+        "snowball, vote and\nsequential, Jaccard similarity >= alpha "
+        "otherwise), per-participant answer\nshares and accuracy against "
+        "the key, correlation, refinement towards the\nsample's majority, "
+        "log-normal latency, failure rates. Prints a goodness-of-fit\n"
+        "table; writes a scenario that 'validate' accepts and 'run' executes. "
+        "--replay\nwrites a scenario that replays the first trace's runs "
+        "(its trace path relative\nto REPLAY.yaml's folder)."))
     return *rc;
   if (files.empty())
     return fit_fail("fit", "no trace: give TRACE...", 2);
@@ -92,8 +109,8 @@ int fit(const args& xs) {
     std::cout << "\nwrote " << out << '\n';
   }
   if (!replay_out.empty()) {
-    auto text = sim::replay_scenario_text(traces.front().data,
-                                          traces.front().file);
+    auto text = sim::replay_scenario_text(
+      traces.front().data, trace_path_from(replay_out, traces.front().file));
     if (!text)
       return fit_fail("fit", render(text.error()), 1);
     if (!write_text(replay_out, *text))

@@ -162,6 +162,17 @@ expect 2 "--holdout must be in \(0, 1\), got 1.5" fit "$tmp/one.jsonl" --holdout
 "$sim" record "$tmp/one.yaml" -o "$tmp/single.jsonl" --replicates 1 >/dev/null 2>&1
 expect 1 "a holdout needs at least 2 recorded runs, got 1" fit "$tmp/single.jsonl" --holdout 0.5 --replicates 3
 expect 2 "--replicates must be in \[1, 1000000\], got 0" fit "$tmp/one.jsonl" --replicates 0
+# fit --replay names the trace relative to the written scenario's folder.
+mkdir -p "$tmp/replays"
+(cd "$tmp" && "$sim" fit one.jsonl --replay replays/r.yaml >/dev/null 2>&1)
+expect 0 "replays/r.yaml: ok" validate "$tmp/replays/r.yaml"
+"$sim" fit "$tmp/one.jsonl" --replay "$tmp/replays/abs.yaml" >/dev/null 2>&1
+if grep -qx '    trace: "../one.jsonl"' "$tmp/replays/abs.yaml"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL: fit --replay did not name ../one.jsonl in $tmp/replays/abs.yaml"
+  fail=$((fail + 1))
+fi
 expect 2 "has a sweep; record one cell" record "$q" -o "$tmp/q.jsonl"
 expect 2 "missing argument OUT" record "$tmp/one.yaml"
 expect 1 "cannot write the trace file '/nonexistent-dir/t.jsonl'" record "$tmp/one.yaml" -o /nonexistent-dir/t.jsonl
