@@ -36,6 +36,24 @@ bool scenario_identifier(const std::string& x) {
 
 } // namespace
 
+std::string yaml_name(const std::string& name) {
+  static const char* words[] = {"null", "true", "false", "yes", "no",
+                                "on",   "off",  "y",     "n"};
+  std::string lower;
+  for (auto c : name)
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool plain
+    = !name.empty() && std::isalpha(static_cast<unsigned char>(name.front()))
+      && std::all_of(name.begin(), name.end(),
+                     [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c))
+                              || c == '_' || c == '-';
+                     })
+      && std::none_of(std::begin(words), std::end(words),
+                      [&](const char* w) { return lower == w; });
+  return plain ? name : nlohmann::json(name).dump();
+}
+
 connectors::trace_header trace_header_of(const scenario& cell) {
   connectors::trace_header h;
   h.ps = cell.ps;
@@ -112,11 +130,11 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
   // label that all runs share).
   std::string truth = "recorded";
   if (!x.outcomes.empty() && scenario_identifier(x.outcomes.front().key)
-      && std::all_of(x.outcomes.begin(), x.outcomes.end(), [&](auto& o) {
-           return o.key == x.outcomes.front().key;
-         }))
+      && std::all_of(x.outcomes.begin(), x.outcomes.end(),
+                     [&](auto& o) { return o.key == x.outcomes.front().key; }))
     truth = x.outcomes.front().key;
-  os << "labels: [" << truth << "]\nground_truth: " << truth << "\n";
+  os << "labels: [" << yaml_name(truth)
+     << "]\nground_truth: " << yaml_name(truth) << "\n";
   os << "policy: " << q(ps.policy) << "\n" << params_yaml(ps);
   std::vector<std::string> seeds;
   for (auto& o : x.outcomes)
@@ -133,7 +151,7 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
       return make_error(errc::invalid_params,
                         trace_path + ": participant id '" + p.id
                           + "' is not a scenario group name");
-    os << "  - name: " << p.id
+    os << "  - name: " << yaml_name(p.id)
        << "\n    kind: replay\n    trace: " << q(trace_path) << "\n";
   }
   return os.str();

@@ -126,21 +126,21 @@ std::string fit_scenario_text(const trace_fit& x, uint64_t replicates,
   // Default templates: distinct texts, one per cluster.
   os << "labels: [";
   for (size_t i = 0; i < x.labels.size(); ++i)
-    os << (i > 0 ? ", " : "") << x.labels[i];
+    os << (i > 0 ? ", " : "") << yaml_name(x.labels[i]);
   if (x.labels.empty())
     os << "none";
   os << "]\n";
   auto truth = !x.truth.empty()   ? x.truth
                : x.labels.empty() ? std::string{"none"}
                                   : x.labels.front();
-  os << "ground_truth: " << truth << "\nagents:\n";
+  os << "ground_truth: " << yaml_name(truth) << "\nagents:\n";
   for (size_t i = 0; i < x.participants.size(); ++i) {
     auto& p = x.participants[i];
-    os << "  - name: " << group_name(p.id, i) << "\n";
+    os << "  - name: " << yaml_name(group_name(p.id, i)) << "\n";
     std::string answers;
     for (size_t k = 0; k < p.weights.size(); ++k)
       if (p.weights[k] > 0)
-        answers += (answers.empty() ? "" : ", ") + x.labels[k] + ": "
+        answers += (answers.empty() ? "" : ", ") + yaml_name(x.labels[k]) + ": "
                    + nlohmann::json(p.weights[k]).dump();
     if (!answers.empty())
       os << "    answers: {" << answers << "}\n";

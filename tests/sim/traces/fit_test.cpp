@@ -3,6 +3,7 @@
 // within their intervals; the fitted scenario loads and runs; the holdout
 // check compares predictions with held-out runs (suite trace_fit).
 
+#include <algorithm>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -206,4 +207,41 @@ TEST(trace_fit, answers_cluster_as_the_policy_compares_them) {
   runs = sim::merge_traces(meta);
   ASSERT_TRUE(runs);
   EXPECT_EQ(sim::fit_traces(**runs).labels.size(), 2u);
+}
+
+TEST(trace_fit, labels_and_names_that_look_like_yaml_values_stay_strings) {
+  // Labels and group names such as null, true and 42 are quoted in the
+  // written scenarios, so that they read back as the same strings.
+  auto text = R"(name: yamlish
+labels: ["null", "true", "42"]
+ground_truth: "true"
+agents:
+  - name: "off"
+    answers: {"null": 0.4, "true": 0.3, "42": 0.3}
+  - name: "7"
+    answers: {"true": 1}
+replicates: 10
+seed: 3
+)";
+  auto path = temp_path("fit_yamlish.jsonl");
+  record_to(text, path, 30);
+  auto traces = read(path);
+  auto runs = sim::merge_traces(traces);
+  ASSERT_TRUE(runs) << render(runs.error());
+  auto f = sim::fit_traces(**runs);
+  auto labels = f.labels;
+  std::sort(labels.begin(), labels.end());
+  EXPECT_EQ(labels, (std::vector<std::string>{"42", "null", "true"}));
+  auto fitted = sim::parse_scenario(sim::fit_scenario_text(f, 10, 1),
+                                    temp_path("fitted_yamlish.yaml"));
+  ASSERT_TRUE(fitted) << render(fitted.error());
+  EXPECT_EQ(fitted->world.ground_truth, "true");
+  auto replay = sim::replay_scenario_text(traces.front().data, path);
+  ASSERT_TRUE(replay) << render(replay.error());
+  auto sc = sim::parse_scenario(*replay, temp_path("replay_yamlish.yaml"));
+  ASSERT_TRUE(sc) << render(sc.error());
+  EXPECT_EQ(sc->world.ground_truth, "true");
+  ASSERT_EQ(sc->groups.size(), 2u);
+  EXPECT_EQ(sc->groups[0].name, "off");
+  EXPECT_EQ(sc->groups[1].name, "7");
 }

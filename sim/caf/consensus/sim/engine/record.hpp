@@ -28,6 +28,12 @@ expected<std::vector<state>> record_runs(const scenario& cell,
                                          uint64_t replicates,
                                          connectors::trace_writer& out);
 
+/// Returns `name` (a label or group name) as a YAML scalar that reads back
+/// as the string `name`: plain when it starts with a letter and is no YAML
+/// null or boolean word (`null`, `true`, `no`, `off`, ... in any case),
+/// double-quoted otherwise (`"42"`, `"null"`, `"-1"`).
+std::string yaml_name(const std::string& name);
+
 /// Returns the `params:` section of a scenario file with every parameter of
 /// `ps` but `policy` and `seed` (YAML, ending in a newline).
 std::string params_yaml(const params& ps);
