@@ -147,12 +147,12 @@ double number(const json& obj, const std::string& key, double lo, double hi,
     bad(prefix + key, v, "expected a number");
   auto x = v.get<double>();
   if (!std::isfinite(x) || x < lo || x > hi) {
-    auto lo_text = nlohmann::json(lo).dump();
-    if (std::isinf(hi))
-      bad(prefix + key, v, "expected a number >= " + lo_text);
+    auto text = [](double y) { return nlohmann::json(y).dump(); };
     bad(prefix + key, v,
-        "expected a number in [" + lo_text + ", " + nlohmann::json(hi).dump()
-          + "]");
+        std::isinf(lo) ? "expected a finite number"
+        : std::isinf(hi)
+          ? "expected a number >= " + text(lo)
+          : "expected a number in [" + text(lo) + ", " + text(hi) + "]");
   }
   return x;
 }
@@ -420,7 +420,7 @@ expected<trace> parse_trace(const std::string& text,
     } catch (const json_problem& x) {
       return make_error(errc::malformed_input,
                         where + "invalid JSON: " + terminal_safe(x.what));
-    } catch (const json::exception& e) {
+    } catch (const std::exception& e) {
       return make_error(errc::malformed_input,
                         where + "invalid JSON: " + terminal_safe(e.what()));
     }
@@ -440,6 +440,8 @@ expected<trace> parse_trace(const std::string& text,
       return make_error(errc::malformed_input,
                         where + "key '" + terminal_safe(key)
                           + "': " + terminal_safe(x.what));
+    } catch (const json::exception& e) { // a check missed above: no crash
+      return make_error(errc::malformed_input, where + terminal_safe(e.what()));
     }
   }
   if (!have_header)

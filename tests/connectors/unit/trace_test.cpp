@@ -295,4 +295,10 @@ TEST(trace, parameters_the_library_accepts_read_back) {
                    "1) for policy sequential"),
             std::string::npos)
     << m;
+  // A number beyond double's range is a clear error too.
+  auto huge = header_text();
+  huge.replace(huge.find("\"delta\":0.05"), 12, "\"delta\":1e400");
+  m = problem(huge);
+  EXPECT_NE(m.find("t.jsonl:1: invalid JSON: "), std::string::npos) << m;
+  EXPECT_NE(m.find("number overflow parsing '1e400'"), std::string::npos) << m;
 }
