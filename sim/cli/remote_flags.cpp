@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 
 namespace caf::consensus::cli {
@@ -43,6 +44,32 @@ expected<std::string> remote_flags::load(const po::variables_map& vm) const {
                 << "' is accessible by other users (chmod 600 it)\n";
   }
   return secret;
+}
+
+expected<std::shared_ptr<sim::remote_options>>
+remote_flags::remote(const po::variables_map& vm,
+                     const std::string& workers) const {
+  auto problem = [](std::string what) {
+    return make_error(errc::invalid_params, std::move(what));
+  };
+  if (workers.empty()) {
+    if (vm.count("secret"))
+      return problem(sim::render_sweep_error(load(vm).error()));
+    if (tls.enabled() || !secret_file.empty())
+      return problem("--secret-file and --tls-* only apply with --workers");
+    return std::shared_ptr<sim::remote_options>{};
+  }
+  auto eps = sim::parse_endpoints(workers);
+  if (!eps)
+    return problem("--workers: " + sim::render_sweep_error(eps.error()));
+  auto secret = load(vm);
+  if (!secret)
+    return problem(sim::render_sweep_error(secret.error()));
+  auto ro = std::make_shared<sim::remote_options>();
+  ro->workers = std::move(*eps);
+  ro->secret = std::move(*secret);
+  ro->tls = tls;
+  return ro;
 }
 
 } // namespace caf::consensus::cli

@@ -1,8 +1,9 @@
 // consensus-sim: the command-line flags of distributed sweeps (shared secret
-// and TLS), shared by `run` and `worker`.
+// and TLS), shared by `run`, `tune` and `worker`.
 
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "caf/expected.hpp"
@@ -27,6 +28,13 @@ struct remote_flags {
   /// checks the TLS files. Refuses --secret. Warns on stderr (without
   /// showing the secret) when the secret file is readable by others.
   expected<std::string> load(const po::variables_map& vm) const;
+
+  /// Returns the remote options of `--workers HOST:PORT,...` (`workers`)
+  /// with the loaded secret and TLS files, or nullptr without workers; then
+  /// a secret or TLS flag is an error (they only apply with --workers).
+  /// Errors carry the whole message (`context_text`).
+  expected<std::shared_ptr<sim::remote_options>>
+  remote(const po::variables_map& vm, const std::string& workers) const;
 };
 
 } // namespace caf::consensus::cli

@@ -196,30 +196,18 @@ int run(const args& xs) {
                 2);
   if (agent_rows && out_dir.empty())
     return fail("--agents needs --out DIR", 2);
-  std::shared_ptr<sim::remote_options> ro;
-  if (!workers.empty()) {
-    auto eps = sim::parse_endpoints(workers);
-    if (!eps)
-      return fail("--workers: " + sim::render_sweep_error(eps.error()), 2);
-    auto secret = remote.load(vm);
-    if (!secret)
-      return fail(sim::render_sweep_error(secret.error()), 2);
-    ro = std::make_shared<sim::remote_options>();
-    ro->workers = std::move(*eps);
-    ro->secret = std::move(*secret);
-    ro->tls = remote.tls;
+  auto remote_opts = remote.remote(vm, workers);
+  if (!remote_opts)
+    return fail(context_text(remote_opts.error()), 2);
+  auto ro = std::move(*remote_opts);
+  if (ro) {
     ro->batch_timeout = millis(batch_timeout);
     ro->retry_interval = millis(retry_interval);
     ro->stall_timeout = millis(stall_timeout);
-  } else {
-    if (vm.count("secret"))
-      return fail(sim::render_sweep_error(remote.load(vm).error()), 2);
-    if (remote.tls.enabled() || !remote.secret_file.empty())
-      return fail("--secret-file and --tls-* only apply with --workers", 2);
-    if (threads == 0)
-      return fail("--threads 0 needs --workers (someone must run the "
-                  "batches)",
-                  2);
+  } else if (threads == 0) {
+    return fail("--threads 0 needs --workers (someone must run the "
+                "batches)",
+                2);
   }
   auto limit = scenario_limit("run", max_mib);
   if (!limit)

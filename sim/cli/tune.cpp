@@ -14,6 +14,7 @@
 #include "caf/consensus/sim/tune/tune.hpp"
 #include "cli/options.hpp"
 #include "cli/progress.hpp"
+#include "cli/remote_flags.hpp"
 
 namespace caf::consensus::cli {
 
@@ -83,6 +84,8 @@ int tune(const args& xs) {
   double confidence = 0.95;
   double delta = 0.02;
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  std::string workers;
+  remote_flags remote;
   bool quiet = false;
   bool resume = false;
   bool no_charts = false;
@@ -113,6 +116,10 @@ int tune(const args& xs) {
     "worker threads (results do not depend on it)")(
     "engine,e", po::value(&engine_name)->default_value("inline"),
     "inline (fast) or actors (identical results)")(
+    "workers,w", po::value(&workers),
+    "also run the race's batches on these workers (HOST:PORT,...; started "
+    "with 'consensus-sim worker'; results do not depend on them; the "
+    "confirmation runs locally)")(
     "out,o", po::value(&out_dir),
     "keep the runs in this folder (results.db) and write tune.json, "
     "tune.txt and tuned.yaml into it")(
@@ -128,6 +135,7 @@ int tune(const args& xs) {
     "--max-replicates")("quiet,q", po::bool_switch(&quiet),
                         "no progress (= --progress none)");
   add_scenario_limit(desc, max_mib);
+  remote.add(desc);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -187,6 +195,10 @@ int tune(const args& xs) {
   opts.confidence = confidence;
   opts.delta = delta;
   opts.threads = threads;
+  auto ro = remote.remote(vm, workers);
+  if (!ro)
+    return fail(context_text(ro.error()));
+  opts.remote = std::move(*ro);
   if (resume && out_dir.empty())
     return fail("--resume needs --out DIR (the folder of the tune to "
                 "continue)");

@@ -58,6 +58,34 @@ if [ "$(strip "$tmp/i/tune.json")" = "$(strip "$tmp/a/tune.json")" ]; then
 else
   bad "tune.json differs between the inline and the actor engine"
 fi
+
+# With a remote worker (another process) running batches beside one local
+# thread: the same race.
+export CONSENSUS_SECRET=0123456789abcdef-tune-cli-secret
+"$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w.out" 2>&1 </dev/null &
+wpid=$!
+wport=
+for _ in $(seq 1 300); do
+  wport=$(grep -oE "listening on 127.0.0.1:[0-9]+ " "$tmp/w.out" | grep -oE "[0-9]+ $" | tr -d ' ')
+  [ -n "$wport" ] && break
+  sleep 0.1
+done
+if [ -z "$wport" ]; then
+  bad "the worker did not start: $(cat "$tmp/w.out")"
+else
+  "$sim" tune "$s" "${small[@]}" --threads 1 --workers "127.0.0.1:$wport" --out "$tmp/w" \
+    >"$tmp/w.tune" 2>&1 && ok || bad "tune --workers failed: $(head -5 "$tmp/w.tune")"
+  if [ -f "$tmp/w/tune.json" ] && [ "$(strip "$tmp/i/tune.json")" = "$(strip "$tmp/w/tune.json")" ]; then
+    ok
+  else
+    bad "tune.json differs with a remote worker"
+  fi
+  grep -q "session started" "$tmp/w.out" && ! grep -q "cannot run" "$tmp/w.out" && ok \
+    || bad "the worker did not serve the race: $(tail -5 "$tmp/w.out")"
+fi
+kill "$wpid" 2>/dev/null
+wait "$wpid" 2>/dev/null
+unset CONSENSUS_SECRET
 # Killed (SIGKILL) mid-race, then --resume: the same tune.json as a race run
 # in one go, and the stored runs are not run again.
 race=(--objective accuracy --budget 30000 --max-replicates 400 -q --threads 2 --no-charts)

@@ -22,6 +22,7 @@ sweep_spec make_spec(const sweep_plan& p, std::string text) {
   x.origin = p.base.file;
   x.replicates = p.replicates;
   x.seed = p.base.seed;
+  x.seeds = p.base.seeds;
   x.engine = to_string(p.engine);
   x.agent_rows = p.agent_rows;
   x.fingerprint = fingerprint(p);
@@ -53,6 +54,8 @@ expected<std::shared_ptr<const sweep_plan>> plan_from_spec(const sweep_spec& x,
     return bad("unknown engine (expected 'actors' or 'inline')");
   if (x.replicates == 0)
     return bad("zero replicates");
+  if (x.seeds.size() > x.replicates)
+    return bad("more run seeds than replicates");
   auto s = parse_scenario(x.text, x.origin);
   if (!s)
     return make_error(sweep_errc::incompatible,
@@ -60,6 +63,8 @@ expected<std::shared_ptr<const sweep_plan>> plan_from_spec(const sweep_spec& x,
                         + render_sweep_error(s.error()));
   s->replicates = x.replicates;
   s->seed = x.seed;
+  if (!x.seeds.empty())
+    s->seeds = x.seeds;
   auto p = make_plan(*s, engine, x.agent_rows);
   if (!p)
     return make_error(sweep_errc::incompatible,

@@ -156,6 +156,7 @@ error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
   sweep_options so;
   so.engine = opts_.engine;
   so.threads = opts_.threads;
+  so.remote = opts_.remote;
   so.skip = [this, from](uint64_t cell, uint64_t rep) {
     return alive_[cell] == 0 || stored_[cell].count(from + rep) > 0;
   };

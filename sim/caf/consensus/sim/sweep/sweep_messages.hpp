@@ -81,6 +81,9 @@ struct sweep_spec {
   /// Overrides applied after parsing.
   uint64_t replicates = 0;
   rng::seed seed;
+  /// The run seeds by replicate when the coordinator's scenario has a list
+  /// (from the file, or set by a program such as `tune`); empty: derived.
+  std::vector<rng::seed> seeds;
   /// `actors` or `inline`.
   std::string engine;
   bool agent_rows = false;
@@ -135,7 +138,8 @@ typename Inspector::result_type inspect(Inspector& f, batch_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sweep_spec& x) {
   return f(meta::type_name("caf::consensus::sim::sweep_spec"), x.text, x.origin,
-           x.replicates, x.seed, x.engine, x.agent_rows, x.fingerprint);
+           x.replicates, x.seed, x.seeds, x.engine, x.agent_rows,
+           x.fingerprint);
 }
 
 /// Registers the sweep message types for use across nodes (call on every

@@ -6,10 +6,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "caf/consensus/sim/engine/run.hpp"
+#include "caf/consensus/sim/sweep/distributed.hpp"
 
 namespace caf::consensus::sim {
 
@@ -36,6 +38,9 @@ struct tune_options {
   double delta = 0.02;
   size_t threads = 1;
   engine_kind engine = engine_kind::inline_calls;
+  /// Remote workers that also run the race's batches (null: local only).
+  /// Results do not depend on them; the confirmation runs locally.
+  std::shared_ptr<remote_options> remote;
   /// Keep every run of the race in `store_dir/results.db` (SQLite, each
   /// batch committed as it finishes; empty: no store). `scenario_text` are
   /// the bytes of the scenario file (stored with the runs).
