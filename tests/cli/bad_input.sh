@@ -218,14 +218,9 @@ expect 2 "--max-scenario-mib must be in \[1, 64\], got 65" run "$q" --max-scenar
 
 # A worker whose port is taken says so, with the port.
 export CONSENSUS_SECRET=0123456789abcdef-bad-input-secret
-"$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w1.out" 2>&1 </dev/null &
-w1=$!
-port=
-for _ in $(seq 1 300); do
-  port=$(grep -oE "listening on 127.0.0.1:[0-9]+ " "$tmp/w1.out" | grep -oE "[0-9]+ $" | tr -d ' ')
-  [ -n "$port" ] && break
-  sleep 0.1
-done
+start_worker "$tmp/w1.out"
+w1=$worker_pid
+port=$worker_port
 expect 1 "cannot listen on 127.0.0.1:$port: Address already in use \(another process listens on port $port; stop it or choose another port with --listen HOST:PORT\)" worker --listen "127.0.0.1:$port"
 kill "$w1" 2>/dev/null
 wait "$w1" 2>/dev/null

@@ -62,14 +62,9 @@ fi
 # With a remote worker (another process) running batches beside one local
 # thread: the same race.
 export CONSENSUS_SECRET=0123456789abcdef-tune-cli-secret
-"$sim" worker --listen 127.0.0.1:0 --threads 1 >"$tmp/w.out" 2>&1 </dev/null &
-wpid=$!
-wport=
-for _ in $(seq 1 300); do
-  wport=$(grep -oE "listening on 127.0.0.1:[0-9]+ " "$tmp/w.out" | grep -oE "[0-9]+ $" | tr -d ' ')
-  [ -n "$wport" ] && break
-  sleep 0.1
-done
+start_worker "$tmp/w.out"
+wpid=$worker_pid
+wport=$worker_port
 if [ -z "$wport" ]; then
   bad "the worker did not start: $(cat "$tmp/w.out")"
 else
