@@ -25,15 +25,6 @@ std::string model_of(const agent_group& g) {
   return to_string(g.kind) + ":" + g.trace->participants()[g.participant].id;
 }
 
-bool scenario_identifier(const std::string& x) {
-  if (x.empty())
-    return false;
-  for (auto c : x)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-      return false;
-  return true;
-}
-
 } // namespace
 
 std::string yaml_name(const std::string& name) {
@@ -129,7 +120,7 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
   // the correct answer for the reports (the recorded key when it is one
   // label that all runs share).
   std::string truth = "recorded";
-  if (!x.outcomes.empty() && scenario_identifier(x.outcomes.front().key)
+  if (!x.outcomes.empty() && is_scenario_name(x.outcomes.front().key)
       && std::all_of(x.outcomes.begin(), x.outcomes.end(),
                      [&](auto& o) { return o.key == x.outcomes.front().key; }))
     truth = x.outcomes.front().key;
@@ -147,7 +138,7 @@ expected<std::string> replay_scenario_text(const connectors::trace& x,
     os << (i > 0 ? ", " : "") << seeds[i];
   os << "]\nagents:\n";
   for (auto& p : x.header.participants) {
-    if (!scenario_identifier(p.id))
+    if (!is_scenario_name(p.id))
       return make_error(errc::invalid_params,
                         trace_path + ": participant id '" + p.id
                           + "' is not a scenario group name");

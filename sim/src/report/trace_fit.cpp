@@ -16,6 +16,7 @@
 #include "caf/consensus/choice.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/report/internal/trace_runs.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
 
@@ -24,15 +25,6 @@ namespace caf::consensus::sim {
 namespace {
 
 using connectors::trace_call;
-
-bool label_name(const std::string& x) {
-  if (x.empty())
-    return false;
-  for (auto c : x)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-      return false;
-  return true;
-}
 
 /// Clusters the unlabelled answers of one run as the policy compares them:
 /// choice-based policies (`snowball`, `vote`, `sequential`) by the choice
@@ -226,7 +218,7 @@ merge_traces(const std::vector<named_trace>& xs) {
       for (auto& [round, c] : calls) {
         if (!c->ok())
           continue;
-        if (label_name(c->label)) {
+        if (is_scenario_name(c->label)) {
           out->cluster[c] = name_index(c->label);
           continue;
         }
@@ -238,7 +230,7 @@ merge_traces(const std::vector<named_trace>& xs) {
     auto key = r.outcome == nullptr ? std::string{} : r.outcome->key;
     if (key.empty())
       key.clear();
-    else if (label_name(key)
+    else if (is_scenario_name(key)
              && std::find(out->labels.begin(), out->labels.end(), key)
                   != out->labels.end())
       r.key = name_index(key);

@@ -8,19 +8,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include "caf/consensus/sim/scenario/internal/failure.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
 
 namespace caf::consensus::sim::scenario_internal {
 
 namespace {
-
-bool is_identifier(const std::string& x) {
-  if (x.empty())
-    return false;
-  for (auto c : x)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
-      return false;
-  return true;
-}
 
 bool is_null_text(const std::string& x) {
   return x.empty() || x == "~" || x == "null" || x == "Null" || x == "NULL";
@@ -213,7 +205,7 @@ std::string to_text(const value& v) {
 
 void check_identifier(const std::string& x, const char* what, int line,
                       const std::string& key) {
-  if (!is_identifier(x))
+  if (!is_scenario_name(x))
     fail(line, key,
          std::string{"expected a "} + what
            + " of letters, digits, '_' and '-', got " + quote(x));
@@ -226,3 +218,16 @@ std::string to_label(const value& v) {
 }
 
 } // namespace caf::consensus::sim::scenario_internal
+
+namespace caf::consensus::sim {
+
+bool is_scenario_name(const std::string& x) {
+  if (x.empty())
+    return false;
+  for (auto c : x)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+} // namespace caf::consensus::sim

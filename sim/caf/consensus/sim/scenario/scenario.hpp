@@ -93,6 +93,10 @@ expected<scenario> parse_scenario(const std::string& text,
                                   const std::string& origin,
                                   scenario_problems* problems = nullptr);
 
+/// Returns whether `x` may name a label, group or agent in a scenario file:
+/// non-empty, only letters, digits, '_' and '-'.
+bool is_scenario_name(const std::string& x);
+
 /// Returns the number of cells of the sweep grid (1 without a sweep).
 uint64_t cell_count(const scenario& s);
 
