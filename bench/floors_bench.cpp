@@ -111,7 +111,7 @@ void api_copies_floor(benchmark::State& st, size_t n, int32_t rounds,
       for (size_t i = 0; i < n; ++i) {
         auto& x = results[i];
         responses[i].push_back(
-          response{x.round, x.output, x.ok, x.label, x.ms, x.error});
+          response{x.round, x.output, x.ok, x.label, x.ms, x.error, x.words});
       }
       benchmark::DoNotOptimize(reqs.data());
     }

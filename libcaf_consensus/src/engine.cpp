@@ -138,7 +138,7 @@ void engine::record(const std::vector<result>& results) {
   for (size_t i = 0; i < results.size(); ++i) {
     auto& r = results[i];
     st_.responses[i].push_back(
-      response{r.round, r.output, r.ok, r.label, r.ms, r.error});
+      response{r.round, r.output, r.ok, r.label, r.ms, r.error, r.words});
     ++tr.calls;
     st_.tokens += r.tokens;
     if (!r.ok)

@@ -28,7 +28,7 @@ result make_ok(std::string id, shared_text output, int64_t ms, int32_t round) {
 bool operator==(const result& x, const result& y) {
   auto tie = [](const result& r) {
     return std::tie(r.id, r.output, r.ok, r.error, r.ms, r.round, r.label,
-                    r.timed_out, r.mismatched_id, r.tokens);
+                    r.timed_out, r.mismatched_id, r.tokens, r.words);
   };
   return tie(x) == tie(y);
 }

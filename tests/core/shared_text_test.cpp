@@ -81,7 +81,7 @@ TEST(shared_text, prints_like_a_string) {
   std::string s = "say \"hi\"";
   EXPECT_EQ(caf::deep_to_string(shared_text{s}), caf::deep_to_string(s));
   // A response prints exactly as before texts were shared.
-  response r{2, "some text", true, "A", 42, ""};
+  response r{2, "some text", true, "A", 42, "", {}};
   EXPECT_EQ(
     caf::deep_to_string(r),
     "caf::consensus::response(2, \"some text\", true, \"A\", 42, \"\")");

@@ -28,6 +28,7 @@
 #include "caf/consensus/state.hpp"
 #include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
+#include "caf/consensus/word_set.hpp"
 
 /// @mainpage caf-consensus
 ///

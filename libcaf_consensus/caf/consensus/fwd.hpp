@@ -10,6 +10,8 @@ namespace caf::consensus {
 // -- value types --------------------------------------------------------------
 
 class shared_text;
+class vocabulary;
+class word_set;
 struct result;
 struct peer_view;
 struct request;

@@ -5,9 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "caf/meta/omittable_if_empty.hpp"
 #include "caf/meta/type_name.hpp"
 
 #include "caf/consensus/shared_text.hpp"
+#include "caf/consensus/word_set.hpp"
 
 namespace caf::consensus {
 
@@ -19,6 +21,11 @@ struct result {
   /// Text answer. The engine stores it in the state and shows it to peers
   /// without copying it.
   shared_text output;
+  /// The answer's token set without its text (see `word_set`): set by agents
+  /// that answer in tokens, such as the simulator's synthetic ones. When set,
+  /// token-based policies read it instead of tokenizing `output`, which may
+  /// then be empty; choice policies need `label` for such an answer.
+  word_set words;
   /// Whether the call succeeded.
   bool ok = false;
   /// Error text of a failed call (empty when ok).
@@ -43,7 +50,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, result& x) {
   return f(meta::type_name("caf::consensus::result"), x.id, x.output, x.ok,
            x.error, x.ms, x.round, x.label, x.timed_out, x.mismatched_id,
-           x.tokens);
+           x.tokens, meta::omittable_if_empty(), x.words);
 }
 
 /// Returns a failed result for participant `id` in `round`.

@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "caf/meta/omittable_if_empty.hpp"
 #include "caf/meta/type_name.hpp"
 
 #include "caf/consensus/params.hpp"
 #include "caf/consensus/shared_text.hpp"
+#include "caf/consensus/word_set.hpp"
 
 namespace caf::consensus {
 
@@ -47,13 +49,15 @@ struct response {
   int64_t ms = 0;
   /// Error text of a failed call (empty when ok).
   std::string error;
+  /// The answer's token set when it came without text (`result::words`).
+  word_set words;
 };
 
 /// @relates response
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, response& x) {
   return f(meta::type_name("caf::consensus::response"), x.round, x.text, x.ok,
-           x.label, x.ms, x.error);
+           x.label, x.ms, x.error, meta::omittable_if_empty(), x.words);
 }
 
 /// One scored result: who, against which sample, with what agreement.

@@ -258,6 +258,35 @@ void token_index::tokenize_append(std::string_view text,
   }
 }
 
+void token_index::append_words(const word_set& words,
+                               std::vector<uint32_t>& out) {
+  if (++seen_epoch_ == 0) {
+    std::fill(seen_.begin(), seen_.end(), 0);
+    seen_epoch_ = 1;
+  }
+  auto* v = words.vocab();
+  if (v == nullptr)
+    return;
+  if (v != vocab_.get()) {
+    vocab_ = words.shared_vocab();
+    vocab_ids_.assign(v->size(), 0);
+  }
+  for (auto id : words.ids()) {
+    if (id >= vocab_ids_.size())
+      continue; // Not a token of the vocabulary.
+    auto& slot = vocab_ids_[id];
+    if (slot == 0) {
+      auto& token = (*v)[id];
+      if (word_.size() < token.size() + 8)
+        word_.resize(token.size() + 8);
+      std::fill(std::copy(token.begin(), token.end(), word_.begin()),
+                word_.begin() + static_cast<ptrdiff_t>(token.size() + 8), '\0');
+      slot = intern(word_.data(), token.size()) + 1;
+    }
+    add(slot - 1, out);
+  }
+}
+
 void token_index::mark(const uint32_t* first, size_t size) {
   if (++mark_epoch_ == 0) {
     std::fill(marked_.begin(), marked_.end(), 0);

@@ -106,13 +106,14 @@ void hanzo::absorb(state& st, int32_t round,
     auto& rs = st.responses[j];
     if (j <= i) {
       if (!have_now[j]) {
-        tokens_.tokenize(rs.back().text, now_[j]);
+        tokens_.tokenize(rs.back().text, rs.back().words, now_[j]);
         have_now[j] = 1;
       }
       return now_[j];
     }
     if (!have_before[j]) {
-      tokens_.tokenize(rs[rs.size() - 2].text, before_[j]);
+      tokens_.tokenize(rs[rs.size() - 2].text, rs[rs.size() - 2].words,
+                       before_[j]);
       have_before[j] = 1;
     }
     return before_[j];
@@ -125,7 +126,8 @@ void hanzo::absorb(state& st, int32_t round,
     double agreement = 0.0;
     if (!sample_.empty()) {
       if (!have_now[i]) {
-        tokens_.tokenize(st.responses[i].back().text, now_[i]);
+        auto& own = st.responses[i].back();
+        tokens_.tokenize(own.text, own.words, now_[i]);
         have_now[i] = 1;
       }
       tokens_.mark(now_[i]);

@@ -9,6 +9,18 @@
 
 namespace caf::consensus::policy {
 
+namespace {
+
+/// The text a similarity on texts compares: the output, or for an answer
+/// given as words only, its tokens joined by spaces.
+std::string text_of(const result& r) {
+  if (r.words && r.output.empty())
+    return r.words.joined();
+  return r.output.str();
+}
+
+} // namespace
+
 std::string metastable::name() const {
   return "metastable";
 }
@@ -99,14 +111,15 @@ void metastable::absorb(state& st, int32_t round,
       for (size_t j = 0; j < n; ++j) {
         id_begin_[j] = ids_.size();
         if (results[j].ok)
-          index_.tokenize_append(results[j].output, ids_);
+          index_.append(results[j].output, results[j].words, ids_);
       }
       id_begin_[n] = ids_.size();
     } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
         if (results[j].ok)
-          tokens_[j] = text::tokenize(results[j].output);
+          tokens_[j] = results[j].words ? results[j].words.tokens()
+                                        : text::tokenize(results[j].output);
     }
     tr.agreements.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -125,7 +138,7 @@ void metastable::absorb(state& st, int32_t round,
                    ? index_.jaccard_with_marked(ids_.data() + id_begin_[j],
                                                 id_begin_[j + 1] - id_begin_[j])
                  : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
-                              : (*sim_)(r.output, results[j].output);
+                              : (*sim_)(text_of(r), text_of(results[j]));
         if (s >= ps_.alpha)
           ++agreeing;
       }

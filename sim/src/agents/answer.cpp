@@ -1,6 +1,6 @@
 // caf-consensus sim: a synthetic agent's answer to one call: its faults
 // (crash, no answer, a latency above the timeout, failure) in that order,
-// else an ok result with its label, text and latency.
+// else an ok result with its label, text (or token set) and latency.
 
 #include "caf/consensus/sim/agents/agents.hpp"
 
@@ -12,6 +12,7 @@
 #include "caf/consensus/sim/agents/internal/recorded.hpp"
 #include "caf/consensus/sim/agents/internal/streams.hpp"
 #include "caf/consensus/sim/agents/internal/text.hpp"
+#include "caf/consensus/sim/agents/internal/words.hpp"
 
 namespace caf::consensus::sim {
 
@@ -88,10 +89,18 @@ result answer(const agent_world& world, const agent& a, uint64_t run_seed,
   }
   // A successful answer.
   auto label = choose_label(world, self, run_seed, req);
-  std::string buf;
-  auto& tmpl = template_of(world, label, buf);
   auto noise_gen = stream(run_seed, self, req.round, ps.noise);
-  auto x = make_ok(self.id, add_noise(tmpl, g.noise, noise_gen), ms, req.round);
+  result x;
+  if (auto idx = label_index(world, label);
+      world.words != nullptr && idx < world.words->templates.size()) {
+    // The token set of the text below, without making the text.
+    x = make_ok(self.id, shared_text{}, ms, req.round);
+    x.words = noisy_words(*world.words, idx, g.noise, noise_gen);
+  } else {
+    std::string buf;
+    auto& tmpl = template_of(world, label, buf);
+    x = make_ok(self.id, add_noise(tmpl, g.noise, noise_gen), ms, req.round);
+  }
   x.label = std::move(label);
   if (g.tokens.type != latency_model::kind::constant || g.tokens.a > 0) {
     auto tok_gen = stream(run_seed, self, req.round, ps.tokens);

@@ -77,13 +77,18 @@ constexpr const char* fillers[] = {
   "simply", "now",  "actually", "basically",
 };
 
-static_assert(sizeof(fillers) / sizeof(fillers[0]) == 32,
+static_assert(sizeof(fillers) / sizeof(fillers[0])
+                == agents_internal::filler_count,
               "the filler list must hold 32 words");
 
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v'
          || c == '\f';
 }
+
+} // namespace
+
+namespace agents_internal {
 
 std::vector<std::string> split_words(const std::string& text) {
   std::vector<std::string> out;
@@ -100,9 +105,9 @@ std::vector<std::string> split_words(const std::string& text) {
   return out;
 }
 
-} // namespace
-
-namespace agents_internal {
+std::string_view filler_word(size_t i) {
+  return fillers[i];
+}
 
 /// Applies word-level noise: each word, with probability `rate`, is dropped,
 /// swapped with the next word (which then is not noised itself; a swap of the
@@ -142,7 +147,7 @@ std::string add_noise(const std::string& text, double rate, rng::rng64& gen) {
         break;
       default: // Insert a filler after the word.
         emit(words[i]);
-        emit(fillers[gen.below(std::size(fillers))]);
+        emit(fillers[gen.below(filler_count)]);
     }
   }
   return std::string{result};

@@ -61,6 +61,9 @@ expected<std::vector<state>> record_runs(const scenario& cell,
   std::vector<state> sts;
   auto ids = participant_ids(cell);
   auto agents = make_agents(cell);
+  // A trace keeps the texts: synthetic agents answer text here.
+  auto world = cell.world;
+  world.words = nullptr;
   for (uint64_t rep = 0; rep < replicates; ++rep) {
     auto seed = run_seed(cell, 0, rep);
     auto eng = engine::make(cell.prompt, ids, run_params(cell, seed));
@@ -70,7 +73,7 @@ expected<std::vector<state>> record_runs(const scenario& cell,
     auto prompt = "prompt-" + std::to_string(rep + 1);
     auto aseed = agents_seed(seed);
     auto st = consensus::run_inline(*eng, [&](const request& req) {
-      auto res = answer(cell.world, agents[req.index], aseed, req);
+      auto res = answer(world, agents[req.index], aseed, req);
       out.write(connectors::make_call(run, prompt, req, res,
                                       model_of(*agents[req.index].group)));
       return res;

@@ -65,8 +65,12 @@ expected<scenario> resolve_cell(const scenario& s, uint64_t cell) {
   }
   out.world.timeout_ms = out.ps.timeout_ms;
   auto bad = check(out.ps, out.groups, out.world);
-  if (!bad)
+  if (!bad) {
+    // Synthetic agents answer token sets (made here, after the axes that
+    // may change labels and templates).
+    prepare_words(out.world);
     return out;
+  }
   // Blame the axis that sets the key at fault, else the policy axis, else
   // the last one.
   size_t blame = s.sweep.size();

@@ -5,9 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "caf/consensus/word_set.hpp"
 
 namespace caf::consensus::detail {
 
@@ -34,6 +37,32 @@ public:
   /// `tokenize` would store), keeping what `out` held: many texts' sets
   /// share one flat buffer.
   void tokenize_append(std::string_view text, std::vector<uint32_t>& out);
+
+  /// Appends the ids of the tokens of `words` (what `tokenize_append` stores
+  /// for a text with those tokens) to `out`. Looks each vocabulary entry up
+  /// once per index: later answers from the same vocabulary map its ids
+  /// through a table.
+  void append_words(const word_set& words, std::vector<uint32_t>& out);
+
+  /// Appends the ids of an answer's tokens to `out`: of `words` when set,
+  /// else of `text`.
+  void append(std::string_view text, const word_set& words,
+              std::vector<uint32_t>& out) {
+    if (words)
+      append_words(words, out);
+    else
+      tokenize_append(text, out);
+  }
+
+  /// Replaces `out` with the ids of an answer's tokens (`append`).
+  void tokenize(std::string_view text, const word_set& words, id_set& out) {
+    if (!words) {
+      tokenize(text, out);
+      return;
+    }
+    out.clear();
+    append_words(words, out);
+  }
 
   /// Makes `a` the reference set of `jaccard_with_marked`.
   void mark(const id_set& a) {
@@ -109,6 +138,11 @@ private:
   uint32_t seen_epoch_ = 0;
   uint32_t mark_epoch_ = 0;
   size_t marked_size_ = 0;
+  /// The vocabulary of the last `append_words` (kept alive so that its
+  /// address is not reused) and its ids in this index (id + 1, 0 = not yet
+  /// looked up).
+  std::shared_ptr<const vocabulary> vocab_;
+  std::vector<uint32_t> vocab_ids_;
   /// A lower-cased word with 8 bytes of padding.
   std::vector<char> word_;
   std::string lowered_;

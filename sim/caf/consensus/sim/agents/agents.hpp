@@ -156,6 +156,8 @@ struct agent_group {
   double noise = 0;
 };
 
+struct answer_words;
+
 /// Everything an agent needs to know about the scenario it lives in.
 struct agent_world {
   /// All labels of the scenario in declaration order.
@@ -167,7 +169,20 @@ struct agent_world {
   std::string ground_truth;
   /// Call timeout (latencies above it are timeouts).
   int64_t timeout_ms = 60000;
+  /// The templates and filler words as token ids (`prepare_words`). When
+  /// set, synthetic agents answer in tokens (`result::words`, no text);
+  /// when empty they answer text. Must be remade after changing `labels` or
+  /// `templates`.
+  std::shared_ptr<const answer_words> words;
 };
+
+/// Makes `world.words` from its labels and templates, so that synthetic
+/// agents answer token sets instead of texts: the token set of each answer
+/// is exactly `text::tokenize` of the text the agent would answer otherwise,
+/// drawn from the same random streams. Scenario loading and
+/// `resolve_cell` call it; clear `world.words` where the texts are wanted
+/// (recording traces).
+void prepare_words(agent_world& world);
 
 /// A concrete agent: its id, its group and its index in the participant
 /// list (which keys its random streams).
@@ -209,7 +224,9 @@ std::string unrecorded_call(const state& st);
 /// 4. `u < no_answer + fail` is a failed result (ok = false, error
 ///    `simulated failure`, ms = the sampled latency);
 /// 5. otherwise an ok result with `id = a.id`, `round = req.round`, its
-///    label in `result::label`, the label's template with noise in `output`,
+///    label in `result::label`, the label's template with noise in `output`
+///    (or, when `world.words` is set, that text's token set in
+///    `result::words` and no `output`),
 ///    the sampled `ms` and, when the group models them, `tokens` drawn
 ///    from `agent_group::tokens` (failed calls report none).
 /// A timeout has ok = false, timed_out = true, error `timeout` and

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "caf/consensus/rng/rng64.hpp"
 
@@ -17,6 +19,16 @@ namespace caf::consensus::sim::agents_internal {
 /// likely. The result joins words with single spaces. With `rate <= 0` the
 /// text is returned unchanged.
 std::string add_noise(const std::string& text, double rate, rng::rng64& gen);
+
+/// Splits `text` into words at ASCII whitespace (the words `add_noise` works
+/// on).
+std::vector<std::string> split_words(const std::string& text);
+
+/// Number of filler words `add_noise` inserts from.
+constexpr size_t filler_count = 32;
+
+/// Returns filler word `i` (< `filler_count`).
+std::string_view filler_word(size_t i);
 
 /// Returns the template of `label` in `world`, or its default template
 /// (stored in `buf`) when the world has none.
