@@ -90,16 +90,14 @@ result answer(const agent_world& world, const agent& a, uint64_t run_seed,
   // A successful answer.
   auto label = choose_label(world, self, run_seed, req);
   auto noise_gen = stream(run_seed, self, req.round, ps.noise);
-  result x;
+  auto x = make_ok(self.id, shared_text{}, ms, req.round);
   if (auto idx = label_index(world, label);
       world.words != nullptr && idx < world.words->templates.size()) {
     // The token set of the text below, without making the text.
-    x = make_ok(self.id, shared_text{}, ms, req.round);
     x.words = noisy_words(*world.words, idx, g.noise, noise_gen);
   } else {
     std::string buf;
-    auto& tmpl = template_of(world, label, buf);
-    x = make_ok(self.id, add_noise(tmpl, g.noise, noise_gen), ms, req.round);
+    x.output = add_noise(template_of(world, label, buf), g.noise, noise_gen);
   }
   x.label = std::move(label);
   if (g.tokens.type != latency_model::kind::constant || g.tokens.a > 0) {

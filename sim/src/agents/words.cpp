@@ -63,6 +63,9 @@ void prepare_words(agent_world& world) {
   for (size_t i = 0; i < agents_internal::filler_count; ++i)
     out->fillers.push_back(b.add(agents_internal::filler_word(i)));
   out->vocab = b.finish();
+  rng::rng64 unused{0};
+  for (size_t i = 0; i < out->templates.size(); ++i)
+    out->plain.push_back(agents_internal::noisy_words(*out, i, 0, unused));
   world.words = std::move(out);
 }
 
@@ -75,6 +78,8 @@ size_t label_index(const agent_world& world, const std::string& label) {
 
 word_set noisy_words(const answer_words& words, size_t label, double rate,
                      rng::rng64& gen) {
+  if (!(rate > 0) && label < words.plain.size())
+    return words.plain[label];
   auto& ws = words.templates[label];
   // Distinct ids in first-appearance order: a per-thread mark per id.
   thread_local std::vector<uint32_t> seen;

@@ -32,6 +32,9 @@ struct answer_words {
   std::vector<std::vector<word>> templates;
   /// The filler words, in `agents_internal::filler_word` order.
   std::vector<word> fillers;
+  /// Per label: the token set of its template without noise (shared by
+  /// every answer without noise).
+  std::vector<word_set> plain;
 };
 
 namespace agents_internal {
