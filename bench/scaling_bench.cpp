@@ -2,8 +2,11 @@
 // and the peak memory of shape L.
 //
 // - scaling/<policy>/n=<n>: one inline run of n participants x 5 rounds
-//   (k = 3, 50-word outputs); items are execute calls (participant-rounds,
-//   round 0 included), so time per item must stay flat when n grows.
+//   (k = 3, 50-word outputs), for every built-in policy; items are execute
+//   calls (participant-rounds, round 0 included), so time per item must stay
+//   flat when n grows. Policies that vote on choice keys (snowball, vote,
+//   sequential) get answers labelled with one of 4 keys (see
+//   `bench::workload`); every run must run every round.
 // - memory/L/<policy>: one inline run of shape L (10,000 participants x 5
 //   rounds). Counters: `peak_rss_mb` (this process's peak resident set,
 //   getrusage), `fixture_mb` (the prepared answers, part of that peak).
@@ -15,6 +18,7 @@
 
 #include "caf/consensus/engine.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/policy/registry.hpp"
 
 #include "workload.hpp"
 
@@ -24,13 +28,24 @@ namespace {
 
 constexpr int32_t scaling_rounds = 5;
 
+/// Returns whether policy `name` votes on choice keys.
+bool votes_on_choices(const std::string& name) {
+  auto p = policy::make(name);
+  return p && (*p)->needs_labels();
+}
+
 void scaling(benchmark::State& st, size_t n, std::string policy) {
   bench::workload w{n, scaling_rounds, 50};
   auto ps = w.parameters(policy);
+  auto labelled = votes_on_choices(policy);
   for (auto _ : st) {
-    auto out = w.run_inline(ps);
+    auto out = w.run_inline(ps, labelled);
     if (!out) {
       st.SkipWithError(render(out.error()).c_str());
+      return;
+    }
+    if (out->rounds_executed != scaling_rounds || out->calls != w.calls()) {
+      st.SkipWithError("the run stopped before its last round");
       return;
     }
     benchmark::DoNotOptimize(out);
@@ -62,19 +77,19 @@ void memory_l(benchmark::State& st, std::string policy) {
 }
 
 int register_scaling() {
-  for (auto policy : {"metastable", "hanzo"}) {
+  for (auto policy : {"metastable", "hanzo", "snowball", "vote", "sequential"})
     for (size_t n : {100, 1000, 10000})
       benchmark::RegisterBenchmark(
         ("scaling/" + std::string{policy} + "/n=" + std::to_string(n)).c_str(),
         scaling, n, policy)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
+  for (auto policy : {"metastable", "hanzo"})
     benchmark::RegisterBenchmark(("memory/L/" + std::string{policy}).c_str(),
                                  memory_l, policy)
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond)
       ->Iterations(1);
-  }
   return 0;
 }
 

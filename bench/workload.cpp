@@ -17,6 +17,8 @@ const char* const vocabulary[48]
      "write",  "read",  "batch", "flush", "scan",  "seek",    "merge", "split",
      "jitter", "limit", "rate",  "token", "time",  "out",     "loop",  "stop"};
 
+const char* const choices[4] = {"A", "B", "C", "D"};
+
 const char* const prompt = "Which retry strategy should the client use?";
 
 workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
@@ -28,6 +30,7 @@ workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
   rng::rng64 gen{seed};
   outputs_.resize(total);
   ms_.resize(total);
+  choice_.resize(total);
   for (size_t x = 0; x < total; ++x) {
     std::string s;
     for (size_t w = 0; w < words; ++w) {
@@ -38,6 +41,9 @@ workload::workload(size_t n, int32_t rounds, size_t words, uint64_t seed)
     outputs_[x] = std::move(s);
     ms_[x] = 50 + static_cast<int64_t>(gen.below(2951));
   }
+  rng::rng64 choice_gen{seed + 1};
+  for (auto& c : choice_)
+    c = static_cast<uint8_t>(choice_gen.below(4));
 }
 
 params workload::parameters(const std::string& policy, double beta_1) const {
@@ -50,17 +56,20 @@ params workload::parameters(const std::string& policy, double beta_1) const {
   return ps;
 }
 
-result workload::answer(const request& req) const {
+result workload::answer(const request& req, bool labelled) const {
   auto x = static_cast<size_t>(req.round) * ids_.size() + req.index;
-  return make_ok(req.participant, outputs_[x], ms_[x]);
+  auto r = make_ok(req.participant, outputs_[x], ms_[x]);
+  if (labelled)
+    r.label = choices[choice_[x]];
+  return r;
 }
 
-expected<state> workload::run_inline(const params& ps) const {
+expected<state> workload::run_inline(const params& ps, bool labelled) const {
   auto eng = engine::make(prompt, ids_, ps);
   if (!eng)
     return std::move(eng.error());
-  return consensus::run_inline(*eng, [this](const request& req) {
-    return answer(req);
+  return consensus::run_inline(*eng, [this, labelled](const request& req) {
+    return answer(req, labelled);
   });
 }
 
@@ -68,7 +77,7 @@ size_t workload::fixture_bytes() const {
   size_t total = 0;
   for (auto& s : outputs_)
     total += sizeof(shared_text) + sizeof(std::string) + s.str().capacity();
-  return total + ms_.size() * sizeof(int64_t);
+  return total + ms_.size() * sizeof(int64_t) + choice_.size();
 }
 
 size_t peak_rss_bytes() {

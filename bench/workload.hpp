@@ -27,6 +27,12 @@ extern const char* const vocabulary[48];
 /// uniformly from 50..3000 ms. Only protocol cost is measured: an answer shares
 /// its prepared string (a `shared_text`, no copy), as the Python reference's
 /// scripted `execute` returns a prepared `str` without copying it.
+///
+/// Every answer also has a prepared choice key, one of `choices` drawn
+/// uniformly (from a generator of its own: the outputs do not depend on it).
+/// `answer` attaches it only when asked to (`labelled`), as an agent of a
+/// choice policy answers with its choice; otherwise the engine extracts a
+/// key from the text when a policy needs one.
 class workload {
 public:
   /// Prepares `n` participants and `rounds` refinement rounds.
@@ -64,12 +70,13 @@ public:
   /// stop early), everything else default.
   params parameters(const std::string& policy, double beta_1 = 2.0) const;
 
-  /// The scripted participant: answers `req` at once.
-  result answer(const request& req) const;
+  /// The scripted participant: answers `req` at once, with the prepared
+  /// choice key when `labelled`.
+  result answer(const request& req, bool labelled = false) const;
 
   /// One run of the inline engine (`engine::make` + `run_inline`) with the
-  /// scripted participants.
-  expected<state> run_inline(const params& ps) const;
+  /// scripted participants (answers with choice keys when `labelled`).
+  expected<state> run_inline(const params& ps, bool labelled = false) const;
 
   /// Bytes held by the prepared outputs (for memory figures).
   size_t fixture_bytes() const;
@@ -80,7 +87,11 @@ private:
   size_t words_;
   std::vector<shared_text> outputs_;
   std::vector<int64_t> ms_;
+  std::vector<uint8_t> choice_; // index into `choices`
 };
+
+/// The choice keys of labelled answers (`workload::answer`).
+extern const char* const choices[4];
 
 /// The prompt of every benchmark run.
 extern const char* const prompt;
