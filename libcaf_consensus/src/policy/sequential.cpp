@@ -52,6 +52,7 @@ void sequential::start(state& st, const params& ps,
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
   tally_ = detail::plurality{};
+  latest_vote_.assign(n, no_vote);
 }
 
 std::vector<request> sequential::plan(state& st, int32_t round) {
@@ -73,15 +74,19 @@ void sequential::absorb(state& st, int32_t,
                         const std::vector<result>& results) {
   lum_->update(results);
   lum_->relative(st.luminance);
-  for (auto& r : results)
-    if (r.ok && !r.label.empty())
-      tally_.add(r.label);
   auto n = st.participants.size();
+  for (size_t i = 0; i < n && i < results.size(); ++i) {
+    auto& r = results[i];
+    if (r.ok)
+      latest_vote_[i] = r.label.empty()
+                          ? no_vote
+                          : static_cast<uint32_t>(tally_.add(r.label));
+  }
   for (size_t i = 0; i < n; ++i) {
-    auto mine = st.latest_ok(i);
-    st.confidence[i] = mine == nullptr || tally_.total() == 0
+    auto v = latest_vote_[i];
+    st.confidence[i] = v == no_vote || tally_.total() == 0
                          ? 0.0
-                         : static_cast<double>(tally_.votes_of(mine->label))
+                         : static_cast<double>(tally_.votes(v))
                              / static_cast<double>(tally_.total());
   }
 }

@@ -81,9 +81,16 @@ void snowball::start(state& st, const params& ps,
   alpha_conf_ = ps.alpha_confidence > 0 ? ps.alpha_confidence
                                         : default_quorum(ps.alpha, k);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
-  samples_.assign(n, {});
   streak_.assign(n, 0);
   live_.assign(n, 0);
+  latest_.reset(n);
+  everyone_.resize(n);
+  for (uint32_t j = 0; j < n; ++j)
+    everyone_[j] = j;
+  uniform_.reset();
+  if (!ps.luminance_weighted)
+    uniform_.emplace(everyone_);
+  vote_.assign(n, nil);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
   st.preference.assign(n, std::string{});
@@ -97,38 +104,32 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
   tr.samples.resize(n);
   std::vector<request> out(n);
   // Participant i draws among all others, live or not.
-  std::vector<uint32_t> everyone(n);
-  for (uint32_t j = 0; j < n; ++j)
-    everyone[j] = j;
-  std::optional<detail::weighted_sampler> weighted;
-  std::optional<detail::uniform_sampler> uniform;
   if (ps_.luminance_weighted)
-    weighted.emplace(std::move(everyone), st.luminance);
-  else
-    uniform.emplace(std::move(everyone));
+    weighted_.reset(everyone_, st.luminance);
+  auto m = std::min<size_t>(static_cast<size_t>(ps_.k), n - 1);
   for (size_t i = 0; i < n; ++i) {
-    auto m = std::min<size_t>(static_cast<size_t>(ps_.k), n - 1);
-    rng::rng64 gen{
-      rng::derive(ps_.seed.low64(),
-                  {static_cast<uint64_t>(round), i,
-                   static_cast<uint64_t>(detail::stream::sample)})};
-    if (weighted)
-      weighted->draw(static_cast<uint32_t>(i), m, gen, samples_[i]);
+    rng::rng64 gen{rng::derive(
+      ps_.seed.low64(), {static_cast<uint64_t>(round), i,
+                         static_cast<uint64_t>(detail::stream::sample)})};
+    // The trace keeps the sample; `absorb` reads it from there.
+    if (uniform_)
+      uniform_->draw(static_cast<uint32_t>(i), m, gen, tr.samples[i]);
     else
-      uniform->draw(static_cast<uint32_t>(i), m, gen, samples_[i]);
-    tr.samples[i] = samples_[i];
+      weighted_.draw(static_cast<uint32_t>(i), m, gen, tr.samples[i]);
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.query = st.prompt;
-    for (auto j : samples_[i])
-      if (auto r = st.latest_ok(j))
-        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+    req.peers.reserve(tr.samples[i].size());
+    for (auto j : tr.samples[i])
+      if (latest_.has(j))
+        req.peers.push_back(
+          peer_view{st.participants[j], latest_.text(j), latest_.label(j)});
     req.prompt = render_prompt(st.prompt, req.peers);
-    if (auto r = st.latest_ok(i)) {
-      req.own_text = r->text;
-      req.own_label = r->label;
+    if (latest_.has(i)) {
+      req.own_text = latest_.text(i);
+      req.own_label = latest_.label(i);
     }
     req.preference = st.preference[i];
   }
@@ -145,25 +146,41 @@ void snowball::absorb(state& st, int32_t round,
       if (results[i].ok)
         st.preference[i] = results[i].label;
   } else {
+    // One sequential pass files every vote of the round.
+    keys_.clear();
+    key_ids_.clear();
+    for (size_t j = 0; j < n; ++j) {
+      auto& r = results[j];
+      if (!r.ok || r.label.empty()) {
+        vote_[j] = nil; // nil vote
+        continue;
+      }
+      auto [k, added] = key_ids_.emplace(r.label,
+                                         static_cast<uint32_t>(keys_.size()));
+      if (added)
+        keys_.push_back(r.label);
+      vote_[j] = k->second;
+    }
     auto& tr = st.trace.back();
-    std::vector<std::pair<std::string, int32_t>> votes;
+    tr.agreements.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       if (!results[i].ok)
         continue;
       if (st.preference[i].empty())
         st.preference[i] = results[i].label; // first ok answer
-      auto& sample = samples_[i];
-      votes.clear();
+      auto& sample = tr.samples[i];
+      // Votes per key in order of first appearance in the sample.
+      votes_.clear();
       int32_t yes = 0;
       for (auto j : sample) {
-        auto& r = results[j];
-        if (!r.ok || r.label.empty())
-          continue; // nil vote
+        auto v = vote_[j];
+        if (v == nil)
+          continue;
         ++yes;
-        auto k = std::find_if(votes.begin(), votes.end(),
-                              [&](auto& v) { return v.first == r.label; });
-        if (k == votes.end())
-          votes.emplace_back(r.label, 1);
+        auto k = std::find_if(votes_.begin(), votes_.end(),
+                              [v](auto& x) { return x.first == v; });
+        if (k == votes_.end())
+          votes_.emplace_back(v, 1);
         else
           ++k->second;
       }
@@ -174,18 +191,19 @@ void snowball::absorb(state& st, int32_t round,
           : static_cast<double>(yes) / static_cast<double>(sample.size())});
       if (st.decided_round[i] >= 0)
         continue; // decided: preference frozen
-      const std::pair<std::string, int32_t>* best = nullptr;
-      for (auto& v : votes)
+      const std::pair<uint32_t, int32_t>* best = nullptr;
+      for (auto& v : votes_)
         if (best == nullptr || v.second > best->second)
           best = &v;
+      auto& pref = st.preference[i];
       if (best != nullptr && best->second >= alpha_pref_
-          && best->first != st.preference[i]) {
-        st.preference[i] = best->first;
+          && keys_[best->first] != pref) {
+        pref = std::string{keys_[best->first]};
         streak_[i] = 0;
       }
       int32_t for_pref = 0;
-      for (auto& v : votes)
-        if (v.first == st.preference[i])
+      for (auto& v : votes_)
+        if (keys_[v.first] == pref)
           for_pref = v.second;
       if (for_pref >= alpha_conf_)
         ++streak_[i];
@@ -200,6 +218,7 @@ void snowball::absorb(state& st, int32_t round,
                          ? 1.0
                          : std::min(1.0, static_cast<double>(streak_[i])
                                            / static_cast<double>(ps_.beta));
+  latest_.update(results);
   lum_->update(results);
   lum_->relative(st.luminance);
 }

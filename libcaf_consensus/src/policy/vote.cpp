@@ -37,6 +37,7 @@ void vote::start(state& st, const params& ps,
   auto n = st.participants.size();
   ps_ = ps;
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
+  latest_.reset(n);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
 }
@@ -47,16 +48,15 @@ std::vector<request> vote::plan(state& st, int32_t round) {
   tr.samples.resize(n);
   std::vector<request> out(n);
   // Participant i draws among the live participants other than itself.
-  std::vector<uint32_t> live;
+  live_.clear();
   for (uint32_t j = 0; j < n; ++j)
     if (lum_->has_ok(j))
-      live.push_back(j);
-  detail::uniform_sampler sampler{std::move(live)};
+      live_.push_back(j);
+  detail::uniform_sampler sampler{live_};
   for (size_t i = 0; i < n; ++i) {
-    rng::rng64 gen{
-      rng::derive(ps_.seed.low64(),
-                  {static_cast<uint64_t>(round), i,
-                   static_cast<uint64_t>(detail::stream::sample)})};
+    rng::rng64 gen{rng::derive(
+      ps_.seed.low64(), {static_cast<uint64_t>(round), i,
+                         static_cast<uint64_t>(detail::stream::sample)})};
     sampler.draw(static_cast<uint32_t>(i),
                  static_cast<size_t>(std::max(ps_.k, 0)), gen, tr.samples[i]);
     auto& req = out[i];
@@ -64,13 +64,15 @@ std::vector<request> vote::plan(state& st, int32_t round) {
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.query = st.prompt;
+    req.peers.reserve(tr.samples[i].size());
     for (auto j : tr.samples[i])
-      if (auto r = st.latest_ok(j))
-        req.peers.push_back(peer_view{st.participants[j], r->text, r->label});
+      if (latest_.has(j))
+        req.peers.push_back(
+          peer_view{st.participants[j], latest_.text(j), latest_.label(j)});
     req.prompt = render_prompt(st.prompt, req.peers);
-    if (auto r = st.latest_ok(i)) {
-      req.own_text = r->text;
-      req.own_label = r->label;
+    if (latest_.has(i)) {
+      req.own_text = latest_.text(i);
+      req.own_label = latest_.label(i);
     }
   }
   return out;
@@ -79,23 +81,23 @@ std::vector<request> vote::plan(state& st, int32_t round) {
 void vote::absorb(state& st, int32_t, const std::vector<result>& results) {
   lum_->update(results);
   lum_->relative(st.luminance);
+  latest_.update(results);
   // Confidence: share of current votes equal to one's own vote. One pass
-  // counts the votes per key (the keys live in st.responses).
+  // counts the votes per key (the keys live in `latest_`).
   auto n = st.participants.size();
-  std::unordered_map<std::string_view, size_t> votes;
+  votes_.clear();
   size_t voters = 0;
   for (size_t i = 0; i < n; ++i)
-    if (auto r = st.latest_ok(i); r && !r->label.empty()) {
+    if (latest_.has(i) && !latest_.label(i).empty()) {
       ++voters;
-      ++votes[r->label];
+      ++votes_[latest_.label(i)];
     }
   for (size_t i = 0; i < n; ++i) {
-    auto mine = st.latest_ok(i);
-    if (!mine || mine->label.empty() || voters == 0) {
+    if (!latest_.has(i) || latest_.label(i).empty() || voters == 0) {
       st.confidence[i] = 0;
       continue;
     }
-    st.confidence[i] = static_cast<double>(votes[mine->label])
+    st.confidence[i] = static_cast<double>(votes_[latest_.label(i)])
                        / static_cast<double>(voters);
   }
 }
@@ -110,12 +112,12 @@ void vote::finish(state& st) {
   std::vector<std::pair<std::string, size_t>> tally;  // in first-holder order
   std::unordered_map<std::string_view, size_t> where; // key -> tally index
   for (size_t i = 0; i < n; ++i) {
-    auto r = st.latest_ok(i);
-    if (!r || r->label.empty())
+    if (!latest_.has(i) || latest_.label(i).empty())
       continue;
-    auto [k, added] = where.emplace(r->label, tally.size());
+    auto& label = latest_.label(i);
+    auto [k, added] = where.emplace(label, tally.size());
     if (added)
-      tally.emplace_back(r->label, 1);
+      tally.emplace_back(label, 1);
     else
       ++tally[k->second].second;
   }
@@ -128,9 +130,9 @@ void vote::finish(state& st) {
   st.winner_label = best->first;
   st.finalized = 2 * best->second > n;
   for (size_t i = 0; i < n; ++i)
-    if (auto r = st.latest_ok(i); r && r->label == best->first) {
+    if (latest_.has(i) && latest_.label(i) == best->first) {
       st.winner = st.participants[i];
-      st.synthesis = r->text;
+      st.synthesis = latest_.text(i);
       break;
     }
 }

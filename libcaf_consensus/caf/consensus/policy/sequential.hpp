@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,11 @@ private:
   std::unique_ptr<detail::luminance_tracker> lum_;
   /// Every vote of the run, answers in order of first appearance.
   detail::plurality tally_;
+  /// Per participant: the tally index of the key of its latest ok answer, or
+  /// `no_vote` (no ok answer yet, or one without a key). Flat, so that the
+  /// confidence pass reads no response history.
+  static constexpr uint32_t no_vote = UINT32_MAX;
+  std::vector<uint32_t> latest_vote_;
 };
 
 } // namespace caf::consensus::policy

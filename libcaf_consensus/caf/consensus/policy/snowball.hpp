@@ -2,7 +2,14 @@
 
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "caf/consensus/detail/latest_answers.hpp"
 #include "caf/consensus/detail/luminance.hpp"
+#include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/policy/policy.hpp"
 
 namespace caf::consensus::policy {
@@ -57,9 +64,25 @@ private:
   int32_t alpha_pref_ = 1;
   int32_t alpha_conf_ = 1;
   std::unique_ptr<detail::luminance_tracker> lum_;
-  std::vector<std::vector<uint32_t>> samples_;
   std::vector<int32_t> streak_;
   std::vector<uint8_t> live_;
+  /// Latest ok answers (the prompts show random peers' answers).
+  detail::latest_answers latest_;
+  /// Every participant: the population of both samplers.
+  std::vector<uint32_t> everyone_;
+  /// Uniform sampling draws from everyone in every round: one sampler per
+  /// run; weighted sampling resets its sampler every round.
+  std::optional<detail::uniform_sampler> uniform_;
+  detail::weighted_sampler weighted_;
+  /// This round's votes, flat: the choice keys of the round (views into the
+  /// round's results, in order of first appearance) and per participant the
+  /// index of its key, or `nil` (failed call or no key). `absorb` reads
+  /// random peers' votes here instead of their whole results.
+  static constexpr uint32_t nil = UINT32_MAX;
+  std::vector<std::string_view> keys_;
+  std::unordered_map<std::string_view, uint32_t> key_ids_;
+  std::vector<uint32_t> vote_;
+  std::vector<std::pair<uint32_t, int32_t>> votes_;
 };
 
 } // namespace caf::consensus::policy

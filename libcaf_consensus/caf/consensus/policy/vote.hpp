@@ -2,6 +2,10 @@
 
 #pragma once
 
+#include <string_view>
+#include <unordered_map>
+
+#include "caf/consensus/detail/latest_answers.hpp"
 #include "caf/consensus/detail/luminance.hpp"
 #include "caf/consensus/policy/policy.hpp"
 
@@ -43,6 +47,11 @@ public:
 private:
   params ps_;
   std::unique_ptr<detail::luminance_tracker> lum_;
+  /// Latest ok answers: the votes, and what the prompts show of random peers.
+  detail::latest_answers latest_;
+  /// Per-round scratch: live participants, votes per key.
+  std::vector<uint32_t> live_;
+  std::unordered_map<std::string_view, size_t> votes_;
 };
 
 } // namespace caf::consensus::policy
