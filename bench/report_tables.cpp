@@ -196,8 +196,9 @@ void print_scaling(const reader& r, std::vector<verdict>& verdicts) {
   std::cout << "\n## Scaling (inline, 5 rounds, k = 3, 50 words)\n\n"
             << "| policy | n | time per run | per participant-round |\n"
             << "|---|---|---|---|\n";
-  for (auto policy : {"metastable", "hanzo", "snowball", "vote", "sequential",
-                      "floor/peer_reads", "floor/api_copies"}) {
+  for (auto policy :
+       {"metastable", "hanzo", "snowball", "vote", "sequential",
+        "floor/peer_reads", "floor/api_copies", "floor/api_copies_no_peers"}) {
     // The memory floors of these runs (bench/floors_bench.cpp) are printed
     // for comparison.
     auto floor = std::string{policy}.rfind("floor/", 0) == 0;
