@@ -84,6 +84,7 @@ expected<engine> engine::make(std::string prompt,
     = static_cast<size_t>(std::clamp<int64_t>(int64_t{ps.rounds} + 1, 1, 16));
   for (auto& xs : st.responses)
     xs.reserve(expected);
+  st.trace.reserve(expected);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
   st.scores.assign(n, 0.0);
@@ -154,11 +155,15 @@ void engine::record(const std::vector<result>& results) {
 }
 
 void engine::complete(std::vector<result> results) {
+  complete_round(results);
+}
+
+void engine::complete_round(std::vector<result>& results) {
   if (done_)
     return;
-  // The round's requests are no longer needed: free them before the policy
-  // plans the next round (halves the peak memory of large rounds).
-  std::vector<request>{}.swap(pending_);
+  // The round's requests stay until the policy plans the next round into
+  // them (`plan_into`): a policy that reuses them rewrites them in place, the
+  // default frees them first, so one round of requests is alive at a time.
   normalize(results);
   record(results);
   policy_->absorb(st_, round_, results);
@@ -205,13 +210,13 @@ void engine::next_round() {
   ++round_;
   st_.trace.emplace_back();
   st_.trace.back().round = round_;
-  pending_ = policy_->plan(st_, round_);
+  policy_->plan_into(st_, round_, pending_);
 }
 
 void engine::finish(stop_reason why) {
   st_.stop = why;
   policy_->finish(st_);
-  pending_.clear();
+  std::vector<request>{}.swap(pending_);
   done_ = true;
 }
 
@@ -221,10 +226,11 @@ state engine::take() {
 
 state run_inline(engine& eng,
                  const std::function<result(const request&)>& call) {
+  // One result vector for every round (cleared after each: the outputs
+  // live on in the state).
   std::vector<result> results;
   while (!eng.done()) {
     auto& reqs = eng.requests();
-    results.clear();
     results.reserve(reqs.size());
     for (auto& req : reqs) {
       try {
@@ -237,8 +243,8 @@ state run_inline(engine& eng,
           make_failure(req.participant, req.round, "exception: unknown"));
       }
     }
-    eng.complete(std::move(results));
-    results = {};
+    eng.complete_round(results);
+    results.clear();
   }
   return eng.take();
 }

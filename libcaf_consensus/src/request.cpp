@@ -52,13 +52,17 @@ std::string cut_code_points(const std::string& x, size_t n) {
   return x.substr(0, prefix_bytes(x, n));
 }
 
-std::string render_prompt(const std::string& query,
-                          const std::vector<peer_view>& peers) {
+namespace {
+
+/// Writes the refinement prompt (see `render_prompt`): sizes it first, then
+/// copies every piece into place, so that the text takes one allocation (or
+/// none when `out` can reuse its storage) and no per-append checks.
+template <class Out>
+void write_prompt(const std::string& query, const std::vector<peer_view>& peers,
+                  Out&& out) {
   static constexpr char head[] = "Query: ";
   static constexpr char peers_line[] = "\n\nPeers:";
   static constexpr char tail[] = "\n\nRefine your response:";
-  // Size first, then copy every piece into place: one allocation, no
-  // per-append capacity checks.
   // Cut lengths, computed once (a small buffer covers the usual k).
   size_t small[8];
   std::vector<size_t> large;
@@ -73,23 +77,40 @@ std::string render_prompt(const std::string& query,
     cut[i] = prefix_bytes(peers[i].text, 1000);
     size += 4 + peers[i].id.size() + cut[i]; // "\n[" id "] "
   }
-  std::string out(size, '\0');
-  auto* pos = out.data();
-  auto put = [&pos](const char* x, size_t n) {
-    std::memcpy(pos, x, n);
-    pos += n;
-  };
-  put(head, sizeof(head) - 1);
-  put(query.data(), query.size());
-  put(peers_line, sizeof(peers_line) - 1);
-  for (size_t i = 0; i < peers.size(); ++i) {
-    put("\n[", 2);
-    put(peers[i].id.data(), peers[i].id.size());
-    put("] ", 2);
-    put(peers[i].text.data(), cut[i]);
-  }
-  put(tail, sizeof(tail) - 1);
-  return out;
+  out(size, [&](char* pos) {
+    auto put = [&pos](const char* x, size_t n) {
+      std::memcpy(pos, x, n);
+      pos += n;
+    };
+    put(head, sizeof(head) - 1);
+    put(query.data(), query.size());
+    put(peers_line, sizeof(peers_line) - 1);
+    for (size_t i = 0; i < peers.size(); ++i) {
+      put("\n[", 2);
+      put(peers[i].id.data(), peers[i].id.size());
+      put("] ", 2);
+      put(peers[i].text.data(), cut[i]);
+    }
+    put(tail, sizeof(tail) - 1);
+  });
+}
+
+} // namespace
+
+std::string render_prompt(const std::string& query,
+                          const std::vector<peer_view>& peers) {
+  std::string result;
+  write_prompt(query, peers, [&result](size_t size, auto&& fill) {
+    result.resize(size);
+    fill(result.data());
+  });
+  return result;
+}
+
+void render_prompt(const std::string& query,
+                   const std::vector<peer_view>& peers, shared_text& out) {
+  write_prompt(query, peers,
+               [&out](size_t size, auto&& fill) { out.rewrite(size, fill); });
 }
 
 } // namespace caf::consensus

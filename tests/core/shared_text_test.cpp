@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <unordered_set>
@@ -75,6 +76,39 @@ TEST(shared_text, copies_share_storage) {
   b = "other";
   EXPECT_EQ(a, std::string(1000, 'x'));
   EXPECT_EQ(b, "other");
+}
+
+TEST(shared_text, rewrite_reuses_storage_only_when_unshared) {
+  auto fill_with = [](char c) {
+    return [c](char* first) { std::fill(first, first + 3, c); };
+  };
+  shared_text a = std::string(100, 'x');
+  auto* storage = a.data();
+  // Nobody else holds the text: rewritten in place.
+  a.rewrite(3, fill_with('y'));
+  EXPECT_EQ(a, "yyy");
+  EXPECT_EQ(a.data(), storage);
+  // Shared: the other holder keeps its text, this one gets new storage.
+  auto b = a;
+  a.rewrite(3, fill_with('z'));
+  EXPECT_EQ(b, "yyy");
+  EXPECT_EQ(b.data(), storage);
+  EXPECT_EQ(a, "zzz");
+  EXPECT_FALSE(a.same_storage(b));
+  // Growing past the capacity takes exactly the new size (no doubling, as
+  // std::string's own growth would: a prompt rewritten each round keeps the
+  // size of a fresh one).
+  shared_text d = std::string(100, 'x');
+  d.rewrite(101, [](char* first) { std::fill(first, first + 101, 'g'); });
+  EXPECT_EQ(d, std::string(101, 'g'));
+  EXPECT_LT(d.str().capacity(), 150u);
+  // An empty text gets storage; an empty rewrite is the empty text.
+  shared_text c;
+  c.rewrite(3, fill_with('w'));
+  EXPECT_EQ(c, "www");
+  c.rewrite(0, fill_with('v'));
+  EXPECT_TRUE(c.empty());
+  EXPECT_EQ(c, shared_text{});
 }
 
 TEST(shared_text, prints_like_a_string) {

@@ -87,7 +87,13 @@ public:
   state take();
 
 private:
+  friend state run_inline(engine& eng,
+                          const std::function<result(const request&)>& call);
+
   engine() = default;
+
+  /// `complete` on a vector the caller keeps (for reuse across rounds).
+  void complete_round(std::vector<result>& results);
 
   void normalize(std::vector<result>& results) const;
 

@@ -68,6 +68,13 @@ typename Inspector::result_type inspect(Inspector& f, request& x) {
 std::string render_prompt(const std::string& query,
                           const std::vector<peer_view>& peers);
 
+/// Renders the same prompt into `out`, reusing `out`'s storage when no other
+/// `shared_text` shares it (see `shared_text::rewrite`): a policy that keeps
+/// its requests from round to round renders into the previous prompt's
+/// buffer once the agent has let go of it.
+void render_prompt(const std::string& query,
+                   const std::vector<peer_view>& peers, shared_text& out);
+
 /// Returns the first `n` Unicode code points of the UTF-8 string `x`.
 std::string cut_code_points(const std::string& x, size_t n);
 

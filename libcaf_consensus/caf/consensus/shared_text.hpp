@@ -3,6 +3,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <ostream>
@@ -22,7 +23,8 @@ namespace caf::consensus {
 ///
 /// Reads like a `const std::string&` (it converts to one implicitly), is
 /// assigned from strings, and serializes and prints exactly like a
-/// `std::string`. Safe to share across threads (the text never changes).
+/// `std::string`. Safe to share across threads (a shared text never changes;
+/// `rewrite` reuses the storage only of a text nobody else holds).
 class shared_text {
 public:
   using const_iterator = std::string::const_iterator;
@@ -34,7 +36,7 @@ public:
   /// Takes ownership of `x` (no copy of the characters).
   shared_text(std::string x) {
     if (!x.empty())
-      ptr_ = std::make_shared<const std::string>(std::move(x));
+      ptr_ = std::make_shared<std::string>(std::move(x));
   }
 
   shared_text(const char* x) : shared_text(std::string{x}) {
@@ -97,13 +99,44 @@ public:
     return ptr_ == x.ptr_;
   }
 
+  // -- modifiers --------------------------------------------------------------
+
+  /// Replaces this text with `size` bytes that `fill(char* first)` writes.
+  /// When no other `shared_text` shares the current text, its storage is
+  /// reused (no allocation while the new text fits); otherwise the others
+  /// keep the old text and this one gets fresh storage. Either way no other
+  /// `shared_text` ever sees a change: the text they share stays immutable.
+  template <class F>
+  void rewrite(size_t size, F&& fill) {
+    if (size == 0) {
+      ptr_.reset();
+      return;
+    }
+    // use_count() is a relaxed load; the fence orders it after the release
+    // decrement of another thread that dropped the last other reference, so
+    // that thread's reads of the text happen before the writes below.
+    if (ptr_ && ptr_.use_count() == 1) {
+      std::atomic_thread_fence(std::memory_order_acquire);
+      if (ptr_->capacity() >= size)
+        ptr_->resize(size);
+      else // exactly `size`: growing in place would double the capacity
+        *ptr_ = std::string(size, '\0');
+      fill(ptr_->data());
+      return;
+    }
+    std::string x(size, '\0');
+    fill(x.data());
+    ptr_ = std::make_shared<std::string>(std::move(x));
+  }
+
 private:
   static const std::string& empty_string() noexcept {
     static const std::string empty;
     return empty;
   }
 
-  std::shared_ptr<const std::string> ptr_;
+  /// Never modified while shared (see `rewrite`).
+  std::shared_ptr<std::string> ptr_;
 };
 
 // -- comparison ---------------------------------------------------------------

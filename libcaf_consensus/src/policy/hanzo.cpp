@@ -33,6 +33,12 @@ void hanzo::start(state& st, const params& ps,
 }
 
 std::vector<request> hanzo::plan(state& st, int32_t round) {
+  std::vector<request> out;
+  plan_into(st, round, out);
+  return out;
+}
+
+void hanzo::plan_into(state& st, int32_t round, std::vector<request>& out) {
   auto n = st.participants.size();
   auto& tr = st.trace.back();
   // weights = [lum[p] for p in participants]; total = sum(weights)
@@ -54,28 +60,37 @@ std::vector<request> hanzo::plan(state& st, int32_t round) {
   // cannot happen for valid input.
   tr.samples.assign(1, sample_);
   // Build context from the sampled peers' latest responses.
-  std::vector<peer_view> peers;
-  peers.reserve(sample_.size());
+  peers_.clear();
   for (auto j : sample_)
     if (auto r = st.latest(j))
-      peers.push_back(peer_view{st.participants[j], r->text, r->label});
-  // One prompt for everyone: the requests share it.
-  shared_text prompt = render_prompt(st.prompt, peers);
-  std::vector<request> out(n);
+      peers_.push_back(peer_view{st.participants[j], r->text, r->label});
+  // One prompt for everyone: the requests share it. The previous round's
+  // requests are rewritten in place (their peer vectors keep their
+  // capacity); the old shared prompt is dropped first, so that its buffer is
+  // reused when no agent kept it.
+  out.resize(n);
+  shared_text prompt = std::move(out[0].prompt);
+  for (auto& req : out)
+    req.prompt = shared_text{};
+  render_prompt(st.prompt, peers_, prompt);
   for (size_t i = 0; i < n; ++i) {
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.prompt = prompt;
-    req.query = st.prompt;
-    req.peers = peers;
+    if (!req.query.same_storage(st.prompt))
+      req.query = st.prompt;
+    req.peers = peers_;
     if (auto r = st.latest(i)) {
       req.own_text = r->text;
       req.own_label = r->label;
+    } else {
+      req.own_text = shared_text{};
+      req.own_label.clear();
     }
+    req.preference.clear();
   }
-  return out;
 }
 
 void hanzo::absorb(state& st, int32_t round,

@@ -48,6 +48,10 @@ void metastable::start(state& st, const params& ps,
   // Exactly the default measure (not a subclass): interned ids give the same
   // values faster.
   jaccard_ = typeid(*sim_) == typeid(text::jaccard_similarity);
+  // Room for a round's token ids of short texts (the buffer would otherwise
+  // grow by doubling in the first scored round); large runs grow it once.
+  if (jaccard_)
+    ids_.reserve(std::min<size_t>(n, 1024) * 64);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   polled_.assign(n, 0);
   latest_text_.assign(n, {});
@@ -58,6 +62,13 @@ void metastable::start(state& st, const params& ps,
 }
 
 std::vector<request> metastable::plan(state& st, int32_t round) {
+  std::vector<request> out;
+  plan_into(st, round, out);
+  return out;
+}
+
+void metastable::plan_into(state& st, int32_t round,
+                           std::vector<request>& out) {
   auto n = st.participants.size();
   auto& tr = st.trace.back();
   tr.weights = st.luminance;
@@ -78,26 +89,33 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
     sampler_.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
                   tr.samples[i]);
   }
-  std::vector<request> out(n);
+  // The previous round's requests are rewritten in place: their peer vectors
+  // keep their capacity and a prompt no agent kept keeps its buffer.
+  out.resize(n);
   for (size_t i = 0; i < n; ++i) {
     auto& sample = tr.samples[i];
     auto& req = out[i];
     req.participant = st.participants[i];
     req.index = static_cast<uint32_t>(i);
     req.round = round;
-    req.query = st.prompt;
+    if (!req.query.same_storage(st.prompt))
+      req.query = st.prompt;
+    req.peers.clear();
     req.peers.reserve(sample.size());
     for (auto j : sample)
       if (has_latest_[j])
         req.peers.push_back(
           peer_view{st.participants[j], latest_text_[j], latest_label_[j]});
-    req.prompt = render_prompt(st.prompt, req.peers);
+    render_prompt(st.prompt, req.peers, req.prompt);
     if (has_latest_[i]) {
       req.own_text = latest_text_[i];
       req.own_label = latest_label_[i];
+    } else {
+      req.own_text = shared_text{};
+      req.own_label.clear();
     }
+    req.preference.clear();
   }
-  return out;
 }
 
 void metastable::absorb(state& st, int32_t round,

@@ -19,6 +19,13 @@ bool policy_base::stops_after_proposals() const {
   return false;
 }
 
+void policy_base::plan_into(state& st, int32_t round,
+                            std::vector<request>& out) {
+  // Free the old round first: at most one round of requests is alive.
+  std::vector<request>{}.swap(out);
+  out = plan(st, round);
+}
+
 std::vector<std::string> policy_base::reads() const {
   return {"k",
           "alpha",

@@ -27,6 +27,26 @@ TEST(render_prompt, has_the_exact_format) {
             "Refine your response:");
 }
 
+TEST(render_prompt, into_a_shared_text_gives_the_same_text) {
+  std::vector<peer_view> peers{{"alice", "Use a hash map.", ""},
+                               {"bob", std::string(1200, 'b'), "x"}};
+  auto expected = render_prompt("Find duplicates", peers);
+  shared_text fresh;
+  render_prompt("Find duplicates", peers, fresh);
+  EXPECT_EQ(fresh, expected);
+  // Rendering over an unshared longer text reuses its storage.
+  shared_text reused = std::string(3000, '-');
+  auto* storage = reused.data();
+  render_prompt("Find duplicates", peers, reused);
+  EXPECT_EQ(reused, expected);
+  EXPECT_EQ(reused.data(), storage);
+  // A shared text is left alone.
+  auto other = reused;
+  render_prompt("q", {}, reused);
+  EXPECT_EQ(reused, "Query: q\n\nPeers:\n\nRefine your response:");
+  EXPECT_EQ(other, expected);
+}
+
 TEST(render_prompt, without_peers) {
   EXPECT_EQ(render_prompt("q", {}),
             "Query: q\n\nPeers:\n\nRefine your response:");

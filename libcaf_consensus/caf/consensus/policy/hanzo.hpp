@@ -37,6 +37,8 @@ public:
 
   std::vector<request> plan(state& st, int32_t round) override;
 
+  void plan_into(state& st, int32_t round, std::vector<request>& out) override;
+
   void absorb(state& st, int32_t round,
               const std::vector<result>& results) override;
 
@@ -63,6 +65,8 @@ private:
   bool naive_sum_ = false;
   std::optional<rng::python_random> gen_;
   std::vector<uint32_t> sample_;
+  /// The round's peer views (one sample for everyone), reused across rounds.
+  std::vector<peer_view> peers_;
   double beta_1_ = 0;
   double beta_2_ = 0;
   /// Token sets of this run's responses (Jaccard on interned ids).

@@ -40,6 +40,8 @@ public:
 
   std::vector<request> plan(state& st, int32_t round) override;
 
+  void plan_into(state& st, int32_t round, std::vector<request>& out) override;
+
   void absorb(state& st, int32_t round,
               const std::vector<result>& results) override;
 

@@ -65,6 +65,13 @@ public:
   /// participant in participant order.
   virtual std::vector<request> plan(state& st, int32_t round) = 0;
 
+  /// Builds the same requests into `out`, which holds the previous round's
+  /// requests: a policy may reuse their storage (vector capacity, a prompt
+  /// buffer no agent kept; see `render_prompt`). The engine calls this one.
+  /// The default frees `out` and then assigns `plan(st, round)`, so a policy
+  /// (or decorator) that overrides only `plan` works unchanged.
+  virtual void plan_into(state& st, int32_t round, std::vector<request>& out);
+
   /// Absorbs the results of `round` (participant order; round 0 included).
   virtual void
   absorb(state& st, int32_t round, const std::vector<result>& results)
