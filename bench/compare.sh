@@ -11,13 +11,15 @@ Usage: bench/compare.sh [BUILD_DIR] [OUT_DIR]
 Runs, ROUNDS times in turn (C++, then Python, then C++ again, ... so that a
 change of machine load hits both sides alike):
   BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors}
-                                         and floor/tokenize_ids/{S,M}/w{50,300}
+                                         floor/tokenize_ids/{S,M}/w{50,300} and
+                                         floor/parallel/S/w50/metastable (1 and 2 threads)
   BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2}
   REFERENCE_DIR/perf.py --quick          the Python reference, all its shapes
 and prints one table from the best runs/s of each side: C++ runs/s ÷ Python
 runs/s per shape (S = 5 agents x 3 rounds, M = 50 x 5, k = 3; beta_1 2.0 =
 every round runs, 0.5 = the default, may stop early; 50 and 300 words), the
-C++ inline run ÷ its tokenization floor, and 2 sweep threads ÷ 1; then the
+C++ inline run ÷ its tokenization floor, and 2 sweep threads ÷ 1 (beside
+2 threads ÷ 1 of independent inline runs: the machine's ceiling); then the
 targets of issue 25, met or missed.
 
   BUILD_DIR  a Release build (default: build); needs the targets
@@ -138,7 +140,7 @@ header=$out/header.md
 cat "$header"
 echo
 
-filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(beta_1=0.5/)?(inline|actors)|floor/tokenize_ids/(S|M)/w(50|300))/'
+filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(beta_1=0.5/)?(inline|actors)|floor/tokenize_ids/(S|M)/w(50|300)|floor/parallel/S/w50/metastable)/'
 gb=(--benchmark_repetitions="$reps" --benchmark_min_time="$min_time"
     --benchmark_out_format=json)
 

@@ -140,6 +140,7 @@ def main(argv):
         return 2
     cpp_counters = {}
     cpp = load_gbench(cpp_files, errors, cpp_counters)
+    cpp_rounds = [load_gbench([f], []) for f in cpp_files]
     sweep = load_gbench(sweep_files, errors)
     sweep_rounds = [load_gbench([f], []) for f in sweep_files]
     py = load_python(py_files) if py_files else None
@@ -244,6 +245,17 @@ def main(argv):
         per_round = [v for v in per_round if v is not None]
         spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
         rows.append([engine, num(one), num(two), ratio(s), spread])
+    # The ceiling: independent inline runs on 1 and 2 threads (nothing shared
+    # but the machine).
+    par = "floor/parallel/S/w50/metastable/real_time/threads:"
+    one = best(cpp.get(par + "1", []))
+    two = best(cpp.get(par + "2", []))
+    per_round = [div(best(x.get(par + "2", [])), best(x.get(par + "1", [])))
+                 for x in cpp_rounds]
+    per_round = [v for v in per_round if v is not None]
+    spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
+    rows.append(["*independent inline S runs, no sweep (`floor/parallel`)*",
+                 num(one), num(two), ratio(div(two, one)), spread])
     print("### C++ sweep, 2 threads ÷ 1 (`sweep/quickstart`, 1,600 runs)")
     print()
     table(["engine", "1 thread, runs/s", "2 threads, runs/s", "speed-up",

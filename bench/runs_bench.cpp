@@ -16,6 +16,12 @@
 //   round; counter `rounds_run` = refinement rounds the run executed (as the
 //   reference's perf.py reports them, for a like-for-like comparison).
 //
+// - floor/parallel/S/w50/metastable/real_time/threads:<t>: t threads, each
+//   running inline runs of a workload of its own (nothing shared but the
+//   machine: cores, caches, memory bandwidth, the hypervisor). Items are the
+//   runs of all threads per second of wall time: threads:2 ÷ threads:1 is the
+//   most a 2-thread sweep can gain over one thread on this machine.
+//
 // Shapes: S = 5 participants x 3 rounds, M = 50 x 5; k = 3, beta_1 = 2 (so
 // every round runs) unless the name says otherwise. Items are runs.
 
@@ -137,7 +143,26 @@ void run_actors_reused_bench(benchmark::State& st, size_t n, int32_t rounds,
     caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
 }
 
+void parallel_floor(benchmark::State& st) {
+  bench::workload w{5, 3, 50};
+  auto ps = w.parameters("metastable");
+  for (auto _ : st) {
+    auto out = w.run_inline(ps);
+    if (!out) {
+      st.SkipWithError(render(out.error()).c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(out);
+  }
+  st.SetItemsProcessed(st.iterations());
+}
+
 int register_runs() {
+  benchmark::RegisterBenchmark("floor/parallel/S/w50/metastable",
+                               parallel_floor)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime();
   struct shape {
     const char* name;
     size_t n;
