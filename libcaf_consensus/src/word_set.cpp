@@ -6,6 +6,15 @@
 
 namespace caf::consensus {
 
+word_set::word_set(std::shared_ptr<const vocabulary> vocab,
+                   std::vector<uint32_t> ids) {
+  auto size = vocab ? vocab->size() : 0;
+  ids.erase(std::remove_if(ids.begin(), ids.end(),
+                           [size](uint32_t id) { return id >= size; }),
+            ids.end());
+  ptr_ = std::make_shared<const data>(data{std::move(vocab), std::move(ids)});
+}
+
 std::vector<std::string> word_set::tokens() const {
   std::vector<std::string> out;
   if (auto* v = vocab()) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/result.hpp"
 #include "caf/consensus/state.hpp"
+#include "caf/consensus/text/similarity.hpp"
 #include "caf/consensus/text/tokenizer.hpp"
 #include "caf/consensus/word_set.hpp"
 
@@ -57,6 +59,12 @@ TEST(word_set, equality_compares_tokens_not_ids) {
   EXPECT_EQ(x.tokens(), (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(x.joined(), "b a");
   EXPECT_EQ(text::tokenize(x.joined()), x.tokens());
+  // Ids outside the vocabulary (all of them without one) are dropped.
+  EXPECT_EQ((word_set{v, {2, 7, 0}}.ids()), (std::vector<uint32_t>{2, 0}));
+  word_set none{nullptr, {0, 1}};
+  EXPECT_TRUE(none);
+  EXPECT_TRUE(none.ids().empty());
+  EXPECT_TRUE(round_trip(none).ids().empty());
 }
 
 TEST(word_set, results_and_responses_serialize_their_words) {
@@ -138,4 +146,54 @@ TEST(word_set, policies_score_words_like_their_texts) {
       EXPECT_EQ(words.finalized, texts.finalized) << policy;
     }
   }
+}
+
+namespace {
+
+/// A similarity on texts that the order of words does not change: the ratio
+/// of the shorter text's length to the longer's.
+class length_ratio : public text::similarity {
+public:
+  double operator()(std::string_view a, std::string_view b) const override {
+    auto lo = std::min(a.size(), b.size());
+    auto hi = std::max(a.size(), b.size());
+    return hi == 0 ? 0.0 : static_cast<double>(lo) / static_cast<double>(hi);
+  }
+};
+
+} // namespace
+
+// A similarity on texts sees an answer given as words as its tokens joined
+// by spaces: for lower-case texts of distinct words with single spaces, the
+// same length as the text.
+TEST(word_set, a_text_similarity_sees_words_joined) {
+  std::vector<std::string> ids = {"a", "b", "c", "d"};
+  std::vector<std::string> outs = {"use a queue with retries",
+                                   "retries with backoff", "a cache",
+                                   "use backoff and a jittered delay"};
+  params ps;
+  ps.policy = "metastable";
+  ps.rounds = 3;
+  ps.k = 2;
+  ps.alpha = 0.7;
+  ps.beta_1 = 2.0;
+  engine_options opts;
+  opts.similarity = std::make_shared<length_ratio>();
+  auto run = [&](bool as_words) {
+    auto eng = engine::make("prompt", ids, ps, opts);
+    EXPECT_TRUE(eng);
+    return run_inline(*eng, [&](const request& req) {
+      auto& out = outs[(req.index + static_cast<size_t>(req.round)) % 4];
+      auto r = make_ok(req.participant, shared_text{}, 10, req.round);
+      if (as_words)
+        r.words = words_of(out);
+      else
+        r.output = out;
+      return r;
+    });
+  };
+  auto texts = run(false);
+  auto words = run(true);
+  EXPECT_EQ(words.confidence, texts.confidence);
+  EXPECT_NE(texts.confidence, std::vector<double>(4, 0.0));
 }

@@ -51,12 +51,10 @@ class word_set {
 public:
   word_set() noexcept = default;
 
-  /// Makes a word set of the `ids` (distinct, each below `vocab->size()`).
-  word_set(std::shared_ptr<const vocabulary> vocab, std::vector<uint32_t> ids)
-    : ptr_(
-      std::make_shared<const data>(data{std::move(vocab), std::move(ids)})) {
-    // nop
-  }
+  /// Makes a word set of the `ids` into `vocab`: distinct ids (a repeated id
+  /// counts once wherever the set is read). Ids outside the vocabulary, all
+  /// of them when `vocab` is null, are dropped.
+  word_set(std::shared_ptr<const vocabulary> vocab, std::vector<uint32_t> ids);
 
   /// Returns whether this answer came as words.
   explicit operator bool() const noexcept {

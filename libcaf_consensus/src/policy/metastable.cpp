@@ -9,18 +9,6 @@
 
 namespace caf::consensus::policy {
 
-namespace {
-
-/// The text a similarity on texts compares: the output, or for an answer
-/// given as words only, its tokens joined by spaces.
-std::string text_of(const result& r) {
-  if (r.words && r.output.empty())
-    return r.words.joined();
-  return r.output.str();
-}
-
-} // namespace
-
 std::string metastable::name() const {
   return "metastable";
 }
@@ -138,7 +126,19 @@ void metastable::absorb(state& st, int32_t round,
         if (results[j].ok)
           tokens_[j] = results[j].words ? results[j].words.tokens()
                                         : text::tokenize(results[j].output);
+    } else {
+      // A similarity on texts: an answer given as words only (no text) is
+      // compared as its tokens joined by spaces, joined once per round.
+      joined_.assign(n, {});
+      for (size_t j = 0; j < n; ++j)
+        if (results[j].ok && results[j].words && results[j].output.empty())
+          joined_[j] = results[j].words.joined();
     }
+    auto text_of = [&](size_t j) -> std::string_view {
+      return results[j].words && results[j].output.empty()
+               ? std::string_view{joined_[j]}
+               : results[j].output.view();
+    };
     tr.agreements.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       auto& r = results[i];
@@ -156,7 +156,7 @@ void metastable::absorb(state& st, int32_t round,
                    ? index_.jaccard_with_marked(ids_.data() + id_begin_[j],
                                                 id_begin_[j + 1] - id_begin_[j])
                  : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
-                              : (*sim_)(text_of(r), text_of(results[j]));
+                              : (*sim_)(text_of(i), text_of(j));
         if (s >= ps_.alpha)
           ++agreeing;
       }

@@ -34,6 +34,9 @@ scenario advisor::base(const std::string& policy) const {
   s.ps.policy = policy;
   s.ps.timeout_ms = pop_.ps.timeout_ms;
   s.world.timeout_ms = s.ps.timeout_ms;
+  // Synthetic agents answer token sets (the population is parsed, not
+  // resolved as a cell).
+  prepare_words(s.world);
   return s;
 }
 

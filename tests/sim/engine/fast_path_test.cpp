@@ -192,7 +192,8 @@ TEST(fast_path, whole_runs_are_identical_on_both_engines_and_every_policy) {
       ASSERT_NE(cell->world.words, nullptr) << name;
       auto texts = *cell;
       texts.world.words = nullptr;
-      for (auto policy : {"", "metastable", "hanzo", "snowball", "vote"}) {
+      for (auto policy :
+           {"", "metastable", "hanzo", "snowball", "vote", "sequential"}) {
         auto fast = *cell;
         auto slow = texts;
         if (*policy != '\0')

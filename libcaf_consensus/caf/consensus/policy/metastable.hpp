@@ -65,6 +65,9 @@ private:
   std::vector<uint32_t> live_;
   detail::weighted_sampler sampler_;
   std::vector<text::token_set> tokens_;
+  /// Per round, for a similarity on texts: the joined tokens of answers
+  /// given as words only.
+  std::vector<std::string> joined_;
   /// The default similarity (Jaccard) runs on interned token ids.
   bool jaccard_ = false;
   detail::token_index index_;

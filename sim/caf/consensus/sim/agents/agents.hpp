@@ -179,9 +179,8 @@ struct agent_world {
 /// Makes `world.words` from its labels and templates, so that synthetic
 /// agents answer token sets instead of texts: the token set of each answer
 /// is exactly `text::tokenize` of the text the agent would answer otherwise,
-/// drawn from the same random streams. Scenario loading and
-/// `resolve_cell` call it; clear `world.words` where the texts are wanted
-/// (recording traces).
+/// drawn from the same random streams. `resolve_cell` and the advisor call
+/// it; clear `world.words` where the texts are wanted (recording traces).
 void prepare_words(agent_world& world);
 
 /// A concrete agent: its id, its group and its index in the participant
