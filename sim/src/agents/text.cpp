@@ -128,28 +128,9 @@ std::string add_noise(const std::string& text, double rate, rng::rng64& gen) {
       result += ' ';
     result += w;
   };
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (!gen.bernoulli(rate)) {
-      emit(words[i]);
-      continue;
-    }
-    switch (gen.below(3)) {
-      case 0: // Drop.
-        break;
-      case 1: // Swap with the next word.
-        if (i + 1 < words.size()) {
-          emit(words[i + 1]);
-          emit(words[i]);
-          ++i;
-        } else {
-          emit(words[i]);
-        }
-        break;
-      default: // Insert a filler after the word.
-        emit(words[i]);
-        emit(fillers[gen.below(filler_count)]);
-    }
-  }
+  noise_walk(
+    words.size(), rate, gen, [&](size_t i) { emit(words[i]); },
+    [&](size_t f) { emit(fillers[f]); });
   return std::string{result};
 }
 

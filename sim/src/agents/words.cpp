@@ -107,25 +107,10 @@ word_set noisy_words(const answer_words& words, size_t label, double rate,
       emit(w);
     return word_set{words.vocab, std::move(ids)};
   }
-  // The draws of `add_noise`, in the same order.
-  for (size_t i = 0; i < ws.size(); ++i) {
-    if (!gen.bernoulli(rate)) {
-      emit(ws[i]);
-      continue;
-    }
-    switch (gen.below(3)) {
-      case 0: // Drop.
-        break;
-      case 1: // Swap with the next word: both stay.
-        emit(ws[i]);
-        if (i + 1 < ws.size())
-          emit(ws[++i]);
-        break;
-      default: // Insert a filler after the word.
-        emit(ws[i]);
-        emit(words.fillers[gen.below(filler_count)]);
-    }
-  }
+  // The draws of `add_noise`, in the same order; a swap keeps both words.
+  agents_internal::noise_walk(
+    ws.size(), rate, gen, [&](size_t i) { emit(ws[i]); },
+    [&](size_t f) { emit(words.fillers[f]); });
   return word_set{words.vocab, std::move(ids)};
 }
 
