@@ -22,4 +22,21 @@ void latest_answers::update(const std::vector<result>& results) {
   }
 }
 
+void latest_answers::show(const std::vector<std::string>& participants,
+                          size_t i, const std::vector<uint32_t>& sample,
+                          request& req) const {
+  req.peers.clear();
+  req.peers.reserve(sample.size());
+  for (auto j : sample)
+    if (has_[j])
+      req.peers.push_back(peer_view{participants[j], text_[j], label_[j]});
+  if (has_[i]) {
+    req.own_text = text_[i];
+    req.own_label = label_[i];
+  } else {
+    req.own_text = shared_text{};
+    req.own_label.clear();
+  }
+}
+
 } // namespace caf::consensus::detail

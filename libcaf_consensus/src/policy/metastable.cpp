@@ -42,9 +42,7 @@ void metastable::start(state& st, const params& ps,
     ids_.reserve(std::min<size_t>(n, 1024) * 64);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   polled_.assign(n, 0);
-  latest_text_.assign(n, {});
-  latest_label_.assign(n, {});
-  has_latest_.assign(n, 0);
+  latest_.reset(n);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
 }
@@ -88,20 +86,8 @@ void metastable::plan_into(state& st, int32_t round,
     req.round = round;
     if (!req.query.same_storage(st.prompt))
       req.query = st.prompt;
-    req.peers.clear();
-    req.peers.reserve(sample.size());
-    for (auto j : sample)
-      if (has_latest_[j])
-        req.peers.push_back(
-          peer_view{st.participants[j], latest_text_[j], latest_label_[j]});
+    latest_.show(st.participants, i, sample, req);
     render_prompt(st.prompt, req.peers, req.prompt);
-    if (has_latest_[i]) {
-      req.own_text = latest_text_[i];
-      req.own_label = latest_label_[i];
-    } else {
-      req.own_text = shared_text{};
-      req.own_label.clear();
-    }
     req.preference.clear();
   }
 }
@@ -171,13 +157,7 @@ void metastable::absorb(state& st, int32_t round,
         agreement_record{static_cast<uint32_t>(i), sample, a});
     }
   }
-  for (size_t j = 0; j < n; ++j) {
-    if (results[j].ok) {
-      latest_text_[j] = results[j].output;
-      latest_label_[j] = results[j].label;
-      has_latest_[j] = 1;
-    }
-  }
+  latest_.update(results);
   lum_->update(results);
   lum_->relative(st.luminance);
 }

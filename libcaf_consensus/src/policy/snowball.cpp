@@ -121,16 +121,8 @@ std::vector<request> snowball::plan(state& st, int32_t round) {
     req.index = static_cast<uint32_t>(i);
     req.round = round;
     req.query = st.prompt;
-    req.peers.reserve(tr.samples[i].size());
-    for (auto j : tr.samples[i])
-      if (latest_.has(j))
-        req.peers.push_back(
-          peer_view{st.participants[j], latest_.text(j), latest_.label(j)});
+    latest_.show(st.participants, i, tr.samples[i], req);
     req.prompt = render_prompt(st.prompt, req.peers);
-    if (latest_.has(i)) {
-      req.own_text = latest_.text(i);
-      req.own_label = latest_.label(i);
-    }
     req.preference = st.preference[i];
   }
   return out;

@@ -134,14 +134,17 @@ std::string add_noise(const std::string& text, double rate, rng::rng64& gen) {
   return std::string{result};
 }
 
+size_t label_index(const agent_world& world, const std::string& label) {
+  auto i = std::find(world.labels.begin(), world.labels.end(), label);
+  return static_cast<size_t>(i - world.labels.begin());
+}
+
 const std::string& template_of(const agent_world& world,
                                const std::string& label, std::string& buf) {
-  auto i = std::find(world.labels.begin(), world.labels.end(), label);
-  if (i != world.labels.end()) {
-    auto idx = static_cast<size_t>(i - world.labels.begin());
-    if (idx < world.templates.size() && !world.templates[idx].empty())
-      return world.templates[idx];
-  }
+  auto idx = label_index(world, label);
+  if (idx < world.labels.size() && idx < world.templates.size()
+      && !world.templates[idx].empty())
+    return world.templates[idx];
   buf = default_template(label);
   return buf;
 }

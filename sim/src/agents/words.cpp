@@ -71,11 +71,6 @@ void prepare_words(agent_world& world) {
 
 namespace agents_internal {
 
-size_t label_index(const agent_world& world, const std::string& label) {
-  auto i = std::find(world.labels.begin(), world.labels.end(), label);
-  return static_cast<size_t>(i - world.labels.begin());
-}
-
 word_set noisy_words(const answer_words& words, size_t label, double rate,
                      rng::rng64& gen) {
   if (!(rate > 0) && label < words.plain.size())

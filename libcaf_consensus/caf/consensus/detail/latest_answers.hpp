@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
 #include "caf/consensus/shared_text.hpp"
 
@@ -41,6 +42,14 @@ public:
   const std::string& label(size_t i) const noexcept {
     return label_[i];
   }
+
+  /// Shows participant `i` its `sample` in `req`: the peers are the sampled
+  /// participants with an ok answer (their latest text and label, in sample
+  /// order; `participants` gives their ids), its own text and label its
+  /// latest ok answer (empty before it has one). Keeps the capacity of
+  /// `req.peers`.
+  void show(const std::vector<std::string>& participants, size_t i,
+            const std::vector<uint32_t>& sample, request& req) const;
 
   size_t size() const noexcept {
     return has_.size();

@@ -2,6 +2,7 @@
 
 #pragma once
 
+#include "caf/consensus/detail/latest_answers.hpp"
 #include "caf/consensus/detail/luminance.hpp"
 #include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/detail/token_index.hpp"
@@ -55,12 +56,10 @@ private:
   const text::token_similarity* token_sim_ = nullptr;
   std::unique_ptr<detail::luminance_tracker> lum_;
   std::vector<uint8_t> polled_;
-  /// Latest ok response per participant (what `state::latest_ok` returns),
-  /// kept in flat arrays: `plan` reads random peers' texts, and walking
+  /// Latest ok answer per participant (what `state::latest_ok` returns),
+  /// in flat arrays: `plan` reads random peers' texts, and walking
   /// `st.responses` for each costs cache misses in large runs.
-  std::vector<shared_text> latest_text_;
-  std::vector<std::string> latest_label_;
-  std::vector<uint8_t> has_latest_;
+  detail::latest_answers latest_;
   /// Per-round scratch: live participants and their sampler.
   std::vector<uint32_t> live_;
   detail::weighted_sampler sampler_;

@@ -64,6 +64,10 @@ void noise_walk(size_t n, double rate, rng::rng64& gen, Word&& word,
   }
 }
 
+/// Returns the index of `label` in `world.labels` (`world.labels.size()`
+/// when absent).
+size_t label_index(const agent_world& world, const std::string& label);
+
 /// Returns the template of `label` in `world`, or its default template
 /// (stored in `buf`) when the world has none.
 const std::string& template_of(const agent_world& world,

@@ -39,10 +39,6 @@ struct answer_words {
 
 namespace agents_internal {
 
-/// Returns the index of `label` in `world.labels` (`world.labels.size()`
-/// when absent).
-size_t label_index(const agent_world& world, const std::string& label);
-
 /// Returns the token set of `add_noise(template, rate, gen)` for the template
 /// of label `label` (an index into `words.templates`), making the same draws
 /// from `gen` without making the text.
