@@ -172,6 +172,25 @@ inline step disjoint_after(caf::timespan delay, const request& req) {
   return s;
 }
 
+/// A participant script that never answers.
+inline script silent_script() {
+  return [](const request&) {
+    step s;
+    s.kind = step::silent;
+    return s;
+  };
+}
+
+/// A participant script that dies `delay` after each request.
+inline script dying_script(caf::timespan delay) {
+  return [delay](const request&) {
+    step s;
+    s.kind = step::die;
+    s.delay = delay;
+    return s;
+  };
+}
+
 // -- fixture ------------------------------------------------------------------
 
 class actors_fixture : public ::testing::Test {

@@ -100,13 +100,7 @@ TEST_F(actors_fixture, a_participant_that_dies_fails_at_once_and_afterwards) {
   std::vector<actors::participant_actor> hs{
     participant("a",
                 [](const request& req) { return disjoint_after(10ms, req); }),
-    participant("mortal",
-                [](const request&) {
-                  step s;
-                  s.kind = step::die;
-                  s.delay = 30ms;
-                  return s;
-                }),
+    participant("mortal", dying_script(30ms)),
     participant("c",
                 [](const request& req) { return disjoint_after(10ms, req); })};
   auto coord = coordinator(ids, hs, disjoint_params(2, 1000),

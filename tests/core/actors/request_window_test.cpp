@@ -82,12 +82,7 @@ TEST_F(actors_fixture, with_a_window_the_unasked_time_out_at_the_deadline) {
   auto log = std::make_shared<recording>();
   strings ids{"mute", "b", "c"};
   std::vector<actors::participant_actor> hs{
-    participant("mute",
-                [](const request&) {
-                  step s;
-                  s.kind = step::silent;
-                  return s;
-                }),
+    participant("mute", silent_script()),
     participant("b",
                 [](const request& req) { return disjoint_after(10ms, req); }),
     participant("c",
@@ -112,13 +107,7 @@ TEST_F(actors_fixture, with_a_window_a_dying_participant_frees_its_place) {
   auto log = std::make_shared<recording>();
   strings ids{"mortal", "b"};
   std::vector<actors::participant_actor> hs{
-    participant("mortal",
-                [](const request&) {
-                  step s;
-                  s.kind = step::die;
-                  s.delay = 30ms;
-                  return s;
-                }),
+    participant("mortal", dying_script(30ms)),
     participant("b",
                 [](const request& req) { return disjoint_after(10ms, req); })};
   auto coord = coordinator(ids, hs, disjoint_params(1, 1000),
@@ -142,12 +131,7 @@ TEST_F(actors_fixture, with_a_window_a_participant_known_down_fails_at_once) {
   auto log = std::make_shared<recording>();
   strings ids{"mute", "gone"};
   std::vector<actors::participant_actor> hs{
-    participant("mute",
-                [](const request&) {
-                  step s;
-                  s.kind = step::silent;
-                  return s;
-                }),
+    participant("mute", silent_script()),
     participant("gone",
                 [](const request& req) { return disjoint_after(10ms, req); })};
   auto coord = coordinator(ids, hs, disjoint_params(1, 100),

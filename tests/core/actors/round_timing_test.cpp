@@ -47,11 +47,7 @@ TEST_F(actors_fixture, a_silent_participant_times_out_at_the_deadline) {
   std::vector<actors::participant_actor> hs{
     participant("fast",
                 [](const request& req) { return disjoint_after(10ms, req); }),
-    participant("mute", [](const request&) {
-      step s;
-      s.kind = step::silent;
-      return s;
-    })};
+    participant("mute", silent_script())};
   auto coord = coordinator(ids, hs, disjoint_params(2, 100),
                            recording_options(log));
   auto t0 = now();
