@@ -128,7 +128,8 @@ int run(const args& xs) {
     "also run batches on these workers (HOST:PORT,...; started with "
     "'consensus-sim worker'); needs the shared secret")(
     "batch", po::value(&batch),
-    "runs per batch handed to a worker (default: automatic)")(
+    "runs per batch handed to a worker (default: guided by the runs "
+    "left, 8 to 256)")(
     "batch-timeout", po::value(&batch_timeout)->default_value(60),
     "seconds a remote worker may hold batches without returning any before "
     "they go to other workers")(

@@ -1,6 +1,7 @@
 // caf-consensus sim: the dispatcher's bookkeeping on its state: cutting
-// batches in canonical order, skipping stored runs, the workers' busy clocks,
-// taking batches back from a worker, and the final reports.
+// batches in canonical order (guided sizes), skipping stored runs, the
+// workers' busy clocks, taking batches back from a worker, and the final
+// reports.
 
 #include "caf/consensus/sim/sweep/internal/dispatcher_state.hpp"
 
@@ -10,7 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace caf::consensus::sim::sweep_internal {
+namespace caf::consensus::sim {
+
+namespace sweep_internal {
 
 namespace {
 
@@ -33,7 +36,26 @@ size_t total_credit(const dispatcher_state& st) {
   return n;
 }
 
+/// The most runs of the next batch.
+size_t batch_limit(const dispatcher_state& st) {
+  if (!st.setup.guided)
+    return st.setup.batch_size;
+  return guided_batch_size(st.total - st.cursor, total_credit(st),
+                           st.setup.batch_size);
+}
+
 } // namespace
+
+} // namespace sweep_internal
+
+size_t guided_batch_size(uint64_t remaining, size_t slots, size_t most) {
+  most = std::max<size_t>(1, most);
+  auto share = remaining / (2 * std::max<uint64_t>(1, slots));
+  return static_cast<size_t>(
+    std::clamp<uint64_t>(share, std::min(min_guided_batch, most), most));
+}
+
+namespace sweep_internal {
 
 std::string secs_text(std::chrono::milliseconds d) {
   auto ms = d.count();
@@ -69,7 +91,8 @@ std::optional<uint64_t> next_batch(dispatcher_state& st) {
       return std::nullopt;
   }
   batch_info b;
-  while (st.cursor < st.total && b.runs.size() < st.setup.batch_size) {
+  auto limit = batch_limit(st);
+  while (st.cursor < st.total && b.runs.size() < limit) {
     if (is_skipped(st, st.cursor))
       ++st.done;
     else
@@ -132,4 +155,6 @@ std::vector<worker_report> reports(dispatcher_state& st) {
   return out;
 }
 
-} // namespace caf::consensus::sim::sweep_internal
+} // namespace sweep_internal
+
+} // namespace caf::consensus::sim

@@ -43,10 +43,6 @@ expected<std::string> scenario_text_of(const scenario& s) {
   return text;
 }
 
-size_t auto_batch_size(uint64_t total) {
-  return static_cast<size_t>(std::clamp<uint64_t>(total / 64, 1, 256));
-}
-
 } // namespace
 
 error run_sweep(const scenario& s, const sweep_options& opts) {
@@ -63,8 +59,8 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
                                               + std::to_string(opts.threads));
   dispatch_setup ds;
   ds.plan = *plan;
-  ds.batch_size = opts.batch_size > 0 ? opts.batch_size
-                                      : auto_batch_size((*plan)->total);
+  ds.guided = opts.batch_size == 0;
+  ds.batch_size = ds.guided ? max_guided_batch : opts.batch_size;
   if (ds.batch_size > max_batch_runs)
     return make_error(errc::invalid_params, "at most "
                                               + std::to_string(max_batch_runs)

@@ -20,11 +20,29 @@
 
 namespace caf::consensus::sim {
 
+/// The fewest runs of a guided batch (unless the limit is smaller).
+constexpr size_t min_guided_batch = 8;
+
+/// The most runs of a guided batch (`run_sweep`'s limit when the caller
+/// sets no batch size).
+constexpr size_t max_guided_batch = 256;
+
+/// Returns the runs of the next guided batch: `remaining / (2 * slots)`
+/// (`slots`: the batches the ready workers hold at once, two per thread, so
+/// a quarter of the remaining runs per thread), at least
+/// `min(min_guided_batch, most)` and at most `most`. Early batches are
+/// large, so a sweep sends few messages per run; the last ones are small,
+/// so every worker stays busy until the end.
+size_t guided_batch_size(uint64_t remaining, size_t slots, size_t most);
+
 /// Everything the dispatcher needs for one sweep.
 struct dispatch_setup {
   std::shared_ptr<const sweep_plan> plan;
-  /// Runs per batch (>= 1).
+  /// Runs per batch (>= 1); with `guided`, the most runs per batch.
   size_t batch_size = 64;
+  /// Sizes each batch with `guided_batch_size` (at most `batch_size` runs)
+  /// instead of cutting `batch_size` runs every time.
+  bool guided = false;
   /// The local session (invalid: no local workers) and its threads.
   actor local;
   uint32_t local_threads = 0;
