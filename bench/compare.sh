@@ -13,7 +13,9 @@ change of machine load hits both sides alike):
   BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors}
                                          floor/tokenize_ids/{S,M}/w{50,300} and
                                          floor/parallel/S/w50/metastable (1 and 2 threads)
-  BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2}
+  BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2},
+                                         sweep/batch=25/quickstart/... (fixed batches),
+                                         floor/parallel/sweep_runs/quickstart (1 and 2 threads)
   REFERENCE_DIR/perf.py --quick          the Python reference, all its shapes
 and prints one table from the best runs/s of each side: C++ runs/s ÷ Python
 runs/s per shape (S = 5 agents x 3 rounds, M = 50 x 5, k = 3; beta_1 2.0 =
@@ -150,7 +152,7 @@ cpp_round() {
     echo "bench/compare.sh: consensus-bench failed, see $out/cpp-$1.log" >&2
     exit 1
   }
-  "$sweep" --benchmark_filter='^sweep/quickstart/' "${gb[@]}" \
+  "$sweep" --benchmark_filter='^(sweep/(batch=25/)?quickstart/|floor/parallel/sweep_runs/)' "${gb[@]}" \
     --benchmark_out="$out/sweep-$1.json" >"$out/sweep-$1.log" 2>&1 || {
     echo "bench/compare.sh: consensus-bench-sweep failed, see $out/sweep-$1.log" >&2
     exit 1

@@ -256,6 +256,24 @@ def main(argv):
     spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
     rows.append(["*independent inline S runs, no sweep (`floor/parallel`)*",
                  num(one), num(two), ratio(div(two, one)), spread])
+    # The sweep's own runs without the sweep, and the sweep in batches of 25
+    # (the former default) for comparison.
+    extra = [("*the sweep's 1,600 runs, no sweep (`floor/parallel/sweep_runs`)*",
+              "floor/parallel/sweep_runs/quickstart/real_time/threads:1",
+              "floor/parallel/sweep_runs/quickstart/real_time/threads:2")]
+    for engine in ("inline", "actors"):
+        extra.append((f"*{engine}, batches of 25 runs (`sweep/batch=25`)*",
+                      f"sweep/batch=25/quickstart/{engine}/threads=1",
+                      f"sweep/batch=25/quickstart/{engine}/threads=2"))
+    for label, k1, k2 in extra:
+        one = best(sweep.get(k1, []))
+        two = best(sweep.get(k2, []))
+        if one is None and two is None:
+            continue
+        per_round = [div(best(x.get(k2, [])), best(x.get(k1, []))) for x in sweep_rounds]
+        per_round = [v for v in per_round if v is not None]
+        spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
+        rows.append([label, num(one), num(two), ratio(div(two, one)), spread])
     print("### C++ sweep, 2 threads ÷ 1 (`sweep/quickstart`, 1,600 runs)")
     print()
     table(["engine", "1 thread, runs/s", "2 threads, runs/s", "speed-up",

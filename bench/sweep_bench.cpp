@@ -6,6 +6,16 @@
 //   Items are runs. Before timing, each variant checks that its runs equal
 //   those of the inline engine on one thread (a fingerprint of every run's
 //   CSV line) and reports an error otherwise.
+//   Batches are guided (`run_sweep`'s default);
+//   sweep/batch=25/quickstart/<engine>/threads=<t> is the same sweep in
+//   batches of 25 runs (the former default, 1,600 / 64).
+// - sweep/fixed_cost/<engine>/threads=<t>: the same sweep with one replicate
+//   per cell (4 runs): what a sweep costs besides its runs (an actor system,
+//   its threads, the pool and the dispatcher, started and stopped).
+// - floor/parallel/sweep_runs/quickstart/real_time/threads:<t>: the 1,600
+//   runs of the quickstart sweep without the sweep (`run_indexed` on each
+//   benchmark thread, every t-th run): threads:2 ÷ threads:1 is the most a
+//   2-thread sweep of these runs can gain on this machine.
 // - sweep/round_data/quickstart: the per-round numbers of every quickstart run
 //   (`summarize_rounds` over the final states, then packed for the store as
 //   `run --out` stores them): the work recording rounds adds to a run. Items
@@ -50,9 +60,12 @@ uint64_t fingerprint(const sim::scenario& sc, sim::engine_kind engine,
   return h;
 }
 
-void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads) {
+void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
+           uint64_t replicates, size_t batch_size) {
   auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
                                + "/quickstart.yaml");
+  if (sc && replicates > 0)
+    sc->replicates = replicates;
   if (!sc) {
     st.SkipWithError(render(sc.error()).c_str());
     return;
@@ -67,6 +80,7 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads) {
   sim::sweep_options opts;
   opts.engine = engine;
   opts.threads = threads;
+  opts.batch_size = batch_size;
   opts.on_run = [&](const sim::run_metrics& m) {
     ++runs;
     finalized += m.finalized ? 1 : 0;
@@ -81,6 +95,41 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads) {
   st.counters["finalized_share"] = runs > 0 ? static_cast<double>(finalized)
                                                 / static_cast<double>(runs)
                                             : 0.0;
+}
+
+/// The runs of the quickstart sweep without the sweep: each benchmark thread
+/// runs every run index `i` with `i % threads == thread` through
+/// `run_indexed`, as a sweep's worker does, with no dispatcher, batches or
+/// messages. Items are runs: threads:2 ÷ threads:1 is the most the sweep's
+/// own runs can gain from a second thread on this machine.
+void sweep_runs_floor(benchmark::State& st) {
+  static std::shared_ptr<const sim::sweep_plan> plan = [] {
+    auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
+                                 + "/quickstart.yaml");
+    if (!sc)
+      return std::shared_ptr<const sim::sweep_plan>{};
+    auto p = sim::make_plan(*sc, sim::engine_kind::inline_calls, false);
+    return p ? std::move(*p) : std::shared_ptr<const sim::sweep_plan>{};
+  }();
+  if (!plan) {
+    st.SkipWithError("cannot load scenarios/quickstart.yaml");
+    return;
+  }
+  auto step = static_cast<uint64_t>(st.threads());
+  uint64_t runs = 0;
+  for (auto _ : st) {
+    for (auto i = static_cast<uint64_t>(st.thread_index()); i < plan->total;
+         i += step) {
+      auto m = sim::run_indexed(*plan, i, nullptr);
+      if (!m) {
+        st.SkipWithError(render(m.error()).c_str());
+        return;
+      }
+      benchmark::DoNotOptimize(m->rounds);
+      ++runs;
+    }
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(runs));
 }
 
 void round_data(benchmark::State& st) {
@@ -128,13 +177,35 @@ int register_sweeps() {
   benchmark::RegisterBenchmark("sweep/round_data/quickstart", round_data)
     ->Unit(benchmark::kMicrosecond);
   for (auto engine : {sim::engine_kind::inline_calls, sim::engine_kind::actors})
-    for (size_t threads : {1, 2})
-      benchmark::RegisterBenchmark(("sweep/quickstart/" + to_string(engine)
-                                    + "/threads=" + std::to_string(threads))
-                                     .c_str(),
-                                   sweep, engine, threads)
+    for (size_t threads : {1, 2}) {
+      auto suffix = to_string(engine) + "/threads=" + std::to_string(threads);
+      benchmark::RegisterBenchmark(("sweep/quickstart/" + suffix).c_str(),
+                                   sweep, engine, threads, uint64_t{0},
+                                   size_t{0})
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
+      // The former default: 1,600 / 64 runs in every batch.
+      benchmark::RegisterBenchmark(
+        ("sweep/batch=25/quickstart/" + suffix).c_str(), sweep, engine, threads,
+        uint64_t{0}, size_t{25})
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+    }
+  benchmark::RegisterBenchmark("floor/parallel/sweep_runs/quickstart",
+                               sweep_runs_floor)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+  for (auto engine : {sim::engine_kind::inline_calls, sim::engine_kind::actors})
+    for (size_t threads : {1, 2})
+      benchmark::RegisterBenchmark(("sweep/fixed_cost/" + to_string(engine)
+                                    + "/threads=" + std::to_string(threads))
+                                     .c_str(),
+                                   sweep, engine, threads, uint64_t{1},
+                                   size_t{0})
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
   return 0;
 }
 
