@@ -11,18 +11,24 @@
 #include "caf/atom.hpp"
 #include "caf/string_view.hpp"
 
+#include "caf/consensus/actors/polling_scheduler.hpp"
+
 namespace caf::consensus::bench {
 
 /// An actor system for one benchmark function (CAF pitfall: never keep a
 /// system in static storage, never run two at once).
 struct actor_env {
   /// `policy` is CAF's `scheduler.policy` (`sharing` is what
-  /// `consensus-sim run` uses), `threads` its `scheduler.max-threads`.
+  /// `consensus-sim run` uses) or `polling` (`actors::use_polling_scheduler`,
+  /// what `consensus` uses for a private actor system), `threads` its
+  /// `scheduler.max-threads`.
   actor_env(const char* policy, size_t threads) {
     cfg.set("scheduler.max-threads", threads);
-    cfg.set("scheduler.policy",
-            atom_from_string(
-              string_view{policy, std::char_traits<char>::length(policy)}));
+    string_view name{policy, std::char_traits<char>::length(policy)};
+    if (name == "polling")
+      actors::use_polling_scheduler(cfg);
+    else
+      cfg.set("scheduler.policy", atom_from_string(name));
     sys = std::make_unique<actor_system>(cfg);
   }
 

@@ -7,11 +7,17 @@
 //   object keeps its actors between runs, so after the first run this
 //   measures the reuse path (taking an idle set from the pool, the run,
 //   putting it back).
+// - run/<shape>/w<words>/<policy>/actors_polling: the same on one thread of
+//   `actors::use_polling_scheduler` (idle workers poll before they sleep),
+//   which saves the blocking caller the scheduler thread's wake-up per run.
+// - run/S/w50/<policy>/actors_private: `consensus` with its private actor
+//   system (CAF's defaults, one thread per core, polling as above).
 // - run/<shape>/w50/<policy>/actors_reused: one coordinator and its
 //   participants spawned once and driven directly with `run_atom` messages,
 //   without `consensus` (the floor of the reuse path: message traffic only).
 //
-// - run/<shape>/w<words>/<policy>/beta_1=0.5/{inline,actors}: the same with
+// - run/<shape>/w<words>/<policy>/beta_1=0.5/{inline,actors,actors_polling}:
+// the same with
 //   the reference's default beta_1 = 0.5, so a run may stop before its last
 //   round; counter `rounds_run` = refinement rounds the run executed (as the
 //   reference's perf.py reports them, for a like-for-like comparison).
@@ -27,7 +33,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "caf/deep_to_string.hpp"
 #include "caf/scoped_actor.hpp"
@@ -78,14 +86,19 @@ void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,
 }
 
 void run_actors_bench(benchmark::State& st, size_t n, int32_t rounds,
-                      size_t words, std::string policy, double beta_1) {
+                      size_t words, std::string policy, double beta_1,
+                      const char* sched) {
   bench::workload w{n, rounds, words};
   auto ps = w.parameters(policy, beta_1);
-  bench::actor_env env{"sharing", 1};
+  std::optional<bench::actor_env> env;
   consensus c{
     w.ids(),
     [&w](const std::string&, const request& req) { return w.answer(req); }, ps};
-  c.system(*env.sys).blocking(false);
+  if (std::string_view{sched} != "private") {
+    env.emplace(sched, 1);
+    c.system(*env->sys);
+  }
+  c.blocking(false);
   // Not timed: both engines must give the same state.
   auto first = c.run(bench::prompt);
   if (!first) {
@@ -181,9 +194,18 @@ int register_runs() {
             ->UseRealTime();
           benchmark::RegisterBenchmark((base + suffix + "actors").c_str(),
                                        run_actors_bench, sh.n, sh.rounds, words,
-                                       policy, beta_1)
+                                       policy, beta_1, "sharing")
+            ->UseRealTime();
+          benchmark::RegisterBenchmark(
+            (base + suffix + "actors_polling").c_str(), run_actors_bench, sh.n,
+            sh.rounds, words, policy, beta_1, "polling")
             ->UseRealTime();
         }
+        if (words == 50 && sh.n == 5)
+          benchmark::RegisterBenchmark((base + "actors_private").c_str(),
+                                       run_actors_bench, sh.n, sh.rounds, words,
+                                       policy, 2.0, "private")
+            ->UseRealTime();
         if (words == 50)
           benchmark::RegisterBenchmark((base + "actors_reused").c_str(),
                                        run_actors_reused_bench, sh.n, sh.rounds,

@@ -18,6 +18,7 @@
 #include "caf/send.hpp"
 
 #include "caf/consensus/actors/participant.hpp"
+#include "caf/consensus/actors/polling_scheduler.hpp"
 #include "caf/consensus/error.hpp"
 
 namespace caf::consensus {
@@ -140,6 +141,9 @@ struct consensus::impl {
       return *external;
     if (!own) {
       cfg = std::make_unique<actor_system_config>();
+      // Short runs hand over to a scheduler worker and back: keep idle
+      // workers polling for a moment instead of sleeping at once.
+      actors::use_polling_scheduler(*cfg);
       own = std::make_unique<actor_system>(*cfg);
     }
     return *own;

@@ -5,6 +5,7 @@
 #include "caf/consensus/actors/coordinator.hpp"
 #include "caf/consensus/actors/messages.hpp"
 #include "caf/consensus/actors/participant.hpp"
+#include "caf/consensus/actors/polling_scheduler.hpp"
 #include "caf/consensus/choice.hpp"
 #include "caf/consensus/consensus.hpp"
 #include "caf/consensus/engine.hpp"

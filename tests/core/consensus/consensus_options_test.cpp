@@ -1,5 +1,6 @@
 // Tests: the options of `consensus`: user policies, the policy registry,
-// similarities and external actor systems (suite consensus).
+// similarities, external actor systems and the polling scheduler (suite
+// consensus).
 
 #include <gtest/gtest.h>
 
@@ -15,10 +16,13 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
+#include "caf/atom.hpp"
+#include "caf/deep_to_string.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/send.hpp"
 
+#include "caf/consensus/actors/polling_scheduler.hpp"
 #include "caf/consensus/consensus.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/policy/policy.hpp"
@@ -187,6 +191,36 @@ TEST(consensus, runs_in_an_external_actor_system) {
   st = c.run("again");
   ASSERT_TRUE(st);
   EXPECT_EQ(st->prompt, "again");
+}
+
+TEST(consensus, the_polling_scheduler_sets_cafs_options_and_runs) {
+  caf::actor_system_config cfg;
+  cc::actors::use_polling_scheduler(cfg, 1234);
+  EXPECT_EQ(caf::get_or(cfg, "scheduler.policy", caf::atom("none")),
+            caf::atom("stealing"));
+  EXPECT_EQ(caf::get_or(cfg, "work-stealing.aggressive-poll-attempts",
+                        size_t{0}),
+            1234u);
+  caf::actor_system_config defaults;
+  cc::actors::use_polling_scheduler(defaults);
+  EXPECT_EQ(caf::get_or(defaults, "work-stealing.aggressive-poll-attempts",
+                        size_t{0}),
+            cc::actors::default_poll_attempts);
+  // Runs on such a system give what they give on any other.
+  caf::actor_system sys{cfg};
+  auto execute = [](const std::string& id, const request& req) {
+    return cc::make_ok(id, id + " answers " + std::to_string(req.round), 1,
+                       req.round);
+  };
+  cc::consensus c{{"a", "b", "c"}, execute, quick_params()};
+  c.system(sys);
+  auto st = c.run("q");
+  ASSERT_TRUE(st);
+  cc::consensus private_system{{"a", "b", "c"}, execute, quick_params()};
+  auto ref = private_system.run("q");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(caf::deep_to_string(*st), caf::deep_to_string(*ref));
+  EXPECT_GE(st->calls, 6);
 }
 
 TEST(consensus, spawn_serves_callers_that_are_actors) {
