@@ -25,7 +25,9 @@
 // - floor/api_copies_no_peers/n=<n>: the same with requests that carry the
 //   query alone (policy `sequential`'s requests).
 // - floor/round_trip/<sched>: one CAF request/response between two
-//   event-based actors (what the coordinator pays per execute call).
+//   event-based actors (what the coordinator pays per execute call), on one
+//   scheduler thread: CAF's `sharing` or `stealing` policy, or `polling`
+//   (`actors::use_polling_scheduler`).
 // - floor/round_trip_blocking/<sched>: the same from a blocking caller
 //   (`scoped_actor`; what `consensus::run` pays once per run).
 // - floor/fan_out/<sched>/N=<n>: one coordinator sends one request to each
@@ -405,7 +407,7 @@ int register_floors() {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
   }
-  for (auto sched : {"sharing", "stealing"}) {
+  for (auto sched : {"sharing", "stealing", "polling"}) {
     benchmark::RegisterBenchmark(
       (std::string{"floor/round_trip/"} + sched).c_str(), round_trip, sched)
       ->UseRealTime();
