@@ -72,15 +72,10 @@ uint64_t lower8(uint64_t w) {
   return w | (((at_least_a & ~above_z) & high) >> 2);
 }
 
-uint64_t finish_hash(uint64_t h) {
-  h ^= h >> 32;
-  h *= 0xd6e8feb86659fd93ULL;
-  return h ^ (h >> 32);
-}
-
-/// Hash of a word of at most eight bytes.
+/// Hash of a word of at most eight bytes: one multiplication (Fibonacci
+/// hashing); the table takes its slot from the high bits.
 uint64_t short_hash(uint64_t head, size_t size) {
-  return finish_hash((head ^ (size * golden)) * golden);
+  return (head ^ (size * golden)) * golden;
 }
 
 /// Hash of any word: the same as `short_hash` for words of at most eight
@@ -89,12 +84,12 @@ uint64_t word_hash(const char* p, size_t size) {
   auto h = (keep_first(load8(p), size) ^ (size * golden)) * golden;
   for (size_t i = 8; i < size; i += 8)
     h = (h ^ keep_first(load8(p + i), size - i)) * golden;
-  return finish_hash(h);
+  return h;
 }
 
 } // namespace
 
-token_index::token_index() : table_(256, 0) {
+token_index::token_index() : table_(128, slot{}), shift_(64 - 7) {
   // Room for a typical run's vocabulary without regrowing.
   entries_.reserve(64);
   seen_.reserve(64);
@@ -108,44 +103,51 @@ std::string_view token_index::token(uint32_t x) const {
 }
 
 void token_index::grow() {
-  table_.assign(table_.size() * 2, 0);
+  table_.assign(table_.size() * 2, slot{});
+  --shift_;
   auto mask = table_.size() - 1;
   for (size_t x = 0; x < entries_.size(); ++x) {
-    auto slot = entries_[x].hash & mask;
-    while (table_[slot] != 0)
-      slot = (slot + 1) & mask;
-    table_[slot] = static_cast<uint32_t>(x + 1);
+    auto& e = entries_[x];
+    auto i = e.hash >> shift_;
+    while (table_[i].id1 != 0)
+      i = (i + 1) & mask;
+    table_[i] = slot{e.head, static_cast<uint32_t>(e.size),
+                     static_cast<uint32_t>(x + 1)};
   }
 }
 
-uint32_t token_index::insert(size_t slot, uint64_t hash, uint64_t head,
+uint32_t token_index::insert(size_t i, uint64_t hash, uint64_t head,
                              const char* p, size_t size) {
-  if (entries_.size() >= std::numeric_limits<uint32_t>::max() - 1)
+  if (entries_.size() >= std::numeric_limits<uint32_t>::max() - 1
+      || size > std::numeric_limits<uint32_t>::max())
     throw std::length_error("caf::consensus: too many distinct tokens");
   auto id = static_cast<uint32_t>(entries_.size());
   entries_.push_back(entry{hash, head, arena_.size(), size});
   arena_.append(p, size);
   seen_.push_back(0);
   marked_.push_back(0);
-  table_[slot] = id + 1;
+  table_[i] = slot{head, static_cast<uint32_t>(size), id + 1};
   if (entries_.size() * 2 > table_.size())
     grow();
   return id;
 }
 
+uint32_t token_index::insert_short(size_t i, uint64_t hash, uint64_t head,
+                                   size_t size) {
+  char bytes[8];
+  std::memcpy(bytes, &head, sizeof(head));
+  return insert(i, hash, head, bytes, size);
+}
+
 inline uint32_t token_index::intern_short(uint64_t head, size_t size) {
   auto h = short_hash(head, size);
   auto mask = table_.size() - 1;
-  for (auto slot = h & mask;; slot = (slot + 1) & mask) {
-    auto x = table_[slot];
-    if (x == 0) {
-      char bytes[8];
-      std::memcpy(bytes, &head, sizeof(head));
-      return insert(slot, h, head, bytes, size);
-    }
-    auto& e = entries_[x - 1];
-    if (e.head == head && e.size == size)
-      return x - 1;
+  for (auto i = h >> shift_;; i = (i + 1) & mask) {
+    auto& t = table_[i];
+    if (t.id1 == 0)
+      return insert_short(i, h, head, size);
+    if (t.head == head && t.size == size)
+      return t.id1 - 1;
   }
 }
 
@@ -155,24 +157,25 @@ uint32_t token_index::intern(const char* p, size_t size) {
   auto h = word_hash(p, size);
   auto head = load8(p);
   auto mask = table_.size() - 1;
-  for (auto slot = h & mask;; slot = (slot + 1) & mask) {
-    auto x = table_[slot];
-    if (x == 0)
-      return insert(slot, h, head, p, size);
-    auto& e = entries_[x - 1];
-    if (e.hash == h && e.head == head && e.size == size
+  for (auto i = h >> shift_;; i = (i + 1) & mask) {
+    auto& t = table_[i];
+    if (t.id1 == 0)
+      return insert(i, h, head, p, size);
+    if (t.head != head || t.size != size)
+      continue;
+    auto& e = entries_[t.id1 - 1];
+    if (e.hash == h
         && std::memcmp(arena_.data() + e.offset + 8, p + 8, size - 8) == 0)
-      return x - 1;
+      return t.id1 - 1;
   }
 }
 
-void token_index::add_ascii_word(const char* first, size_t size,
-                                 const char* last, id_set& out) {
+uint32_t token_index::ascii_word_id(const char* first, size_t size,
+                                    const char* last) {
   if (size <= 8) {
     auto w = first + 8 <= last ? keep_first(load8(first), size)
                                : load_partial(first, size);
-    add(intern_short(lower8(w), size), out);
-    return;
+    return intern_short(lower8(w), size);
   }
   if (word_.size() < size + 8)
     word_.resize(size + 8);
@@ -184,7 +187,7 @@ void token_index::add_ascii_word(const char* first, size_t size,
   }
   for (; i < size; ++i)
     dst[i] = td::ascii_lower(first[i]);
-  add(intern(dst, size), out);
+  return intern(dst, size);
 }
 
 void token_index::tokenize(std::string_view text, id_set& out) {
@@ -207,7 +210,7 @@ void token_index::tokenize_append(std::string_view text,
       text,
       [&](size_t first, size_t last, td::word_kind kind) {
         if (kind == td::word_kind::ascii) {
-          add_ascii_word(s + first, last - first, s + n, out);
+          add(ascii_word_id(s + first, last - first, s + n), out);
           return;
         }
         lowered_.clear();
@@ -219,6 +222,25 @@ void token_index::tokenize_append(std::string_view text,
       [](size_t, size_t) {});
     return;
   }
+  // The common case, word at a time. Each word but the last is followed by
+  // whitespace, so a text has at most (n + 1) / 2 of them: reserve that room
+  // in `out` and write ids through a pointer. The table, its mask and the
+  // seen marks live in locals, reloaded after an insert (which may grow
+  // them).
+  auto old = out.size();
+  out.resize(old + (n + 1) / 2);
+  auto* dst = out.data() + old;
+  auto* slots = table_.data();
+  auto mask = table_.size() - 1;
+  auto shift = shift_;
+  auto* seen = seen_.data();
+  auto epoch = seen_epoch_;
+  auto reload = [&] {
+    slots = table_.data();
+    mask = table_.size() - 1;
+    shift = shift_;
+    seen = seen_.data();
+  };
   auto* u = reinterpret_cast<const uint8_t*>(s);
   size_t i = 0;
   while (i < n) {
@@ -249,13 +271,33 @@ void token_index::tokenize_append(std::string_view text,
       i = at + 1; // a control character that is part of the word
     }
     auto size = i - begin;
+    uint32_t id;
     if (size <= 8 && begin + 8 <= n) {
       // The common case: one chunk holds the whole word.
-      add(intern_short(lower8(keep_first(load8(s + begin), size)), size), out);
-      continue;
+      auto head = lower8(keep_first(load8(s + begin), size));
+      auto h = short_hash(head, size);
+      for (auto k = h >> shift;; k = (k + 1) & mask) {
+        auto& t = slots[k];
+        if (t.head == head && t.size == size) { // never an empty slot: size 0
+          id = t.id1 - 1;
+          break;
+        }
+        if (t.id1 == 0) {
+          id = insert_short(k, h, head, size);
+          reload();
+          break;
+        }
+      }
+    } else {
+      id = ascii_word_id(s + begin, size, s + n);
+      reload();
     }
-    add_ascii_word(s + begin, size, s + n, out);
+    // Without a branch: whether a word repeats is unpredictable.
+    *dst = id;
+    dst += seen[id] != epoch ? 1 : 0;
+    seen[id] = epoch;
   }
+  out.resize(static_cast<size_t>(dst - out.data()));
 }
 
 void token_index::append_words(const word_set& words,

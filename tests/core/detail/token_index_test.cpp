@@ -131,6 +131,48 @@ TEST(token_index, random_texts_match_text_tokenize) {
     check_text(index, random_text(gen, gen.below(40)));
 }
 
+TEST(token_index, ids_survive_the_table_growing) {
+  // Thousands of distinct words (1 to 20 bytes, mixed case, some with a
+  // control character) make the table grow many times; every word keeps its
+  // id, in both appending forms, and texts still match text::tokenize.
+  token_index index;
+  rng::rng64 gen{23};
+  std::vector<std::string> words;
+  for (int i = 0; i < 5000; ++i) {
+    std::string w;
+    auto len = 1 + gen.below(20);
+    for (size_t j = 0; j < len; ++j)
+      w += static_cast<char>((gen.below(2) == 0 ? 'a' : 'A') + gen.below(26));
+    if (gen.below(50) == 0)
+      w[gen.below(w.size())] = '\x01';
+    words.push_back(std::move(w));
+  }
+  std::vector<uint32_t> first_ids;
+  for (auto& w : words) {
+    token_index::id_set ids;
+    index.tokenize(w, ids);
+    ASSERT_EQ(ids.size(), 1u) << w;
+    first_ids.push_back(ids[0]);
+  }
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    std::vector<size_t> picked;
+    for (size_t i = 0, n = 1 + gen.below(60); i < n; ++i) {
+      picked.push_back(gen.below(words.size()));
+      text += (i == 0 ? "" : " ") + words[picked.back()];
+    }
+    check_text(index, text);
+    std::vector<uint32_t> flat{7, 7};
+    index.tokenize_append(text, flat);
+    std::set<uint32_t> want;
+    for (auto x : picked)
+      want.insert(first_ids[x]);
+    EXPECT_EQ(std::set<uint32_t>(flat.begin() + 2, flat.end()), want);
+    EXPECT_EQ(flat[0], 7u);
+    EXPECT_EQ(flat[1], 7u);
+  }
+}
+
 TEST(token_index, a_token_has_one_id_on_every_path) {
   token_index index;
   token_index::id_set ascii;

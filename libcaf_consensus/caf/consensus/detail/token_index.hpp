@@ -109,9 +109,12 @@ private:
   /// zero-padded `head`, adding it if new.
   uint32_t intern_short(uint64_t head, size_t size);
 
-  /// Adds a new entry to the table slot `slot`.
-  uint32_t insert(size_t slot, uint64_t hash, uint64_t head, const char* p,
+  /// Adds a new entry at table slot `i`.
+  uint32_t insert(size_t i, uint64_t hash, uint64_t head, const char* p,
                   size_t size);
+
+  /// Adds a new word of at most 8 bytes (`head`) at table slot `i`.
+  uint32_t insert_short(size_t i, uint64_t hash, uint64_t head, size_t size);
 
   /// Adds `x` to `out` unless this text had it already.
   void add(uint32_t x, id_set& out) {
@@ -121,17 +124,27 @@ private:
     }
   }
 
-  /// Adds an ASCII word (any length; `first` may be read up to `last`).
-  void add_ascii_word(const char* first, size_t size, const char* last,
-                      id_set& out);
+  /// Returns the id of an ASCII word (any length; `first` may be read up to
+  /// `last`), adding it if new.
+  uint32_t ascii_word_id(const char* first, size_t size, const char* last);
 
   void grow();
 
   /// Bytes of all tokens.
   std::string arena_;
   std::vector<entry> entries_;
-  /// Open addressing: id + 1, 0 = empty; power-of-two size.
-  std::vector<uint32_t> table_;
+  /// A table slot: a token's first eight bytes, its size and id + 1 (0 =
+  /// empty), so that a short word is found with one load.
+  struct slot {
+    uint64_t head = 0;
+    uint32_t size = 0;
+    uint32_t id1 = 0;
+  };
+
+  /// Open addressing, power-of-two size. A token's first slot is its hash's
+  /// top bits: `hash >> shift_`.
+  std::vector<slot> table_;
+  unsigned shift_;
   /// Per id: epoch of the text being tokenized / of the marked set.
   std::vector<uint32_t> seen_;
   std::vector<uint32_t> marked_;
