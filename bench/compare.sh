@@ -14,6 +14,7 @@ change of machine load hits both sides alike):
                                          floor/tokenize_ids/{S,M}/w{50,300} and
                                          floor/parallel/S/w50/metastable (1 and 2 threads)
   BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2},
+                                         sweep/quickstart_x10/... (16,000 runs),
                                          sweep/batch=25/quickstart/... (fixed batches),
                                          floor/parallel/sweep_runs/quickstart (1 and 2 threads)
   REFERENCE_DIR/perf.py --quick          the Python reference, all its shapes
@@ -152,7 +153,7 @@ cpp_round() {
     echo "bench/compare.sh: consensus-bench failed, see $out/cpp-$1.log" >&2
     exit 1
   }
-  "$sweep" --benchmark_filter='^(sweep/(batch=25/)?quickstart/|floor/parallel/sweep_runs/)' "${gb[@]}" \
+  "$sweep" --benchmark_filter='^(sweep/(batch=25/)?quickstart(_x10)?/|floor/parallel/sweep_runs/)' "${gb[@]}" \
     --benchmark_out="$out/sweep-$1.json" >"$out/sweep-$1.log" 2>&1 || {
     echo "bench/compare.sh: consensus-bench-sweep failed, see $out/sweep-$1.log" >&2
     exit 1

@@ -266,6 +266,9 @@ def main(argv):
         per_round = [v for v in per_round if v is not None]
         spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
         rows.append([engine, num(one), num(two), ratio(s), spread])
+    x10 = [div(best(sweep.get(f"sweep/quickstart_x10/{e}/threads=2", [])),
+               best(sweep.get(f"sweep/quickstart_x10/{e}/threads=1", [])))
+           for e in ("inline", "actors")]
     # The ceiling: independent inline runs on 1 and 2 threads (nothing shared
     # but the machine).
     par = "floor/parallel/S/w50/metastable/real_time/threads:"
@@ -279,7 +282,11 @@ def main(argv):
                  num(one), num(two), ratio(div(two, one)), spread])
     # The sweep's own runs without the sweep, and the sweep in batches of 25
     # (the former default) for comparison.
-    extra = [("*the sweep's 1,600 runs, no sweep (`floor/parallel/sweep_runs`)*",
+    extra = [(f"{engine}, 16,000 runs (`sweep/quickstart_x10`)",
+              f"sweep/quickstart_x10/{engine}/threads=1",
+              f"sweep/quickstart_x10/{engine}/threads=2")
+             for engine in ("inline", "actors")]
+    extra += [("*the sweep's 1,600 runs, no sweep (`floor/parallel/sweep_runs`)*",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:1",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:2")]
     for engine in ("inline", "actors"):
@@ -322,7 +329,8 @@ def main(argv):
                  verdict(per_floor, lambda v: v <= INLINE_PER_FLOOR), span(per_floor)])
     rows.append([f"2 threads ≥ {SWEEP_SPEEDUP:g}× one on the sweep, both engines",
                  verdict(speedups, lambda v: v >= SWEEP_SPEEDUP),
-                 f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])}"])
+                 f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])} "
+                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])})"])
     print("### Targets (issue 25)")
     print()
     table(["target", "status", "measured"], rows)

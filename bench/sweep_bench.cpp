@@ -6,7 +6,9 @@
 //   Items are runs. Before timing, each variant checks that its runs equal
 //   those of the inline engine on one thread (a fingerprint of every run's
 //   CSV line) and reports an error otherwise.
-//   Batches are guided (`run_sweep`'s default);
+//   Batches are guided (`run_sweep`'s default).
+//   sweep/quickstart_x10/<engine>/threads=<t> is the same with 4,000
+//   replicates per cell (16,000 runs);
 //   sweep/batch=25/quickstart/<engine>/threads=<t> is the same sweep in
 //   batches of 25 runs (the former default, 1,600 / 64).
 // - sweep/fixed_cost/<engine>/threads=<t>: the same sweep with one replicate
@@ -181,6 +183,13 @@ int register_sweeps() {
       auto suffix = to_string(engine) + "/threads=" + std::to_string(threads);
       benchmark::RegisterBenchmark(("sweep/quickstart/" + suffix).c_str(),
                                    sweep, engine, threads, uint64_t{0},
+                                   size_t{0})
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond);
+      // Ten times the replicates: 16,000 runs, where a sweep's fixed cost
+      // (`sweep/fixed_cost`) no longer counts.
+      benchmark::RegisterBenchmark(("sweep/quickstart_x10/" + suffix).c_str(),
+                                   sweep, engine, threads, uint64_t{4000},
                                    size_t{0})
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
