@@ -45,7 +45,10 @@ void compute(blocking_actor* self, size_t /* index */) {
 // -- the pool -----------------------------------------------------------------
 
 struct pool_state {
+  /// Two workers per thread: the inline engine uses the first `threads`
+  /// (each computes on its own thread), the actor engine all of them.
   std::vector<actor> workers;
+  size_t threads = 0;
   /// Batches in flight per worker.
   std::vector<size_t> load;
   static inline const char* name = "sweep_pool";
@@ -53,14 +56,22 @@ struct pool_state {
 
 behavior pool(stateful_actor<pool_state>* self, size_t threads) {
   auto& st = self->state;
-  for (size_t i = 0; i < threads; ++i)
+  st.threads = threads;
+  for (size_t i = 0; i < 2 * threads; ++i)
     st.workers.push_back(self->spawn<detached + linked>(compute, i));
-  st.load.assign(threads, 0);
+  st.load.assign(st.workers.size(), 0);
   return {
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;
+      // An actor-engine worker waits while the scheduler runs its batch,
+      // then measures the runs on its own thread; a second worker per
+      // thread keeps the scheduler busy meanwhile.
+      auto n = x.plan != nullptr && x.plan->engine == engine_kind::actors
+                 ? st.load.size()
+                 : st.threads;
       auto i = static_cast<size_t>(
-        std::min_element(st.load.begin(), st.load.end()) - st.load.begin());
+        std::min_element(st.load.begin(), st.load.begin() + n)
+        - st.load.begin());
       ++st.load[i];
       auto rp = self->make_response_promise<batch_result>();
       self->request(st.workers[i], infinite, std::move(x))
