@@ -141,7 +141,8 @@ def main(argv):
     cpp_counters = {}
     cpp = load_gbench(cpp_files, errors, cpp_counters)
     cpp_rounds = [load_gbench([f], []) for f in cpp_files]
-    sweep = load_gbench(sweep_files, errors)
+    sweep_counters = {}
+    sweep = load_gbench(sweep_files, errors, sweep_counters)
     sweep_rounds = [load_gbench([f], []) for f in sweep_files]
     py = load_python(py_files) if py_files else None
 
@@ -253,6 +254,12 @@ def main(argv):
     # -- sweep threads ----------------------------------------------------------
     rows = []
     speedups = []
+
+    def cores(name):
+        # CPU time of all threads per second of wall time (last repetition).
+        v = sweep_counters.get(name, {}).get("cores")
+        return "n/a" if v is None else f"{v:.2f}"
+
     for engine in ("inline", "actors"):
         one = best(sweep.get(f"sweep/quickstart/{engine}/threads=1", []))
         two = best(sweep.get(f"sweep/quickstart/{engine}/threads=2", []))
@@ -265,7 +272,9 @@ def main(argv):
                      for x in sweep_rounds]
         per_round = [v for v in per_round if v is not None]
         spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
-        rows.append([engine, num(one), num(two), ratio(s), spread])
+        rows.append([engine, num(one), num(two), ratio(s), spread,
+                     cores(f"sweep/quickstart/{engine}/threads=1"),
+                     cores(f"sweep/quickstart/{engine}/threads=2")])
     x10 = [div(best(sweep.get(f"sweep/quickstart_x10/{e}/threads=2", [])),
                best(sweep.get(f"sweep/quickstart_x10/{e}/threads=1", [])))
            for e in ("inline", "actors")]
@@ -279,7 +288,7 @@ def main(argv):
     per_round = [v for v in per_round if v is not None]
     spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
     rows.append(["*independent inline S runs, no sweep (`floor/parallel`)*",
-                 num(one), num(two), ratio(div(two, one)), spread])
+                 num(one), num(two), ratio(div(two, one)), spread, "", ""])
     # The sweep's own runs without the sweep, and the sweep in batches of 25
     # (the former default) for comparison.
     extra = [(f"{engine}, 16,000 runs (`sweep/quickstart_x10`)",
@@ -301,17 +310,26 @@ def main(argv):
         per_round = [div(best(x.get(k2, [])), best(x.get(k1, []))) for x in sweep_rounds]
         per_round = [v for v in per_round if v is not None]
         spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
-        rows.append([label, num(one), num(two), ratio(div(two, one)), spread])
+        rows.append([label, num(one), num(two), ratio(div(two, one)), spread,
+                     cores(k1), cores(k2)])
     print("### C++ sweep, 2 threads ÷ 1 (`sweep/quickstart`, 1,600 runs)")
     print()
     table(["engine", "1 thread, runs/s", "2 threads, runs/s", "speed-up",
-           "speed-up within each round"], rows)
+           "speed-up within each round", "cores used, 1 thread",
+           "cores used, 2 threads"], rows)
+    print("Cores used: CPU time of all the process's threads per second of wall "
+          "time. On 2 cores a sweep that keeps c cores busy with one thread can "
+          "gain at most 2 / c from a second.")
+    print()
 
     # -- targets ----------------------------------------------------------------
     def span(vals):
         vals = [v for v in vals if v is not None]
         return f"{min(vals):.2f}–{max(vals):.2f}×" if vals else "n/a"
 
+    c1 = sweep_counters.get("sweep/quickstart/actors/threads=1", {}).get("cores")
+    bound = (f"; actors with one thread keep {c1:.2f} cores busy, so 2 cores allow "
+             f"at most {2 / c1:.2f}×" if c1 else "")
     rows = []
     if py is not None:
         rows.append([f"inline ≥ {INLINE_X_PY:g}× the reference, every shape and policy",
@@ -330,7 +348,7 @@ def main(argv):
     rows.append([f"2 threads ≥ {SWEEP_SPEEDUP:g}× one on the sweep, both engines",
                  verdict(speedups, lambda v: v >= SWEEP_SPEEDUP),
                  f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])} "
-                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])})"])
+                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])}){bound}"])
     print("### Targets (issue 25)")
     print()
     table(["target", "status", "measured"], rows)

@@ -5,7 +5,8 @@
 //   synthetic agents), as `consensus-sim run` does it, without output files.
 //   Items are runs. Before timing, each variant checks that its runs equal
 //   those of the inline engine on one thread (a fingerprint of every run's
-//   CSV line) and reports an error otherwise.
+//   CSV line) and reports an error otherwise. Counter `cores`: CPU time of
+//   all threads per second of wall time (how many cores the sweep used).
 //   Batches are guided (`run_sweep`'s default).
 //   sweep/quickstart_x10/<engine>/threads=<t> is the same with 4,000
 //   replicates per cell (16,000 runs);
@@ -25,6 +26,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include <sys/resource.h>
+
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -42,6 +46,16 @@
 using namespace caf::consensus;
 
 namespace {
+
+/// User and system CPU time of the whole process so far, in seconds.
+double process_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
 
 /// FNV-1a over the CSV lines of all runs of a sweep (in canonical order), 0
 /// when the sweep fails.
@@ -87,12 +101,20 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
     ++runs;
     finalized += m.finalized ? 1 : 0;
   };
+  auto cpu0 = process_cpu_seconds();
+  auto wall0 = std::chrono::steady_clock::now();
   for (auto _ : st) {
     if (auto err = sim::run_sweep(*sc, opts)) {
       st.SkipWithError(render(err).c_str());
       return;
     }
   }
+  std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall0;
+  // CPU time of all the process's threads per second of wall time: how many
+  // cores the sweep kept busy (its worker threads, the scheduler's and the
+  // dispatcher's).
+  st.counters["cores"]
+    = wall.count() > 0 ? (process_cpu_seconds() - cpu0) / wall.count() : 0.0;
   st.SetItemsProcessed(static_cast<int64_t>(runs));
   st.counters["finalized_share"] = runs > 0 ? static_cast<double>(finalized)
                                                 / static_cast<double>(runs)
