@@ -12,7 +12,8 @@ Runs, ROUNDS times in turn (C++, then Python, then C++ again, ... so that a
 change of machine load hits both sides alike):
   BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors,actors_polling}
                                          floor/tokenize_ids/{S,M}/w{50,300} and
-                                         floor/parallel/S/w50/metastable (1 and 2 threads)
+                                         floor/parallel/S/w50/metastable (1 and 2 threads),
+                                         floor/round_trip_blocking/{sharing,polling}
   BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2},
                                          sweep/quickstart_x10/... (16,000 runs),
                                          sweep/batch=25/quickstart/... (fixed batches),

@@ -17,10 +17,10 @@
 //   without `consensus` (the floor of the reuse path: message traffic only).
 //
 // - run/<shape>/w<words>/<policy>/beta_1=0.5/{inline,actors,actors_polling}:
-// the same with
-//   the reference's default beta_1 = 0.5, so a run may stop before its last
-//   round; counter `rounds_run` = refinement rounds the run executed (as the
-//   reference's perf.py reports them, for a like-for-like comparison).
+//   the same with the reference's default beta_1 = 0.5, so a run may stop
+//   before its last round; counter `rounds_run` = refinement rounds the run
+//   executed (as the reference's perf.py reports them, for a like-for-like
+//   comparison).
 //
 // - floor/parallel/S/w50/metastable/real_time/threads:<t>: t threads, each
 //   running inline runs of a workload of its own (nothing shared but the

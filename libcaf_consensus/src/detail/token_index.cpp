@@ -229,6 +229,17 @@ void token_index::tokenize_append(std::string_view text,
   // them).
   auto old = out.size();
   out.resize(old + (n + 1) / 2);
+  // If an insert throws (too many tokens, no memory), `out` keeps only what
+  // it held before.
+  struct undo_guard {
+    std::vector<uint32_t>& out;
+    size_t old;
+    bool armed = true;
+    ~undo_guard() {
+      if (armed)
+        out.resize(old);
+    }
+  } undo{out, old};
   auto* dst = out.data() + old;
   auto* slots = table_.data();
   auto mask = table_.size() - 1;
@@ -297,6 +308,7 @@ void token_index::tokenize_append(std::string_view text,
     dst += seen[id] != epoch ? 1 : 0;
     seen[id] = epoch;
   }
+  undo.armed = false;
   out.resize(static_cast<size_t>(dst - out.data()));
 }
 

@@ -22,7 +22,8 @@ namespace {
 // -- worker actors ------------------------------------------------------------
 
 /// Runs batches, one at a time, on its own thread. The actor engine keeps
-/// its actors from batch to batch while the runs belong to the same cell.
+/// its actors from batch to batch while the runs belong to the same cell
+/// (each worker a set of its own).
 /// (`index` is only there because CAF 0.17 dereferences a null
 /// shared_ptr<tuple<>> when spawning a function without arguments: UB that
 /// UBSan reports.)
@@ -45,8 +46,8 @@ void compute(blocking_actor* self, size_t /* index */) {
 // -- the pool -----------------------------------------------------------------
 
 struct pool_state {
-  /// Two workers per thread: the inline engine uses the first `threads`
-  /// (each computes on its own thread), the actor engine all of them.
+  /// One worker per thread, and for the actor engine a second one per thread
+  /// (spawned with its first batch).
   std::vector<actor> workers;
   size_t threads = 0;
   /// Batches in flight per worker.
@@ -54,21 +55,30 @@ struct pool_state {
   static inline const char* name = "sweep_pool";
 };
 
-behavior pool(stateful_actor<pool_state>* self, size_t threads) {
+void spawn_workers(stateful_actor<pool_state>* self, size_t n) {
   auto& st = self->state;
-  st.threads = threads;
-  for (size_t i = 0; i < 2 * threads; ++i)
-    st.workers.push_back(self->spawn<detached + linked>(compute, i));
-  st.load.assign(st.workers.size(), 0);
+  while (st.workers.size() < n) {
+    st.workers.push_back(
+      self->spawn<detached + linked>(compute, st.workers.size()));
+    st.load.push_back(0);
+  }
+}
+
+behavior pool(stateful_actor<pool_state>* self, size_t threads) {
+  self->state.threads = threads;
+  spawn_workers(self, threads);
   return {
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;
-      // An actor-engine worker waits while the scheduler runs its batch,
-      // then measures the runs on its own thread; a second worker per
-      // thread keeps the scheduler busy meanwhile.
-      auto n = x.plan != nullptr && x.plan->engine == engine_kind::actors
-                 ? st.load.size()
-                 : st.threads;
+      // The inline engine computes on one worker per thread. An actor-engine
+      // worker waits while the scheduler runs its batch, then measures the
+      // runs on its own thread: a second worker per thread keeps the
+      // scheduler busy meanwhile.
+      auto n = st.threads;
+      if (x.plan != nullptr && x.plan->engine == engine_kind::actors) {
+        n = 2 * st.threads;
+        spawn_workers(self, n);
+      }
       auto i = static_cast<size_t>(
         std::min_element(st.load.begin(), st.load.begin() + n)
         - st.load.begin());

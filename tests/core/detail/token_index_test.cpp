@@ -173,6 +173,27 @@ TEST(token_index, ids_survive_the_table_growing) {
   }
 }
 
+TEST(token_index, the_table_grows_in_the_middle_of_a_text) {
+  // One text brings thousands of new tokens, short and long, each several
+  // times: the table grows many times while the text is read, and the set
+  // still equals text::tokenize (also checked under the sanitizers).
+  token_index index;
+  rng::rng64 gen{29};
+  std::string text;
+  for (int i = 0; i < 6000; ++i) {
+    auto len = 1 + gen.below(gen.below(4) == 0 ? 30 : 8);
+    std::string w;
+    for (size_t j = 0; j < len; ++j)
+      w += static_cast<char>((gen.below(3) == 0 ? 'A' : 'a') + gen.below(26));
+    for (int r = 0, reps = 1 + static_cast<int>(gen.below(3)); r < reps; ++r)
+      text += (text.empty() ? "" : " ") + w;
+  }
+  check_text(index, text);
+  EXPECT_GT(index.size(), 4000u);
+  // The same text again: every token known, the same set.
+  check_text(index, text);
+}
+
 TEST(token_index, a_token_has_one_id_on_every_path) {
   token_index index;
   token_index::id_set ascii;

@@ -24,7 +24,7 @@ constexpr size_t default_poll_attempts = 10'000;
 ///
 /// A blocking caller (`consensus::run`) hands each run to a scheduler worker
 /// and back. If the worker went to sleep since the last run, waking it costs
-/// a thread wake-up (36–64 µs on an idle virtual machine, more than a whole
+/// a thread wake-up (30–64 µs on an idle virtual machine, more than a whole
 /// run of 5 instant agents); a polling worker picks the run up at once. The
 /// price is CPU time: after its last job every idle worker spins for
 /// `attempts` polls. `consensus` uses this for its private actor system;

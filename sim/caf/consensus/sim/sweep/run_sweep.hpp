@@ -35,8 +35,8 @@ struct sweep_options {
   bool agent_rows = false;
   /// Runs to skip (already stored): called with (cell, replicate).
   std::function<bool(uint64_t, uint64_t)> skip;
-  /// Runs per batch handed to a worker (0: automatic). Results do not
-  /// depend on it.
+  /// Runs per batch handed to a worker (0: guided by the runs left, 8 to
+  /// 256; see `guided_batch_size`). Results do not depend on it.
   size_t batch_size = 0;
   /// Called with every finished batch as soon as it arrives, in any order;
   /// every run reaches it exactly once (duplicates of a reassigned batch are
@@ -53,11 +53,12 @@ struct sweep_options {
 };
 
 /// Runs every replicate of every cell on a pool of worker actors (one per
-/// thread, each pulling batches of runs) and on remote workers if
-/// `opts.remote` names any. Results reach `on_run` in canonical order
-/// whatever the number of threads and workers; memory stays bounded (a
-/// reorder window of batches, not the whole sweep). Returns the first error
-/// (e.g. a cell whose sweep values are invalid) before running anything.
+/// thread, two with the actor engine, each pulling batches of runs) and on
+/// remote workers if `opts.remote` names any. Results reach `on_run` in
+/// canonical order whatever the number of threads and workers; memory stays
+/// bounded (a reorder window of batches, not the whole sweep). Returns the
+/// first error (e.g. a cell whose sweep values are invalid) before running
+/// anything.
 error run_sweep(const scenario& s, const sweep_options& opts);
 
 } // namespace caf::consensus::sim

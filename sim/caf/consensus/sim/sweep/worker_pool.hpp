@@ -18,8 +18,10 @@
 namespace caf::consensus::sim {
 
 /// Spawns a pool of `threads` worker actors, each a blocking actor on a
-/// thread of its own. The pool takes `plan_batch` messages, hands each to
-/// its least busy worker and answers with a `batch_result` (runs in the
+/// thread of its own; the first batch of the actor engine adds a second
+/// worker per thread (such a worker waits while the scheduler runs its
+/// batch). The pool takes `plan_batch` messages, hands each to its least
+/// busy worker and answers with a `batch_result` (runs in the
 /// batch's order) or the error of the first run that failed. An exit message
 /// to the pool stops every worker (a worker finishes its current batch
 /// first).
