@@ -139,16 +139,24 @@ uint32_t token_index::insert_short(size_t i, uint64_t hash, uint64_t head,
   return insert(i, hash, head, bytes, size);
 }
 
+inline size_t token_index::probe_short(const slot* slots, size_t mask,
+                                       size_t first, uint64_t head,
+                                       size_t size) {
+  // The match first (an empty slot never matches a word: its size is 0).
+  for (auto i = first;; i = (i + 1) & mask) {
+    auto& t = slots[i];
+    if ((t.head == head && t.size == size) || t.id1 == 0)
+      return i;
+  }
+}
+
 inline uint32_t token_index::intern_short(uint64_t head, size_t size) {
   auto h = short_hash(head, size);
-  auto mask = table_.size() - 1;
-  for (auto i = h >> shift_;; i = (i + 1) & mask) {
-    auto& t = table_[i];
-    if (t.id1 == 0)
-      return insert_short(i, h, head, size);
-    if (t.head == head && t.size == size)
-      return t.id1 - 1;
-  }
+  auto i = probe_short(table_.data(), table_.size() - 1, h >> shift_, head,
+                       size);
+  if (auto id1 = table_[i].id1; id1 != 0)
+    return id1 - 1;
+  return insert_short(i, h, head, size);
 }
 
 uint32_t token_index::intern(const char* p, size_t size) {
@@ -287,17 +295,12 @@ void token_index::tokenize_append(std::string_view text,
       // The common case: one chunk holds the whole word.
       auto head = lower8(keep_first(load8(s + begin), size));
       auto h = short_hash(head, size);
-      for (auto k = h >> shift;; k = (k + 1) & mask) {
-        auto& t = slots[k];
-        if (t.head == head && t.size == size) { // never an empty slot: size 0
-          id = t.id1 - 1;
-          break;
-        }
-        if (t.id1 == 0) {
-          id = insert_short(k, h, head, size);
-          reload();
-          break;
-        }
+      auto k = probe_short(slots, mask, h >> shift, head, size);
+      if (slots[k].id1 != 0) {
+        id = slots[k].id1 - 1;
+      } else {
+        id = insert_short(k, h, head, size);
+        reload();
       }
     } else {
       id = ascii_word_id(s + begin, size, s + n);

@@ -109,6 +109,14 @@ private:
   /// zero-padded `head`, adding it if new.
   uint32_t intern_short(uint64_t head, size_t size);
 
+  struct slot;
+
+  /// Returns the slot holding the word `head` of `size` bytes (at most 8) in
+  /// the table `slots` (`mask` = its size - 1), searching from `first`, or
+  /// the empty slot where it belongs.
+  static size_t probe_short(const slot* slots, size_t mask, size_t first,
+                            uint64_t head, size_t size);
+
   /// Adds a new entry at table slot `i`.
   uint32_t insert(size_t i, uint64_t hash, uint64_t head, const char* p,
                   size_t size);
