@@ -252,66 +252,55 @@ def main(argv):
            "inline time ÷ floor time"], rows)
 
     # -- sweep threads ----------------------------------------------------------
-    rows = []
-    speedups = []
-
     def cores(name):
         # CPU time of all threads per second of wall time (last repetition).
         v = sweep_counters.get(name, {}).get("cores")
         return "n/a" if v is None else f"{v:.2f}"
 
-    for engine in ("inline", "actors"):
-        one = best(sweep.get(f"sweep/quickstart/{engine}/threads=1", []))
-        two = best(sweep.get(f"sweep/quickstart/{engine}/threads=2", []))
-        s = div(two, one)
-        speedups.append(s)
-        # The same ratio within each round: ~1.0 in a round means another job
-        # held the second core then.
-        per_round = [div(best(x.get(f"sweep/quickstart/{engine}/threads=2", [])),
-                         best(x.get(f"sweep/quickstart/{engine}/threads=1", [])))
-                     for x in sweep_rounds]
+    def two_vs_one(data, rounds, k1, k2):
+        """Best runs/s on 1 and 2 threads, their ratio, and the ratio's range
+        within single rounds (~1.0 in a round means another job held the
+        second core then)."""
+        one, two = best(data.get(k1, [])), best(data.get(k2, []))
+        per_round = [div(best(x.get(k2, [])), best(x.get(k1, []))) for x in rounds]
         per_round = [v for v in per_round if v is not None]
         spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
-        rows.append([engine, num(one), num(two), ratio(s), spread,
-                     cores(f"sweep/quickstart/{engine}/threads=1"),
-                     cores(f"sweep/quickstart/{engine}/threads=2")])
-    x10 = [div(best(sweep.get(f"sweep/quickstart_x10/{e}/threads=2", [])),
-               best(sweep.get(f"sweep/quickstart_x10/{e}/threads=1", [])))
+        return one, two, div(two, one), spread
+
+    def sweep_keys(prefix, engine):
+        return (f"{prefix}/{engine}/threads=1", f"{prefix}/{engine}/threads=2")
+
+    rows = []
+    speedups = []
+    for engine in ("inline", "actors"):
+        k1, k2 = sweep_keys("sweep/quickstart", engine)
+        one, two, s, spread = two_vs_one(sweep, sweep_rounds, k1, k2)
+        speedups.append(s)
+        rows.append([engine, num(one), num(two), ratio(s), spread, cores(k1), cores(k2)])
+    x10 = [two_vs_one(sweep, [], *sweep_keys("sweep/quickstart_x10", e))[2]
            for e in ("inline", "actors")]
     # The ceiling: independent inline runs on 1 and 2 threads (nothing shared
     # but the machine).
     par = "floor/parallel/S/w50/metastable/real_time/threads:"
-    one = best(cpp.get(par + "1", []))
-    two = best(cpp.get(par + "2", []))
-    per_round = [div(best(x.get(par + "2", [])), best(x.get(par + "1", [])))
-                 for x in cpp_rounds]
-    per_round = [v for v in per_round if v is not None]
-    spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
+    one, two, s, spread = two_vs_one(cpp, cpp_rounds, par + "1", par + "2")
     rows.append(["*independent inline S runs, no sweep (`floor/parallel`)*",
-                 num(one), num(two), ratio(div(two, one)), spread, "", ""])
-    # The sweep's own runs without the sweep, and the sweep in batches of 25
-    # (the former default) for comparison.
+                 num(one), num(two), ratio(s), spread, "", ""])
+    # Longer sweeps, the sweep's own runs without the sweep, and the sweep in
+    # batches of 25 (the former default) for comparison.
     extra = [(f"{engine}, 16,000 runs (`sweep/quickstart_x10`)",
-              f"sweep/quickstart_x10/{engine}/threads=1",
-              f"sweep/quickstart_x10/{engine}/threads=2")
+              *sweep_keys("sweep/quickstart_x10", engine))
              for engine in ("inline", "actors")]
     extra += [("*the sweep's 1,600 runs, no sweep (`floor/parallel/sweep_runs`)*",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:1",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:2")]
-    for engine in ("inline", "actors"):
-        extra.append((f"*{engine}, batches of 25 runs (`sweep/batch=25`)*",
-                      f"sweep/batch=25/quickstart/{engine}/threads=1",
-                      f"sweep/batch=25/quickstart/{engine}/threads=2"))
+    extra += [(f"*{engine}, batches of 25 runs (`sweep/batch=25`)*",
+               *sweep_keys("sweep/batch=25/quickstart", engine))
+              for engine in ("inline", "actors")]
     for label, k1, k2 in extra:
-        one = best(sweep.get(k1, []))
-        two = best(sweep.get(k2, []))
+        one, two, s, spread = two_vs_one(sweep, sweep_rounds, k1, k2)
         if one is None and two is None:
             continue
-        per_round = [div(best(x.get(k2, [])), best(x.get(k1, []))) for x in sweep_rounds]
-        per_round = [v for v in per_round if v is not None]
-        spread = (f"{min(per_round):.2f}–{max(per_round):.2f}×" if per_round else "n/a")
-        rows.append([label, num(one), num(two), ratio(div(two, one)), spread,
-                     cores(k1), cores(k2)])
+        rows.append([label, num(one), num(two), ratio(s), spread, cores(k1), cores(k2)])
     print("### C++ sweep, 2 threads ÷ 1 (`sweep/quickstart`, 1,600 runs)")
     print()
     table(["engine", "1 thread, runs/s", "2 threads, runs/s", "speed-up",
