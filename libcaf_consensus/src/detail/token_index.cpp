@@ -1,8 +1,8 @@
 // caf-consensus: interned token sets (see token_index.hpp).
 //
-// All-ASCII texts (the common case) take a word-at-a-time path: word ends
-// are found eight bytes at a time (a byte below 0x21 is a candidate, checked
-// against Python's whitespace table), and a word of up to eight bytes is
+// All-ASCII texts (the common case) take a word-at-a-time path: whitespace
+// is found 64 bytes at a time as a bit mask (SSE2 where available), word
+// bounds are the mask's edges, and a word of up to eight bytes is
 // lower-cased and looked up as one 64-bit value. Other texts go through the
 // tokenizer's scanner (`text::detail::scan`), which lowers non-ASCII words
 // with ICU exactly as `text::tokenize` does. Both paths key a token by the
@@ -16,6 +16,10 @@
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+
+#if defined(__SSE2__)
+#  include <emmintrin.h>
+#endif
 
 #include "caf/consensus/internal/python_text.hpp"
 
@@ -72,16 +76,53 @@ uint64_t lower8(uint64_t w) {
   return w | (((at_least_a & ~above_z) & high) >> 2);
 }
 
+/// Lower-cases 16 bytes at `in` into `out` (ASCII letters only) and returns
+/// a mask with bit i set when `in[i]` is ASCII whitespace for Python's
+/// `str.split` (0x09-0x0d, 0x1c-0x20). Leaves `any` at 0x80 or more if a
+/// byte was not ASCII.
+uint32_t lower16(const uint8_t* in, uint8_t* out, uint64_t& any) {
+#if defined(__SSE2__)
+  auto v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+  any |= static_cast<uint64_t>(_mm_movemask_epi8(v)) << 7;
+  // x in [lo, lo + span] when min(x - lo, span) == x - lo (bytes unsigned).
+  auto in_range = [&v](char lo, char span) {
+    auto d = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+  };
+  auto upper = in_range('A', 'Z' - 'A');
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out),
+                   _mm_add_epi8(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+  auto ws = _mm_or_si128(in_range(0x09, 0x0d - 0x09),
+                         in_range(0x1c, 0x20 - 0x1c));
+  return static_cast<uint32_t>(_mm_movemask_epi8(ws));
+#else
+  uint32_t bits = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    any |= in[i];
+    out[i] = static_cast<uint8_t>(td::ascii_lower(static_cast<char>(in[i])));
+    bits |= static_cast<uint32_t>(td::ascii_space_table[in[i] & 0x7f]) << i;
+  }
+  return bits;
+#endif
+}
+
+/// Returns the index of the lowest set bit of `x` (not 0).
+size_t lowest_bit(uint64_t x) {
+  return static_cast<unsigned>(__builtin_ctzll(x));
+}
+
 /// Hash of a word of at most eight bytes: one multiplication (Fibonacci
-/// hashing); the table takes its slot from the high bits.
-uint64_t short_hash(uint64_t head, size_t size) {
-  return (head ^ (size * golden)) * golden;
+/// hashing); the table takes its slot from the high bits. Words that differ
+/// only in trailing zero bytes share a hash; the table tells them apart by
+/// their size.
+uint64_t short_hash(uint64_t head) {
+  return head * golden;
 }
 
 /// Hash of any word: the same as `short_hash` for words of at most eight
 /// bytes. Reads the 8 bytes after the word (ignored).
 uint64_t word_hash(const char* p, size_t size) {
-  auto h = (keep_first(load8(p), size) ^ (size * golden)) * golden;
+  auto h = keep_first(load8(p), size) * golden;
   for (size_t i = 8; i < size; i += 8)
     h = (h ^ keep_first(load8(p + i), size - i)) * golden;
   return h;
@@ -151,7 +192,7 @@ inline size_t token_index::probe_short(const slot* slots, size_t mask,
 }
 
 inline uint32_t token_index::intern_short(uint64_t head, size_t size) {
-  auto h = short_hash(head, size);
+  auto h = short_hash(head);
   auto i = probe_short(table_.data(), table_.size() - 1, h >> shift_, head,
                        size);
   if (auto id1 = table_[i].id1; id1 != 0)
@@ -213,28 +254,42 @@ void token_index::tokenize_append(std::string_view text,
   }
   auto* s = text.data();
   auto n = text.size();
-  if (!td::is_ascii(text)) {
-    td::scan(
-      text,
-      [&](size_t first, size_t last, td::word_kind kind) {
-        if (kind == td::word_kind::ascii) {
-          add(ascii_word_id(s + first, last - first, s + n), out);
-          return;
-        }
-        lowered_.clear();
-        td::append_lower_word({s + first, last - first}, kind, lowered_);
-        auto size = lowered_.size();
-        lowered_.append(8, '\0');
-        add(intern(lowered_.data(), size), out);
-      },
-      [](size_t, size_t) {});
+  // The common case in two passes. First the text is lower-cased into
+  // `text_` (padded with spaces to a multiple of 64 bytes, plus 8 readable
+  // bytes) and its whitespace noted as one bit per byte in `spaces_`, 16
+  // bytes at a time; a byte outside ASCII sends the text to the scanner.
+  auto blocks = (n + 63) / 64;
+  if (text_.size() < blocks * 64 + 8) {
+    text_.resize(blocks * 64 + 8);
+    spaces_.resize(blocks);
+  }
+  auto* u = reinterpret_cast<const uint8_t*>(s);
+  auto* low = text_.data();
+  uint64_t any = 0;
+  size_t at = 0;
+  for (; at + 16 <= n; at += 16) {
+    auto bits = lower16(u + at, low + at, any);
+    auto& m = spaces_[at / 64];
+    m = (at % 64 == 0 ? 0 : m) | (static_cast<uint64_t>(bits) << (at % 64));
+  }
+  for (; at < blocks * 64; at += 16) {
+    uint8_t tail[16];
+    std::memset(tail, ' ', sizeof(tail));
+    if (at < n)
+      std::memcpy(tail, u + at, n - at);
+    auto bits = lower16(tail, low + at, any);
+    auto& m = spaces_[at / 64];
+    m = (at % 64 == 0 ? 0 : m) | (static_cast<uint64_t>(bits) << (at % 64));
+  }
+  if (any >= 0x80) {
+    tokenize_scan(text, out);
     return;
   }
-  // The common case, word at a time. Each word but the last is followed by
-  // whitespace, so a text has at most (n + 1) / 2 of them: reserve that room
-  // in `out` and write ids through a pointer. The table, its mask and the
-  // seen marks live in locals, reloaded after an insert (which may grow
-  // them).
+  // Then the words: a word starts at a set bit of `ws ^ (ws << 1)` and ends
+  // at the next one. Each word but the last is followed by whitespace, so a
+  // text has at most (n + 1) / 2 of them: reserve that room in `out` and
+  // write ids through a pointer. The table, its mask and the seen marks live
+  // in locals, reloaded after an insert (which may grow them).
   auto old = out.size();
   out.resize(old + (n + 1) / 2);
   // If an insert throws (too many tokens, no memory), `out` keeps only what
@@ -254,65 +309,84 @@ void token_index::tokenize_append(std::string_view text,
   auto shift = shift_;
   auto* seen = seen_.data();
   auto epoch = seen_epoch_;
-  auto reload = [&] {
-    slots = table_.data();
-    mask = table_.size() - 1;
-    shift = shift_;
-    seen = seen_.data();
-  };
-  auto* u = reinterpret_cast<const uint8_t*>(s);
-  size_t i = 0;
-  while (i < n) {
-    if (td::ascii_space_table[u[i]] != 0) {
-      ++i;
-      continue;
-    }
-    auto begin = i;
-    for (;;) {
-      if (i + 8 > n) {
-        while (i < n && td::ascii_space_table[u[i]] == 0)
-          ++i;
-        break;
-      }
-      // Flags bytes below 0x21 (all ASCII whitespace and a few control
-      // characters); the lowest flagged byte is always a true one.
-      auto w = load8(s + i);
-      auto below = (w - 0x21 * ones) & ~w & high;
-      if (below == 0) {
-        i += 8;
-        continue;
-      }
-      auto at = i + static_cast<size_t>(__builtin_ctzll(below)) / 8;
-      if (td::ascii_space_table[u[at]] != 0) {
-        i = at;
-        break;
-      }
-      i = at + 1; // a control character that is part of the word
-    }
-    auto size = i - begin;
+  auto emit = [&](size_t begin, size_t size) {
     uint32_t id;
-    if (size <= 8 && begin + 8 <= n) {
+    auto head = load8(reinterpret_cast<const char*>(low + begin));
+    if (size <= 8) {
       // The common case: one chunk holds the whole word.
-      auto head = lower8(keep_first(load8(s + begin), size));
-      auto h = short_hash(head, size);
+      head = keep_first(head, size);
+      auto h = short_hash(head);
       auto k = probe_short(slots, mask, h >> shift, head, size);
       if (slots[k].id1 != 0) {
         id = slots[k].id1 - 1;
       } else {
         id = insert_short(k, h, head, size);
-        reload();
+        slots = table_.data();
+        mask = table_.size() - 1;
+        shift = shift_;
+        seen = seen_.data();
       }
     } else {
-      id = ascii_word_id(s + begin, size, s + n);
-      reload();
+      id = intern(reinterpret_cast<const char*>(low + begin), size);
+      slots = table_.data();
+      mask = table_.size() - 1;
+      shift = shift_;
+      seen = seen_.data();
     }
     // Without a branch: whether a word repeats is unpredictable.
     *dst = id;
     dst += seen[id] != epoch ? 1 : 0;
     seen[id] = epoch;
+  };
+  uint64_t carry = 1; // Whether the byte before the block is whitespace.
+  size_t begin = 0;
+  bool in_word = false;
+  for (size_t x = 0; x < blocks; ++x) {
+    auto ws = spaces_[x];
+    auto edges = ws ^ ((ws << 1) | carry);
+    carry = ws >> 63;
+    auto base = x * 64;
+    if (in_word && edges != 0) {
+      emit(begin, base + lowest_bit(edges) - begin);
+      edges &= edges - 1;
+      in_word = false;
+    }
+    while (edges != 0) {
+      begin = base + lowest_bit(edges);
+      edges &= edges - 1;
+      if (edges == 0) {
+        in_word = true;
+        break;
+      }
+      auto end = base + lowest_bit(edges);
+      edges &= edges - 1;
+      emit(begin, end - begin);
+    }
   }
+  if (in_word) // The text ends at a block's end, in a word.
+    emit(begin, n - begin);
   undo.armed = false;
   out.resize(static_cast<size_t>(dst - out.data()));
+}
+
+void token_index::tokenize_scan(std::string_view text,
+                                std::vector<uint32_t>& out) {
+  auto* s = text.data();
+  auto n = text.size();
+  td::scan(
+    text,
+    [&](size_t first, size_t last, td::word_kind kind) {
+      if (kind == td::word_kind::ascii) {
+        add(ascii_word_id(s + first, last - first, s + n), out);
+        return;
+      }
+      lowered_.clear();
+      td::append_lower_word({s + first, last - first}, kind, lowered_);
+      auto size = lowered_.size();
+      lowered_.append(8, '\0');
+      add(intern(lowered_.data(), size), out);
+    },
+    [](size_t, size_t) {});
 }
 
 void token_index::append_words(const word_set& words,

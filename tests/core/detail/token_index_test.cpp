@@ -131,6 +131,40 @@ TEST(token_index, random_texts_match_text_tokenize) {
     check_text(index, random_text(gen, gen.below(40)));
 }
 
+TEST(token_index, ascii_texts_of_every_length_match_text_tokenize) {
+  // The ASCII path reads a text 64 bytes at a time: texts of 0 to 300 bytes
+  // (every remainder modulo 64, ending in a word or in whitespace), words of
+  // 1 to 70 bytes that cross block bounds, every ASCII whitespace byte, runs
+  // of whitespace, and control bytes (0x01, 0x1b, 0x7f) that belong to words.
+  static const char spaces[] = {' ',  '\t',   '\n',   '\v',   '\f',
+                                '\r', '\x1c', '\x1d', '\x1e', '\x1f'};
+  static const char others[] = {'\x01', '\x1b', '\x7f', '\x00', '!', '~'};
+  token_index index;
+  rng::rng64 gen{31};
+  for (size_t len = 0; len <= 300; ++len) {
+    for (int variant = 0; variant < 8; ++variant) {
+      std::string text;
+      while (text.size() < len) {
+        auto pick = gen.below(10);
+        if (pick < 3) {
+          text += spaces[gen.below(std::size(spaces))];
+        } else if (pick == 3) {
+          text += others[gen.below(std::size(others))];
+        } else {
+          auto size = 1 + gen.below(gen.below(5) == 0 ? 70 : 9);
+          for (size_t j = 0; j < size; ++j)
+            text += static_cast<char>((gen.below(2) == 0 ? 'a' : 'A')
+                                      + gen.below(26));
+        }
+      }
+      text.resize(len);
+      if (len > 0 && variant % 2 == 0) // Ends in a word.
+        text.back() = 'Z';
+      check_text(index, text);
+    }
+  }
+}
+
 TEST(token_index, ids_survive_the_table_growing) {
   // Thousands of distinct words (1 to 20 bytes, mixed case, some with a
   // control character) make the table grow many times; every word keeps its

@@ -138,6 +138,10 @@ private:
 
   void grow();
 
+  /// `tokenize_append` for a text with bytes outside ASCII: words found by
+  /// the tokenizer's scanner, non-ASCII words lowered with ICU.
+  void tokenize_scan(std::string_view text, std::vector<uint32_t>& out);
+
   /// Bytes of all tokens.
   std::string arena_;
   std::vector<entry> entries_;
@@ -167,6 +171,10 @@ private:
   /// A lower-cased word with 8 bytes of padding.
   std::vector<char> word_;
   std::string lowered_;
+  /// The lower-cased ASCII text being tokenized, padded, and its whitespace
+  /// as one bit per byte (64 bytes per entry).
+  std::vector<uint8_t> text_;
+  std::vector<uint64_t> spaces_;
 };
 
 } // namespace caf::consensus::detail
