@@ -106,6 +106,7 @@ void metastable::absorb(state& st, int32_t round,
           index_.append(results[j].output, results[j].words, ids_);
       }
       id_begin_[n] = ids_.size();
+      bits_.assign(ids_.data(), id_begin_.data(), n, index_.size());
     } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
@@ -132,13 +133,15 @@ void metastable::absorb(state& st, int32_t round,
       if (!r.ok || sample.empty())
         continue;
       size_t agreeing = 0;
-      if (jaccard_)
+      auto dense = jaccard_ && bits_.active();
+      if (jaccard_ && !dense)
         index_.mark(ids_.data() + id_begin_[i],
                     id_begin_[i + 1] - id_begin_[i]);
       for (auto j : sample) {
         if (!results[j].ok)
           continue;
-        auto s = jaccard_
+        auto s = dense ? bits_.jaccard(i, j)
+                 : jaccard_
                    ? index_.jaccard_with_marked(ids_.data() + id_begin_[j],
                                                 id_begin_[j + 1] - id_begin_[j])
                  : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])

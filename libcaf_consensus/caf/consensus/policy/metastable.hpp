@@ -5,6 +5,7 @@
 #include "caf/consensus/detail/latest_answers.hpp"
 #include "caf/consensus/detail/luminance.hpp"
 #include "caf/consensus/detail/sampling.hpp"
+#include "caf/consensus/detail/token_bits.hpp"
 #include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/policy/policy.hpp"
 
@@ -76,6 +77,8 @@ private:
   /// peer read).
   std::vector<uint32_t> ids_;
   std::vector<size_t> id_begin_;
+  /// The same sets as bit sets when the vocabulary is small (`token_bits`).
+  detail::token_bits bits_;
 };
 
 } // namespace caf::consensus::policy

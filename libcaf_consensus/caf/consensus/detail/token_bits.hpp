@@ -1,0 +1,68 @@
+// caf-consensus: a round's token sets as bit sets, for Jaccard similarity
+// with a few popcounts when the run's vocabulary is small.
+
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace caf::consensus::detail {
+
+/// The token sets of one round (interned ids of a `token_index`) as bit sets
+/// over the ids seen so far: one bit per id, `words` 64-bit words per set.
+/// Jaccard of two sets is then popcount(A & B) over |A| + |B| minus that,
+/// the same two integers `token_index::jaccard_with_marked` divides, so the
+/// values are equal bit for bit.
+///
+/// Bit sets pay when a set has many ids per 64-bit word of the vocabulary
+/// (scripted and repetitive answers: a few dozen distinct words in all);
+/// `assign` declines otherwise and callers keep the sparse path.
+class token_bits {
+public:
+  /// Builds the bit sets of `n` sets, set j being the distinct ids
+  /// `ids[begin[j]]` up to `ids[begin[j + 1]]`, all below `vocabulary`.
+  /// Returns whether it built them: false (and `active()` false) when the
+  /// vocabulary needs more than a quarter as many words as a set has ids
+  /// on average, or more than `max_words` words.
+  bool assign(const uint32_t* ids, const size_t* begin, size_t n,
+              size_t vocabulary);
+
+  /// Returns whether the last `assign` built bit sets.
+  bool active() const noexcept {
+    return active_;
+  }
+
+  /// Returns |A ∩ B| / |A ∪ B| for sets `i` and `j`, 0 when either is empty.
+  double jaccard(size_t i, size_t j) const {
+    if (size_[i] == 0 || size_[j] == 0)
+      return 0.0;
+    auto* a = bits_.data() + i * words_;
+    auto* b = bits_.data() + j * words_;
+    size_t common = 0;
+    for (size_t w = 0; w < words_; ++w)
+      common += popcount(a[w] & b[w]);
+    auto total = size_t{size_[i]} + size_[j] - common;
+    return static_cast<double>(common) / static_cast<double>(total);
+  }
+
+  /// The most 64-bit words per set (a vocabulary of 4,096 ids).
+  static constexpr size_t max_words = 64;
+
+private:
+  /// Number of set bits, without a library call on targets lacking an
+  /// instruction for it.
+  static size_t popcount(uint64_t x) {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+  }
+
+  bool active_ = false;
+  size_t words_ = 0;
+  std::vector<uint64_t> bits_;
+  std::vector<uint32_t> size_;
+};
+
+} // namespace caf::consensus::detail
