@@ -133,13 +133,14 @@ uint64_t word_hash(const char* p, size_t size) {
 token_index::token_index() : table_(128, slot{}), shift_(64 - 7) {
   // Room for a typical run's vocabulary without regrowing.
   entries_.reserve(64);
-  seen_.reserve(64);
-  marked_.reserve(64);
-  arena_.reserve(512);
+  seen_.resize(64, 0);
+  marked_.resize(64, 0);
 }
 
 std::string_view token_index::token(uint32_t x) const {
   auto& e = entries_.at(x);
+  if (e.size <= 8) // The head holds the whole token.
+    return {reinterpret_cast<const char*>(&e.head), e.size};
   return {arena_.data() + e.offset, e.size};
 }
 
@@ -163,10 +164,18 @@ uint32_t token_index::insert(size_t i, uint64_t hash, uint64_t head,
       || size > std::numeric_limits<uint32_t>::max())
     throw std::length_error("caf::consensus: too many distinct tokens");
   auto id = static_cast<uint32_t>(entries_.size());
-  entries_.push_back(entry{hash, head, arena_.size(), size});
-  arena_.append(p, size);
-  seen_.push_back(0);
-  marked_.push_back(0);
+  if (size <= 8) {
+    entries_.push_back(entry{hash, head, 0, size});
+  } else {
+    entries_.push_back(entry{hash, head, arena_.size(), size});
+    arena_.append(p, size);
+  }
+  if (seen_.size() <= id) {
+    // Marks for ids to come, zero (no epoch) until used.
+    auto more = std::max<size_t>(64, seen_.size());
+    seen_.resize(seen_.size() + more, 0);
+    marked_.resize(marked_.size() + more, 0);
+  }
   table_[i] = slot{head, static_cast<uint32_t>(size), id + 1};
   if (entries_.size() * 2 > table_.size())
     grow();

@@ -89,7 +89,7 @@ public:
     return entries_.size();
   }
 
-  /// Returns the token with id `x`.
+  /// Returns the token with id `x` (valid until the next new token).
   std::string_view token(uint32_t x) const;
 
 private:
@@ -142,7 +142,7 @@ private:
   /// the tokenizer's scanner, non-ASCII words lowered with ICU.
   void tokenize_scan(std::string_view text, std::vector<uint32_t>& out);
 
-  /// Bytes of all tokens.
+  /// Bytes of the tokens longer than 8 bytes (a shorter one is its head).
   std::string arena_;
   std::vector<entry> entries_;
   /// A table slot: a token's first eight bytes, its size and id + 1 (0 =
