@@ -57,20 +57,31 @@ python_random::from_state(const std::vector<uint32_t>& words, size_t pos) {
   python_random result;
   std::copy(words.begin(), words.end(), result.mt_.begin());
   result.mti_ = pos;
+  result.twisted_ = n;
   return result;
 }
 
 // -- state --------------------------------------------------------------------
 
 std::vector<uint32_t> python_random::state_words() const {
-  return {mt_.begin(), mt_.end()};
+  // CPython twists the whole table at once: finish a lazy twist in a copy.
+  auto copy = *this;
+  for (auto kk = copy.twisted_; kk < n; ++kk)
+    copy.twist_one(kk);
+  return {copy.mt_.begin(), copy.mt_.end()};
 }
 
 // -- draws --------------------------------------------------------------------
 
 uint32_t python_random::next_u32() {
-  if (mti_ >= n)
-    twist();
+  // The table is twisted one word at a time, as the words are drawn: a run
+  // that draws a few dozen words does not twist all 624.
+  if (mti_ >= n) {
+    mti_ = 0;
+    twisted_ = 0;
+  }
+  if (mti_ == twisted_)
+    twist_one(twisted_++);
   auto y = mt_[mti_++];
   y ^= (y >> 11);
   y ^= (y << 7) & 0x9d2c5680U;
@@ -147,6 +158,7 @@ void python_random::init_genrand(uint32_t s) {
     mt_[i] = 1812433253U * (prev ^ (prev >> 30)) + static_cast<uint32_t>(i);
   }
   mti_ = n;
+  twisted_ = n;
 }
 
 void python_random::init_by_array(const std::vector<uint32_t>& key) {
@@ -168,6 +180,7 @@ void python_random::init_by_array(const std::vector<uint32_t>& key) {
   }();
   mt_ = initial;
   mti_ = n;
+  twisted_ = n;
   size_t i = 1;
   size_t j = 0;
   for (auto k = n > key_length ? n : key_length; k != 0; --k) {
@@ -196,21 +209,15 @@ void python_random::init_by_array(const std::vector<uint32_t>& key) {
   mt_[0] = 0x80000000U; // MSB is 1; assuring non-zero initial array
 }
 
-void python_random::twist() {
+void python_random::twist_one(size_t kk) {
+  // Word kk of CPython's genrand_uint32 twist: it reads word kk + 1 and word
+  // kk + m (mod n) as the full twist would at that point (words below kk
+  // already twisted, the others not yet).
   static constexpr uint32_t mag01[2] = {0x0U, matrix_a};
-  size_t kk = 0;
-  uint32_t y;
-  for (; kk < n - m; ++kk) {
-    y = (mt_[kk] & upper_mask) | (mt_[kk + 1] & lower_mask);
-    mt_[kk] = mt_[kk + m] ^ (y >> 1) ^ mag01[y & 0x1U];
-  }
-  for (; kk < n - 1; ++kk) {
-    y = (mt_[kk] & upper_mask) | (mt_[kk + 1] & lower_mask);
-    mt_[kk] = mt_[kk + m - n] ^ (y >> 1) ^ mag01[y & 0x1U];
-  }
-  y = (mt_[n - 1] & upper_mask) | (mt_[0] & lower_mask);
-  mt_[n - 1] = mt_[m - 1] ^ (y >> 1) ^ mag01[y & 0x1U];
-  mti_ = 0;
+  auto next = kk + 1 == n ? 0 : kk + 1;
+  auto far = kk + m < n ? kk + m : kk + m - n;
+  auto y = (mt_[kk] & upper_mask) | (mt_[next] & lower_mask);
+  mt_[kk] = mt_[far] ^ (y >> 1) ^ mag01[y & 0x1U];
 }
 
 // -- free functions -----------------------------------------------------------

@@ -261,6 +261,22 @@ TEST(python_random, a_restored_state_continues_the_same_stream) {
     ASSERT_EQ(a.next_u32(), b->next_u32()) << "draw " << i;
 }
 
+TEST(python_random, a_state_taken_mid_table_equals_cpythons) {
+  // random.seed(12345); 1000 x getrandbits(32); random.getstate()[1]: the
+  // whole table twisted (words 0, 375, 376, 623) and position 376, although
+  // the generator twists a word only when it draws it.
+  python_random a{int64_t{12345}};
+  for (int i = 0; i < 1000; ++i)
+    a.next_u32();
+  auto words = a.state_words();
+  ASSERT_EQ(words.size(), 624u);
+  EXPECT_EQ(words[0], 1147510631u);
+  EXPECT_EQ(words[375], 1628284350u);
+  EXPECT_EQ(words[376], 742519091u);
+  EXPECT_EQ(words[623], 4194154797u);
+  EXPECT_EQ(a.state_position(), 376u);
+}
+
 TEST(python_random, a_freshly_seeded_state_sits_at_position_624) {
   // random.seed(n); random.getstate()[1][624] == 624
   python_random a{int64_t{7}};

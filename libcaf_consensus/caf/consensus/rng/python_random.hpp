@@ -68,10 +68,14 @@ private:
 
   void init_genrand(uint32_t s);
   void init_by_array(const std::vector<uint32_t>& key);
-  void twist();
+  /// Twists word `kk` of the table (words below `kk` twisted already).
+  void twist_one(size_t kk);
 
   std::array<uint32_t, 624> mt_{};
   size_t mti_ = 625;
+  /// Words of the table twisted since the last draw at position 624 (624:
+  /// none pending).
+  size_t twisted_ = 624;
 };
 
 /// Returns `sum(xs)` as CPython 3.12 computes it for floats (Neumaier
