@@ -110,28 +110,39 @@ void hanzo::absorb(state& st, int32_t round,
   auto& tr = st.trace.back();
   // The previous round's tokens of a response are this round's "before"
   // tokens: reuse them instead of tokenizing the same text again.
+  // A set is also kept as one 64-bit word (`token_word`) while the run's
+  // vocabulary has at most 64 tokens: Jaccard is then two popcounts.
   now_.resize(n);
   before_.resize(n);
+  now_word_.resize(n);
+  before_word_.resize(n);
   have_now_.resize(n, 0);
   std::swap(now_, before_);
+  std::swap(now_word_, before_word_);
   std::vector<uint8_t> have_before(n, 0);
   have_before.swap(have_now_);
   auto& have_now = have_now_;
-  auto peer_tokens = [&](uint32_t j, size_t i) -> const auto& {
+  auto tokenize = [this](const response& r, detail::token_index::id_set& ids,
+                         detail::token_word& word) {
+    tokens_.tokenize(r.text, r.words, ids);
+    word.assign(ids.data(), ids.size());
+  };
+  // Participant j's tokens as participant i sees them: index 0 = this
+  // round's, 1 = the round before's.
+  auto peer_tokens = [&](uint32_t j, size_t i) -> int {
     auto& rs = st.responses[j];
     if (j <= i) {
       if (!have_now[j]) {
-        tokens_.tokenize(rs.back().text, rs.back().words, now_[j]);
+        tokenize(rs.back(), now_[j], now_word_[j]);
         have_now[j] = 1;
       }
-      return now_[j];
+      return 0;
     }
     if (!have_before[j]) {
-      tokens_.tokenize(rs[rs.size() - 2].text, rs[rs.size() - 2].words,
-                       before_[j]);
+      tokenize(rs[rs.size() - 2], before_[j], before_word_[j]);
       have_before[j] = 1;
     }
-    return before_[j];
+    return 1;
   };
   tr.agreements.reserve(n);
   for (size_t i = 0; i < n; ++i) {
@@ -141,14 +152,24 @@ void hanzo::absorb(state& st, int32_t round,
     double agreement = 0.0;
     if (!sample_.empty()) {
       if (!have_now[i]) {
-        auto& own = st.responses[i].back();
-        tokens_.tokenize(own.text, own.words, now_[i]);
+        tokenize(st.responses[i].back(), now_[i], now_word_[i]);
         have_now[i] = 1;
       }
-      tokens_.mark(now_[i]);
+      bool marked = false;
       double total = 0.0;
-      for (auto j : sample_)
-        total += tokens_.jaccard_with_marked(peer_tokens(j, i));
+      for (auto j : sample_) {
+        auto before = peer_tokens(j, i) == 1;
+        auto& word = before ? before_word_[j] : now_word_[j];
+        if (now_word_[i].ok && word.ok) {
+          total += detail::jaccard(now_word_[i], word);
+          continue;
+        }
+        if (!marked) {
+          tokens_.mark(now_[i]);
+          marked = true;
+        }
+        total += tokens_.jaccard_with_marked(before ? before_[j] : now_[j]);
+      }
       agreement = total / static_cast<double>(sample_.size());
     }
     st.confidence[i] = st.confidence[i] * 0.5 + agreement * 0.5;

@@ -90,3 +90,28 @@ TEST(token_bits, declines_when_bit_sets_would_not_pay) {
     bits.assign(dense.ids.data(), dense.begin.data(), 5, dense.index.size()));
   EXPECT_TRUE(bits.active());
 }
+
+TEST(token_bits, one_word_sets_equal_the_sparse_form_bit_for_bit) {
+  // Sets of ids below 64 as one word (what hanzo keeps per participant);
+  // a set with an id of 64 or more is not usable as a word.
+  rng::rng64 gen{47};
+  for (size_t vocabulary : {1u, 5u, 48u, 64u}) {
+    round_sets r{gen, 10, 80, vocabulary};
+    ASSERT_LE(r.index.size(), 64u);
+    std::vector<detail::token_word> words(10);
+    for (size_t j = 0; j < 10; ++j) {
+      words[j].assign(r.ids.data() + r.begin[j], r.begin[j + 1] - r.begin[j]);
+      ASSERT_TRUE(words[j].ok);
+    }
+    for (size_t i = 0; i < 10; ++i)
+      for (size_t j = 0; j < 10; ++j)
+        EXPECT_EQ(detail::jaccard(words[i], words[j]), r.sparse(i, j))
+          << "vocabulary " << vocabulary << ", sets " << i << ", " << j;
+  }
+  std::vector<uint32_t> high{3, 64};
+  detail::token_word word;
+  word.assign(high.data(), high.size());
+  EXPECT_FALSE(word.ok);
+  word.assign(high.data(), 1);
+  EXPECT_TRUE(word.ok);
+}

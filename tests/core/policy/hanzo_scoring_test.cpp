@@ -95,6 +95,46 @@ TEST(hanzo, agreement_is_the_mean_jaccard_over_the_sample_with_repeats) {
   EXPECT_EQ(st.confidence, c);
 }
 
+TEST(hanzo, agreement_is_the_same_when_the_vocabulary_outgrows_64_tokens) {
+  // Sets are compared as 64-bit words while every token id is below 64 and
+  // as id lists after: rounds 1 and 2 use a few tokens, round 3 brings
+  // dozens of new ones (the id lists and mixed pairs). Every agreement still
+  // equals the mean Jaccard of the token sets.
+  auto ps = hanzo_params();
+  ps.k = 3;
+  ps.rounds = 3;
+  ps.beta_1 = 2;
+  ps.seed = 11;
+  auto many = [](int from) {
+    std::string out;
+    for (int w = from; w < from + 60; ++w)
+      out += "word" + std::to_string(w) + " ";
+    return out + "alpha";
+  };
+  std::vector<strings> outputs{
+    {"alpha beta gamma", "alpha beta", "delta"},
+    {"alpha beta", "beta gamma delta", "alpha"},
+    {"gamma", "alpha beta gamma delta", "beta gamma"},
+    {many(0), "alpha beta", many(50)},
+  };
+  auto st = run_script({"a", "b", "c"}, ps, [&](const request& req) {
+    return make_ok(req.participant, outputs[req.round][req.index]);
+  });
+  ASSERT_EQ(st.rounds_executed, 3);
+  for (int32_t r = 1; r <= 3; ++r) {
+    auto& tr = st.trace[r];
+    auto& sample = tr.samples.at(0);
+    for (uint32_t i = 0; i < 3; ++i) {
+      double total = 0;
+      for (auto j : sample)
+        total += jaccard(outputs[r][i], outputs[j <= i ? r : r - 1][j]);
+      EXPECT_EQ(tr.agreements.at(i).agreement,
+                total / static_cast<double>(sample.size()))
+        << "r " << r << " i " << i;
+    }
+  }
+}
+
 TEST(hanzo, failures_keep_confidence_but_their_output_is_used_by_peers) {
   auto ps = hanzo_params();
   ps.k = 2;

@@ -9,6 +9,46 @@
 
 namespace caf::consensus::detail {
 
+/// Returns the number of set bits of `x` (without a library call on targets
+/// lacking an instruction for it).
+inline size_t popcount(uint64_t x) {
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+/// A token set as one 64-bit word: bit x for id x. Usable (`ok`) when every
+/// id is below 64, as in a run whose vocabulary has at most 64 tokens.
+struct token_word {
+  uint64_t bits = 0;
+  uint32_t size = 0;
+  bool ok = false;
+
+  /// Sets the word to the `size` distinct ids at `ids`.
+  void assign(const uint32_t* ids, size_t count) {
+    bits = 0;
+    size = static_cast<uint32_t>(count);
+    uint32_t any = 0;
+    for (size_t k = 0; k < count; ++k) {
+      any |= ids[k];
+      bits |= uint64_t{1} << (ids[k] & 63);
+    }
+    ok = any < 64;
+  }
+};
+
+/// Returns the Jaccard similarity of two usable token words: the same two
+/// integers as `token_index::jaccard_with_marked` divides, 0 when either set
+/// is empty.
+inline double jaccard(const token_word& a, const token_word& b) {
+  if (a.size == 0 || b.size == 0)
+    return 0.0;
+  auto common = popcount(a.bits & b.bits);
+  auto total = size_t{a.size} + b.size - common;
+  return static_cast<double>(common) / static_cast<double>(total);
+}
+
 /// The token sets of one round (interned ids of a `token_index`) as bit sets
 /// over the ids seen so far: one bit per id, `words` 64-bit words per set.
 /// Jaccard of two sets is then popcount(A & B) over |A| + |B| minus that,
@@ -50,15 +90,6 @@ public:
   static constexpr size_t max_words = 64;
 
 private:
-  /// Number of set bits, without a library call on targets lacking an
-  /// instruction for it.
-  static size_t popcount(uint64_t x) {
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-    return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
-  }
-
   bool active_ = false;
   size_t words_ = 0;
   std::vector<uint64_t> bits_;

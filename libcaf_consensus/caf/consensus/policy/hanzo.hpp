@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "caf/consensus/detail/token_bits.hpp"
 #include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/policy/policy.hpp"
 #include "caf/consensus/rng/python_random.hpp"
@@ -73,6 +74,9 @@ private:
   detail::token_index tokens_;
   std::vector<detail::token_index::id_set> now_;
   std::vector<detail::token_index::id_set> before_;
+  /// The same sets as 64-bit words where the vocabulary allows.
+  std::vector<detail::token_word> now_word_;
+  std::vector<detail::token_word> before_word_;
   /// Which entries of `now_` the latest absorbed round filled: they are the
   /// next round's `before_` (every round appends one response each).
   std::vector<uint8_t> have_now_;
