@@ -25,11 +25,21 @@ void latest_answers::update(const std::vector<result>& results) {
 void latest_answers::show(const std::vector<std::string>& participants,
                           size_t i, const std::vector<uint32_t>& sample,
                           request& req) const {
-  req.peers.clear();
-  req.peers.reserve(sample.size());
+  // Views are rewritten in place (a request is reused round after round):
+  // their strings keep their storage.
+  size_t count = 0;
   for (auto j : sample)
-    if (has_[j])
-      req.peers.push_back(peer_view{participants[j], text_[j], label_[j]});
+    count += has_[j];
+  req.peers.resize(count);
+  auto* view = req.peers.data();
+  for (auto j : sample) {
+    if (!has_[j])
+      continue;
+    view->id = participants[j];
+    view->text = text_[j];
+    view->label = label_[j];
+    ++view;
+  }
   if (has_[i]) {
     req.own_text = text_[i];
     req.own_label = label_[i];
