@@ -250,6 +250,24 @@ TEST(python_random, choices_rejects_bad_weights) {
 
 // -- state export and import --------------------------------------------------
 
+TEST(python_random, seeds_in_any_order_give_cpythons_first_words) {
+  // random.seed(s); random.getrandbits(32) for seeds that repeat, alternate
+  // and share a key prefix ([1], [0, 1], [1, 1], [0]): a repeated key reuses
+  // the seeded table, a different key never does.
+  std::vector<std::pair<int64_t, uint32_t>> cases{
+    {1, 577090037u},
+    {int64_t{1} << 32, 485306839u},
+    {1, 577090037u},
+    {(int64_t{1} << 32) + 1, 991850117u},
+    {0, 3626764237u},
+    {int64_t{1} << 32, 485306839u},
+    {(int64_t{1} << 32) + 1, 991850117u}};
+  for (auto [s, first] : cases) {
+    python_random gen{s};
+    EXPECT_EQ(gen.next_u32(), first) << "seed " << s;
+  }
+}
+
 TEST(python_random, a_restored_state_continues_the_same_stream) {
   python_random a{int64_t{12345}};
   for (int i = 0; i < 1000; ++i) // cross a twist: the position is mid-table
