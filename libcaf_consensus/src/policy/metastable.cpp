@@ -36,10 +36,12 @@ void metastable::start(state& st, const params& ps,
   // Exactly the default measure (not a subclass): interned ids give the same
   // values faster.
   jaccard_ = typeid(*sim_) == typeid(text::jaccard_similarity);
-  // Room for a round's token ids of short texts (the buffer would otherwise
-  // grow by doubling in the first scored round); large runs grow it once.
+  // Room for a round's token ids of short texts, 48 per participant (the
+  // buffer would otherwise grow by doubling in the first scored round);
+  // large runs grow it once. For a few participants this stays below 1 KiB,
+  // which glibc serves from its per-thread cache.
   if (jaccard_)
-    ids_.reserve(std::min<size_t>(n, 1024) * 64);
+    ids_.reserve(std::min<size_t>(n, 1024) * 48);
   lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
   polled_.assign(n, 0);
   latest_.reset(n);

@@ -207,6 +207,30 @@ TEST(token_index, ids_survive_the_table_growing) {
   }
 }
 
+TEST(token_index, a_new_index_starts_empty_on_the_buffers_of_the_last) {
+  // An index leaves its buffers to the next one made on its thread: the next
+  // index starts with no tokens, ids from 0, and the same sets as a first
+  // index would give, whether the last one grew its table or not.
+  for (size_t words : {10u, 3000u}) {
+    {
+      token_index first;
+      std::string text;
+      for (size_t i = 0; i < words; ++i)
+        text += "Word" + std::to_string(i) + " ";
+      check_text(first, text);
+      EXPECT_EQ(first.size(), words);
+    }
+    token_index next;
+    EXPECT_EQ(next.size(), 0u);
+    token_index::id_set ids;
+    next.tokenize("beta Alpha beta gamma", ids);
+    EXPECT_EQ(ids, (token_index::id_set{0, 1, 2}));
+    EXPECT_EQ(next.token(1), "alpha");
+    check_text(next, "some Other words, other-ones and \x01controls");
+    EXPECT_EQ(next.jaccard(ids, ids), 1.0);
+  }
+}
+
 TEST(token_index, the_table_grows_in_the_middle_of_a_text) {
   // One text brings thousands of new tokens, short and long, each several
   // times: the table grows many times while the text is read, and the set

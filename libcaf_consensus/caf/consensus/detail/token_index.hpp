@@ -28,7 +28,17 @@ public:
   /// A token set: distinct ids in first-appearance order.
   using id_set = std::vector<uint32_t>;
 
+  /// Takes the buffers a destroyed index left on this thread, if any (a run
+  /// makes an index and destroys it, a thread runs many runs).
   token_index();
+
+  token_index(const token_index&) = default;
+  token_index(token_index&&) noexcept = default;
+  token_index& operator=(const token_index&) = default;
+  token_index& operator=(token_index&&) noexcept = default;
+
+  /// Leaves the buffers to the next index made on this thread.
+  ~token_index();
 
   /// Replaces `out` with the ids of the distinct tokens of `text`.
   void tokenize(std::string_view text, id_set& out);
@@ -137,6 +147,10 @@ private:
   uint32_t ascii_word_id(const char* first, size_t size, const char* last);
 
   void grow();
+
+  /// The buffers a destroyed index left on this thread.
+  struct spare;
+  static spare* spare_buffers();
 
   /// `tokenize_append` for a text with bytes outside ASCII: words found by
   /// the tokenizer's scanner, non-ASCII words lowered with ICU.
