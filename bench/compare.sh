@@ -10,7 +10,7 @@ Usage: bench/compare.sh [BUILD_DIR] [OUT_DIR]
 
 Runs, ROUNDS times in turn (C++, then Python, then C++ again, ... so that a
 change of machine load hits both sides alike):
-  BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors,actors_polling}
+  BUILD_DIR/bench/consensus-bench        run/{S,M}/w{50,300}/{hanzo,metastable}/[beta_1=0.5/]{inline,actors,actors_polling,actors_async}
                                          floor/tokenize_ids/{S,M}/w{50,300} and
                                          floor/parallel/S/w50/metastable (1 and 2 threads),
                                          floor/round_trip_blocking/{sharing,polling}
@@ -144,7 +144,7 @@ header=$out/header.md
 cat "$header"
 echo
 
-filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(beta_1=0.5/)?(inline|actors|actors_polling)|floor/tokenize_ids/(S|M)/w(50|300)|floor/parallel/S/w50/metastable|floor/round_trip_blocking/(sharing|polling))/'
+filter='^(run/(S|M)/w(50|300)/(hanzo|metastable)/(beta_1=0.5/)?(inline|actors|actors_polling|actors_async)|floor/tokenize_ids/(S|M)/w(50|300)|floor/parallel/S/w50/metastable|floor/round_trip_blocking/(sharing|polling))/'
 gb=(--benchmark_repetitions="$reps" --benchmark_min_time="$min_time"
     --benchmark_out_format=json)
 
