@@ -136,12 +136,7 @@ void run_actors_async_bench(benchmark::State& st, size_t n, int32_t rounds,
 }
 
 int register_async_runs() {
-  struct shape {
-    const char* name;
-    size_t n;
-    int32_t rounds;
-  };
-  for (auto sh : {shape{"S", 5, 3}, shape{"M", 50, 5}})
+  for (auto sh : bench::shapes)
     for (size_t words : {50, 300})
       for (auto policy : {"hanzo", "metastable"})
         for (double beta_1 : {2.0, 0.5}) {

@@ -369,12 +369,7 @@ void fan_out(benchmark::State& st, const char* sched, size_t n) {
 // -- registration -------------------------------------------------------------
 
 int register_floors() {
-  struct shape {
-    const char* name;
-    size_t n;
-    int32_t rounds;
-  };
-  for (auto sh : {shape{"S", 5, 3}, shape{"M", 50, 5}})
+  for (auto sh : bench::shapes)
     for (size_t words : {50, 300}) {
       auto name = std::string{"floor/tokenize/"} + sh.name + "/w"
                   + std::to_string(words);

@@ -176,12 +176,7 @@ int register_runs() {
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime();
-  struct shape {
-    const char* name;
-    size_t n;
-    int32_t rounds;
-  };
-  for (auto sh : {shape{"S", 5, 3}, shape{"M", 50, 5}})
+  for (auto sh : bench::shapes)
     for (size_t words : {50, 300})
       for (auto policy : {"hanzo", "metastable"}) {
         auto base = std::string{"run/"} + sh.name + "/w" + std::to_string(words)

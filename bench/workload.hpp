@@ -90,6 +90,16 @@ private:
   std::vector<uint8_t> choice_; // index into `choices`
 };
 
+/// A benchmark shape: `n` participants, `rounds` refinement rounds.
+struct shape {
+  const char* name;
+  size_t n;
+  int32_t rounds;
+};
+
+/// The shapes of the run benchmarks: S = 5 x 3, M = 50 x 5.
+inline constexpr shape shapes[] = {{"S", 5, 3}, {"M", 50, 5}};
+
 /// The choice keys of labelled answers (`workload::answer`).
 extern const char* const choices[4];
 

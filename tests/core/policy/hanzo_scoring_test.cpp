@@ -23,6 +23,18 @@ double jaccard(const std::string& a, const std::string& b) {
   return text::jaccard(text::tokenize(a), text::tokenize(b));
 }
 
+/// The agreement the reference gives participant `i` in round `r` of a run
+/// whose outputs are `outputs[round][participant]`: the mean Jaccard over
+/// the round's shared `sample`, where a peer j > i still shows its answer of
+/// the round before (the reference scores one result at a time).
+double mean_jaccard(const std::vector<strings>& outputs, int32_t r, uint32_t i,
+                    const std::vector<uint32_t>& sample) {
+  double total = 0;
+  for (auto j : sample)
+    total += jaccard(outputs[r][i], outputs[j <= i ? r : r - 1][j]);
+  return total / static_cast<double>(sample.size());
+}
+
 } // namespace
 
 // -- scoring ------------------------------------------------------------------
@@ -83,10 +95,7 @@ TEST(hanzo, agreement_is_the_mean_jaccard_over_the_sample_with_repeats) {
     auto& sample = tr.samples.at(0);
     ASSERT_EQ(sample.size(), 3u); // min(4, 3)
     for (uint32_t i = 0; i < 3; ++i) {
-      double total = 0;
-      for (auto j : sample)
-        total += jaccard(outputs[r][i], outputs[j <= i ? r : r - 1][j]);
-      auto a = total / 3.0;
+      auto a = mean_jaccard(outputs, r, i, sample);
       EXPECT_EQ(tr.agreements.at(i).agreement, a) << "r " << r << " i " << i;
       c[i] = c[i] * 0.5 + a * 0.5;
       EXPECT_EQ(tr.confidence.at(i), c[i]);
@@ -124,14 +133,10 @@ TEST(hanzo, agreement_is_the_same_when_the_vocabulary_outgrows_64_tokens) {
   for (int32_t r = 1; r <= 3; ++r) {
     auto& tr = st.trace[r];
     auto& sample = tr.samples.at(0);
-    for (uint32_t i = 0; i < 3; ++i) {
-      double total = 0;
-      for (auto j : sample)
-        total += jaccard(outputs[r][i], outputs[j <= i ? r : r - 1][j]);
+    for (uint32_t i = 0; i < 3; ++i)
       EXPECT_EQ(tr.agreements.at(i).agreement,
-                total / static_cast<double>(sample.size()))
+                mean_jaccard(outputs, r, i, sample))
         << "r " << r << " i " << i;
-    }
   }
 }
 
