@@ -19,20 +19,9 @@ __extension__ typedef unsigned __int128 uint128;
 
 constexpr double two_pi = 6.283185307179586476925286766559;
 
-inline uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
 } // namespace
 
 // -- seed derivation ----------------------------------------------------------
-
-uint64_t mix64(uint64_t x) {
-  auto z = x;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
 
 uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path) {
   auto h = mix64(base);
@@ -59,26 +48,6 @@ rng64::rng64(uint64_t seed) {
     x += golden_gamma;
     word = mix64(x);
   }
-}
-
-uint64_t rng64::next() {
-  auto result = rotl(s_[1] * 5, 7) * 9;
-  auto t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
-
-double rng64::uniform() {
-  return static_cast<double>(next() >> 11) * 0x1.0p-53;
-}
-
-double rng64::uniform_pos() {
-  return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;
 }
 
 uint64_t rng64::below(uint64_t n) {

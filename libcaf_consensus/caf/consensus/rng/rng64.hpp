@@ -10,7 +10,13 @@
 namespace caf::consensus::rng {
 
 /// SplitMix64 finalizer (Steele, Lea, Flood 2014): a bijective 64-bit mix.
-uint64_t mix64(uint64_t x);
+/// (Inline: every run derives a few hundred seeds.)
+inline uint64_t mix64(uint64_t x) {
+  auto z = x;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
 
 /// Derives a stream seed from a base seed and a path of stable keys, e.g.
 /// `derive(seed, {cell, replicate, agent, purpose})`:
@@ -29,13 +35,27 @@ public:
   explicit rng64(uint64_t seed = 0);
 
   /// Returns the next 64-bit output.
-  uint64_t next();
+  uint64_t next() {
+    auto result = rotl(s_[1] * 5, 7) * 9;
+    auto t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
 
   /// Returns a double uniform in [0, 1) with 53 random bits.
-  double uniform();
+  double uniform() {
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+  }
 
   /// Returns a double uniform in (0, 1] (safe for logarithms).
-  double uniform_pos();
+  double uniform_pos() {
+    return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53;
+  }
 
   /// Returns an integer uniform in [0, n) without modulo bias; 0 when n == 0.
   uint64_t below(uint64_t n);
@@ -50,6 +70,10 @@ public:
   double exponential(double mean);
 
 private:
+  static uint64_t rotl(uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+  }
+
   uint64_t s_[4];
 };
 
