@@ -62,6 +62,9 @@ namespace {
 /// Largest table a thread keeps for the next index (1 MiB of slots).
 constexpr size_t max_spare_slots = size_t{1} << 16;
 
+/// Largest text copy and token arena a thread keeps (1 MiB each).
+constexpr size_t max_spare_bytes = size_t{1} << 20;
+
 } // namespace
 
 token_index::token_index() : shift_(64 - 7) {
@@ -89,6 +92,12 @@ token_index::~token_index() {
   auto* s = spare_buffers();
   if (s == nullptr || s->table.capacity() >= table_.capacity())
     return;
+  if (text_.capacity() > max_spare_bytes) {
+    std::vector<uint8_t>{}.swap(text_);
+    std::vector<uint64_t>{}.swap(spaces_);
+  }
+  if (arena_.capacity() > max_spare_bytes)
+    std::string{}.swap(arena_);
   s->table.swap(table_);
   s->entries.swap(entries_);
   s->seen.swap(seen_);

@@ -37,7 +37,9 @@ public:
   token_index& operator=(const token_index&) = default;
   token_index& operator=(token_index&&) noexcept = default;
 
-  /// Leaves the buffers to the next index made on this thread.
+  /// Leaves the buffers to the next index made on this thread (a thread
+  /// keeps one set: tables up to 65,536 slots, text copies and token arenas
+  /// up to 1 MiB).
   ~token_index();
 
   /// Replaces `out` with the ids of the distinct tokens of `text`.
