@@ -1,5 +1,6 @@
 #include "fuzz/targets.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include "caf/consensus/connectors/openai_agent.hpp"
 #include "caf/consensus/connectors/sse.hpp"
 #include "caf/consensus/connectors/trace.hpp"
+#include "caf/consensus/detail/token_index.hpp"
 #include "caf/consensus/sim/agents/trace_book.hpp"
 #include "caf/consensus/sim/conformance/conformance.hpp"
 #include "caf/consensus/sim/engine/record.hpp"
@@ -92,6 +94,26 @@ int tokenizer(const uint8_t* data, size_t size) {
   for (size_t i = 1; i < toks.size(); ++i)
     check(toks[i - 1] < toks[i]);
   check(text::jaccard(toks, toks) == (toks.empty() ? 0.0 : 1.0));
+  // The policies' tokenizer (interned ids, 16 bytes at a time for ASCII)
+  // gives the same tokens, each once, on a fresh index (which takes the
+  // buffers the last input's index left) and on one that keeps growing.
+  static detail::token_index* kept = new detail::token_index;
+  static size_t inputs = 0;
+  if (++inputs % 10'000 == 0) {
+    delete kept;
+    kept = new detail::token_index;
+  }
+  detail::token_index fresh;
+  for (auto* index : {&fresh, kept}) {
+    detail::token_index::id_set ids;
+    index->tokenize(text, ids);
+    std::vector<std::string> got;
+    for (auto x : ids)
+      got.emplace_back(index->token(x));
+    std::sort(got.begin(), got.end());
+    check(std::adjacent_find(got.begin(), got.end()) == got.end());
+    check(got == toks);
+  }
   return 0;
 }
 

@@ -16,7 +16,8 @@ int scenario(const uint8_t* data, size_t size);
 /// Conformance/replay files: parse and, when small, replay inline.
 int conformance(const uint8_t* data, size_t size);
 
-/// The tokenizer on arbitrary bytes (invalid UTF-8 included).
+/// The tokenizer on arbitrary bytes (invalid UTF-8 included), and the
+/// policies' interned-id tokenizer against it.
 int tokenizer(const uint8_t* data, size_t size);
 
 /// MCP JSON-RPC message handling: the client's message parser, the server's
