@@ -154,9 +154,8 @@ uint32_t token_index::insert(size_t i, uint64_t hash, uint64_t head,
 
 uint32_t token_index::insert_short(size_t i, uint64_t hash, uint64_t head,
                                    size_t size) {
-  char bytes[8];
-  std::memcpy(bytes, &head, sizeof(head));
-  return insert(i, hash, head, bytes, size);
+  // Its entry keeps the bytes in `head`: nothing for the arena.
+  return insert(i, hash, head, nullptr, size);
 }
 
 inline size_t token_index::probe_short(const slot* slots, size_t mask,
@@ -245,18 +244,16 @@ void token_index::tokenize_append(std::string_view text,
   auto* u = reinterpret_cast<const uint8_t*>(s);
   auto* low = text_.data();
   uint64_t any = 0;
-  size_t at = 0;
-  for (; at + 16 <= n; at += 16) {
-    auto bits = lower16(u + at, low + at, any);
-    auto& m = spaces_[at / 64];
-    m = (at % 64 == 0 ? 0 : m) | (static_cast<uint64_t>(bits) << (at % 64));
-  }
-  for (; at < blocks * 64; at += 16) {
+  for (size_t at = 0; at < blocks * 64; at += 16) {
+    auto* src = u + at;
     uint8_t tail[16];
-    std::memset(tail, ' ', sizeof(tail));
-    if (at < n)
-      std::memcpy(tail, u + at, n - at);
-    auto bits = lower16(tail, low + at, any);
+    if (at + 16 > n) { // Past the text: padded with spaces.
+      std::memset(tail, ' ', sizeof(tail));
+      if (at < n)
+        std::memcpy(tail, src, n - at);
+      src = tail;
+    }
+    auto bits = lower16(src, low + at, any);
     auto& m = spaces_[at / 64];
     m = (at % 64 == 0 ? 0 : m) | (static_cast<uint64_t>(bits) << (at % 64));
   }
@@ -288,6 +285,12 @@ void token_index::tokenize_append(std::string_view text,
   auto shift = shift_;
   auto* seen = seen_.data();
   auto epoch = seen_epoch_;
+  auto reload = [&] {
+    slots = table_.data();
+    mask = table_.size() - 1;
+    shift = shift_;
+    seen = seen_.data();
+  };
   auto emit = [&](size_t begin, size_t size) {
     uint32_t id;
     auto head = load8(reinterpret_cast<const char*>(low + begin));
@@ -300,17 +303,11 @@ void token_index::tokenize_append(std::string_view text,
         id = slots[k].id1 - 1;
       } else {
         id = insert_short(k, h, head, size);
-        slots = table_.data();
-        mask = table_.size() - 1;
-        shift = shift_;
-        seen = seen_.data();
+        reload();
       }
     } else {
       id = intern(reinterpret_cast<const char*>(low + begin), size);
-      slots = table_.data();
-      mask = table_.size() - 1;
-      shift = shift_;
-      seen = seen_.data();
+      reload();
     }
     // Without a branch: whether a word repeats is unpredictable.
     *dst = id;

@@ -18,6 +18,14 @@ inline size_t popcount(uint64_t x) {
   return static_cast<size_t>((x * 0x0101010101010101ULL) >> 56);
 }
 
+/// Returns |A ∩ B| / |A ∪ B| from |A|, |B| and |A ∩ B|, 0 when A or B is
+/// empty: the division `token_index::jaccard_with_marked` makes.
+inline double jaccard_of_counts(size_t a, size_t b, size_t common) {
+  if (a == 0 || b == 0)
+    return 0.0;
+  return static_cast<double>(common) / static_cast<double>(a + b - common);
+}
+
 /// A token set as one 64-bit word: bit x for id x. Usable (`ok`) when every
 /// id is below 64, as in a run whose vocabulary has at most 64 tokens.
 struct token_word {
@@ -42,11 +50,7 @@ struct token_word {
 /// integers as `token_index::jaccard_with_marked` divides, 0 when either set
 /// is empty.
 inline double jaccard(const token_word& a, const token_word& b) {
-  if (a.size == 0 || b.size == 0)
-    return 0.0;
-  auto common = popcount(a.bits & b.bits);
-  auto total = size_t{a.size} + b.size - common;
-  return static_cast<double>(common) / static_cast<double>(total);
+  return jaccard_of_counts(a.size, b.size, popcount(a.bits & b.bits));
 }
 
 /// The token sets of one round (interned ids of a `token_index`) as bit sets
@@ -75,15 +79,12 @@ public:
 
   /// Returns |A ∩ B| / |A ∪ B| for sets `i` and `j`, 0 when either is empty.
   double jaccard(size_t i, size_t j) const {
-    if (size_[i] == 0 || size_[j] == 0)
-      return 0.0;
     auto* a = bits_.data() + i * words_;
     auto* b = bits_.data() + j * words_;
     size_t common = 0;
     for (size_t w = 0; w < words_; ++w)
       common += popcount(a[w] & b[w]);
-    auto total = size_t{size_[i]} + size_[j] - common;
-    return static_cast<double>(common) / static_cast<double>(total);
+    return jaccard_of_counts(size_[i], size_[j], common);
   }
 
   /// The most 64-bit words per set (a vocabulary of 4,096 ids).

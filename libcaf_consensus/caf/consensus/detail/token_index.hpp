@@ -129,7 +129,8 @@ private:
   static size_t probe_short(const slot* slots, size_t mask, size_t first,
                             uint64_t head, size_t size);
 
-  /// Adds a new entry at table slot `i`.
+  /// Adds a new entry at table slot `i` (`p`: its bytes, read only for a
+  /// token longer than 8 bytes).
   uint32_t insert(size_t i, uint64_t hash, uint64_t head, const char* p,
                   size_t size);
 
