@@ -9,6 +9,13 @@ luminance_tracker::luminance_tracker(size_t n, int64_t timeout_ms)
   // nop
 }
 
+void luminance_tracker::reset(size_t n, int64_t timeout_ms) {
+  timeout_ms_ = timeout_ms;
+  mean_ms_.assign(n, 0.0);
+  seen_.assign(n, 0);
+  has_ok_.assign(n, 0);
+}
+
 void luminance_tracker::update(const std::vector<result>& results) {
   for (size_t i = 0; i < results.size() && i < mean_ms_.size(); ++i) {
     auto& r = results[i];

@@ -3,9 +3,32 @@
 #include <algorithm>
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/internal/thread_spare.hpp"
 #include "caf/consensus/rng/python_random.hpp"
 
 namespace caf::consensus::policy {
+
+namespace {
+
+/// Participants up to which a destroyed policy leaves its scratch buffers
+/// on its thread (a run's sets of a few thousand participants' answers).
+constexpr size_t max_spare_participants = 4096;
+
+} // namespace
+
+hanzo::hanzo() {
+  internal::thread_spare<std::unique_ptr<scratch>>::take(buf_);
+  if (!buf_)
+    buf_ = std::make_unique<scratch>();
+}
+
+hanzo::~hanzo() {
+  if (!buf_ || buf_->now.size() > max_spare_participants)
+    return;
+  // Keep the capacity, not the answers the views share.
+  buf_->peers.clear();
+  internal::thread_spare<std::unique_ptr<scratch>>::give(buf_);
+}
 
 std::string hanzo::name() const {
   return "hanzo";
@@ -28,6 +51,10 @@ void hanzo::start(state& st, const params& ps,
   st.luminance.assign(n, 1.0);
   st.confidence.assign(n, 0.0);
   gen_.emplace(ps.seed);
+  // The buffers may come from an earlier run on this thread: no set is
+  // filled yet.
+  buf_->have_now.assign(n, 0);
+  buf_->have_before.assign(n, 0);
   beta_1_ = ps.beta_1;
   beta_2_ = ps.beta_2;
 }
@@ -51,19 +78,21 @@ void hanzo::plan_into(state& st, int32_t round, std::vector<request>& out) {
   tr.weights.resize(n);
   for (size_t i = 0; i < n; ++i)
     tr.weights[i] = st.luminance[i] / total;
-  sample_.clear();
-  if (auto xs = gen_->choices(tr.weights, st.k)) {
-    for (auto x : *xs)
-      sample_.push_back(static_cast<uint32_t>(x));
-  }
-  // else: the reference raises; luminance is always positive, so this
-  // cannot happen for valid input.
-  tr.samples.assign(1, sample_);
+  auto& sample = buf_->sample;
+  sample.clear();
+  // On error (the reference raises), `drawn` is empty; luminance is always
+  // positive, so this cannot happen for valid input.
+  static_cast<void>(
+    gen_->choices_into(tr.weights, st.k, buf_->cum, buf_->drawn));
+  for (auto x : buf_->drawn)
+    sample.push_back(static_cast<uint32_t>(x));
+  tr.samples.assign(1, sample);
   // Build context from the sampled peers' latest responses.
-  peers_.clear();
-  for (auto j : sample_)
+  auto& peers = buf_->peers;
+  peers.clear();
+  for (auto j : sample)
     if (auto r = st.latest(j))
-      peers_.push_back(peer_view{st.participants[j], r->text, r->label});
+      peers.push_back(peer_view{st.participants[j], r->text, r->label});
   // One prompt for everyone: the requests share it. The previous round's
   // requests are rewritten in place (their peer vectors keep their
   // capacity); the old shared prompt is dropped first, so that its buffer is
@@ -72,7 +101,7 @@ void hanzo::plan_into(state& st, int32_t round, std::vector<request>& out) {
   shared_text prompt = std::move(out[0].prompt);
   for (auto& req : out)
     req.prompt = shared_text{};
-  render_prompt(st.prompt, peers_, prompt);
+  render_prompt(st.prompt, peers, prompt);
   for (size_t i = 0; i < n; ++i) {
     auto& req = out[i];
     req.participant = st.participants[i];
@@ -81,7 +110,7 @@ void hanzo::plan_into(state& st, int32_t round, std::vector<request>& out) {
     req.prompt = prompt;
     if (!req.query.same_storage(st.prompt))
       req.query = st.prompt;
-    req.peers = peers_;
+    req.peers = peers;
     if (auto r = st.latest(i)) {
       req.own_text = r->text;
       req.own_label = r->label;
@@ -112,16 +141,17 @@ void hanzo::absorb(state& st, int32_t round,
   // tokens: reuse them instead of tokenizing the same text again.
   // A set is also kept as one 64-bit word (`token_word`) while the run's
   // vocabulary has at most 64 tokens: Jaccard is then two popcounts.
-  now_.resize(n);
-  before_.resize(n);
-  now_word_.resize(n);
-  before_word_.resize(n);
-  have_now_.resize(n, 0);
-  std::swap(now_, before_);
-  std::swap(now_word_, before_word_);
-  std::vector<uint8_t> have_before(n, 0);
-  have_before.swap(have_now_);
-  auto& have_now = have_now_;
+  auto& b = *buf_;
+  b.now.resize(n);
+  b.before.resize(n);
+  b.now_word.resize(n);
+  b.before_word.resize(n);
+  std::swap(b.now, b.before);
+  std::swap(b.now_word, b.before_word);
+  std::swap(b.have_now, b.have_before);
+  std::fill(b.have_now.begin(), b.have_now.end(), uint8_t{0});
+  auto& have_now = b.have_now;
+  auto& have_before = b.have_before;
   auto tokenize = [this](const response& r, detail::token_index::id_set& ids,
                          detail::token_word& word) {
     tokens_.tokenize(r.text, r.words, ids);
@@ -133,48 +163,49 @@ void hanzo::absorb(state& st, int32_t round,
     auto& rs = st.responses[j];
     if (j <= i) {
       if (!have_now[j]) {
-        tokenize(rs.back(), now_[j], now_word_[j]);
+        tokenize(rs.back(), b.now[j], b.now_word[j]);
         have_now[j] = 1;
       }
       return 0;
     }
     if (!have_before[j]) {
-      tokenize(rs[rs.size() - 2], before_[j], before_word_[j]);
+      tokenize(rs[rs.size() - 2], b.before[j], b.before_word[j]);
       have_before[j] = 1;
     }
     return 1;
   };
+  auto& sample = b.sample;
   tr.agreements.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     auto& r = results[i];
     if (!r.ok)
       continue;
     double agreement = 0.0;
-    if (!sample_.empty()) {
+    if (!sample.empty()) {
       if (!have_now[i]) {
-        tokenize(st.responses[i].back(), now_[i], now_word_[i]);
+        tokenize(st.responses[i].back(), b.now[i], b.now_word[i]);
         have_now[i] = 1;
       }
       bool marked = false;
       double total = 0.0;
-      for (auto j : sample_) {
+      for (auto j : sample) {
         auto before = peer_tokens(j, i) == 1;
-        auto& word = before ? before_word_[j] : now_word_[j];
-        if (now_word_[i].ok && word.ok) {
-          total += detail::jaccard(now_word_[i], word);
+        auto& word = before ? b.before_word[j] : b.now_word[j];
+        if (b.now_word[i].ok && word.ok) {
+          total += detail::jaccard(b.now_word[i], word);
           continue;
         }
         if (!marked) {
-          tokens_.mark(now_[i]);
+          tokens_.mark(b.now[i]);
           marked = true;
         }
-        total += tokens_.jaccard_with_marked(before ? before_[j] : now_[j]);
+        total += tokens_.jaccard_with_marked(before ? b.before[j] : b.now[j]);
       }
-      agreement = total / static_cast<double>(sample_.size());
+      agreement = total / static_cast<double>(sample.size());
     }
     st.confidence[i] = st.confidence[i] * 0.5 + agreement * 0.5;
     tr.agreements.push_back(
-      agreement_record{static_cast<uint32_t>(i), sample_, agreement});
+      agreement_record{static_cast<uint32_t>(i), sample, agreement});
   }
 }
 

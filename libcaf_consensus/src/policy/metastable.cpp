@@ -5,9 +5,32 @@
 
 #include "caf/consensus/detail/sampling.hpp"
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/internal/thread_spare.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 
 namespace caf::consensus::policy {
+
+namespace {
+
+/// Participants up to which a destroyed policy leaves its scratch buffers
+/// on its thread.
+constexpr size_t max_spare_participants = 4096;
+
+} // namespace
+
+metastable::metastable() {
+  internal::thread_spare<std::unique_ptr<scratch>>::take(buf_);
+  if (!buf_)
+    buf_ = std::make_unique<scratch>();
+}
+
+metastable::~metastable() {
+  if (!buf_ || buf_->polled.size() > max_spare_participants)
+    return;
+  // Keep the capacity, not the answers.
+  buf_->latest.reset(0);
+  internal::thread_spare<std::unique_ptr<scratch>>::give(buf_);
+}
 
 std::string metastable::name() const {
   return "metastable";
@@ -41,10 +64,10 @@ void metastable::start(state& st, const params& ps,
   // large runs grow it once. For a few participants this stays below 1 KiB,
   // which glibc serves from its per-thread cache.
   if (jaccard_)
-    ids_.reserve(std::min<size_t>(n, 1024) * 48);
-  lum_ = std::make_unique<detail::luminance_tracker>(n, ps.timeout_ms);
-  polled_.assign(n, 0);
-  latest_.reset(n);
+    buf_->ids.reserve(std::min<size_t>(n, 1024) * 48);
+  buf_->lum.reset(n, ps.timeout_ms);
+  buf_->polled.assign(n, 0);
+  buf_->latest.reset(n);
   st.confidence.assign(n, 0.0);
   st.luminance.assign(n, 0.0);
 }
@@ -60,22 +83,22 @@ void metastable::plan_into(state& st, int32_t round,
   auto n = st.participants.size();
   auto& tr = st.trace.back();
   tr.weights = st.luminance;
-  live_.clear();
-  live_.reserve(n);
+  buf_->live.clear();
+  buf_->live.reserve(n);
   for (uint32_t j = 0; j < n; ++j)
-    if (lum_->has_ok(j))
-      live_.push_back(j);
+    if (buf_->lum.has_ok(j))
+      buf_->live.push_back(j);
   // One sampler (reset per round, buffers reused): participant i draws among
   // the live participants other than itself.
-  sampler_.reset(live_, st.luminance);
+  buf_->sampler.reset(buf_->live, st.luminance);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{rng::derive(
       ps_.seed.low64(), {static_cast<uint64_t>(round), i,
                          static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
-    sampler_.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
-                  tr.samples[i]);
+    buf_->sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k),
+                       gen, tr.samples[i]);
   }
   // The previous round's requests are rewritten in place: their peer vectors
   // keep their capacity and a prompt no agent kept keeps its buffer.
@@ -88,7 +111,7 @@ void metastable::plan_into(state& st, int32_t round,
     req.round = round;
     if (!req.query.same_storage(st.prompt))
       req.query = st.prompt;
-    latest_.show(st.participants, i, sample, req);
+    buf_->latest.show(st.participants, i, sample, req);
     render_prompt(st.prompt, req.peers, req.prompt);
     req.preference.clear();
   }
@@ -100,15 +123,16 @@ void metastable::absorb(state& st, int32_t round,
   if (round > 0) {
     auto& tr = st.trace.back();
     if (jaccard_) {
-      ids_.clear();
-      id_begin_.resize(n + 1);
+      buf_->ids.clear();
+      buf_->id_begin.resize(n + 1);
       for (size_t j = 0; j < n; ++j) {
-        id_begin_[j] = ids_.size();
+        buf_->id_begin[j] = buf_->ids.size();
         if (results[j].ok)
-          index_.append(results[j].output, results[j].words, ids_);
+          index_.append(results[j].output, results[j].words, buf_->ids);
       }
-      id_begin_[n] = ids_.size();
-      bits_.assign(ids_.data(), id_begin_.data(), n, index_.size());
+      buf_->id_begin[n] = buf_->ids.size();
+      buf_->bits.assign(buf_->ids.data(), buf_->id_begin.data(), n,
+                        index_.size());
     } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
@@ -135,17 +159,17 @@ void metastable::absorb(state& st, int32_t round,
       if (!r.ok || sample.empty())
         continue;
       size_t agreeing = 0;
-      auto dense = jaccard_ && bits_.active();
+      auto dense = jaccard_ && buf_->bits.active();
       if (jaccard_ && !dense)
-        index_.mark(ids_.data() + id_begin_[i],
-                    id_begin_[i + 1] - id_begin_[i]);
+        index_.mark(buf_->ids.data() + buf_->id_begin[i],
+                    buf_->id_begin[i + 1] - buf_->id_begin[i]);
       for (auto j : sample) {
         if (!results[j].ok)
           continue;
-        auto s = dense ? bits_.jaccard(i, j)
-                 : jaccard_
-                   ? index_.jaccard_with_marked(ids_.data() + id_begin_[j],
-                                                id_begin_[j + 1] - id_begin_[j])
+        auto s = dense      ? buf_->bits.jaccard(i, j)
+                 : jaccard_ ? index_.jaccard_with_marked(
+                     buf_->ids.data() + buf_->id_begin[j],
+                     buf_->id_begin[j + 1] - buf_->id_begin[j])
                  : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
                               : (*sim_)(text_of(i), text_of(j));
         if (s >= ps_.alpha)
@@ -153,18 +177,18 @@ void metastable::absorb(state& st, int32_t round,
       }
       auto a = static_cast<double>(agreeing)
                / static_cast<double>(sample.size());
-      if (polled_[i])
+      if (buf_->polled[i])
         st.confidence[i] = st.confidence[i] / 2 + a / 2;
       else
         st.confidence[i] = a;
-      polled_[i] = 1;
+      buf_->polled[i] = 1;
       tr.agreements.push_back(
         agreement_record{static_cast<uint32_t>(i), sample, a});
     }
   }
-  latest_.update(results);
-  lum_->update(results);
-  lum_->relative(st.luminance);
+  buf_->latest.update(results);
+  buf_->lum.update(results);
+  buf_->lum.relative(st.luminance);
 }
 
 stop_reason metastable::stop(const state& st) const {
@@ -181,7 +205,7 @@ void metastable::finish(state& st) {
     st.scores[i] = st.confidence[i] * st.luminance[i];
   size_t best = n;
   for (size_t i = 0; i < n; ++i) {
-    if (!lum_->has_ok(i))
+    if (!buf_->lum.has_ok(i))
       continue;
     if (best == n || st.scores[i] > st.scores[best]
         || (st.scores[i] == st.scores[best]

@@ -99,6 +99,16 @@ double python_random::random() {
 
 expected<std::vector<size_t>>
 python_random::choices(const std::vector<double>& weights, int64_t k) {
+  std::vector<double> cum;
+  std::vector<size_t> out;
+  if (auto err = choices_into(weights, k, cum, out))
+    return err;
+  return out;
+}
+
+error python_random::choices_into(const std::vector<double>& weights, int64_t k,
+                                  std::vector<double>& cum,
+                                  std::vector<size_t>& out) {
   // Mirrors Lib/random.py (3.12):
   //   cum_weights = list(_accumulate(weights))
   //   total = cum_weights[-1] + 0.0
@@ -107,10 +117,11 @@ python_random::choices(const std::vector<double>& weights, int64_t k) {
   //   return [population[bisect(cum_weights, random() * total, 0, hi)]
   //           for i in _repeat(None, k)]
   // The checks run before drawing, so they fail even for k <= 0.
+  out.clear();
   if (weights.empty())
     return make_error(sec::invalid_argument,
                       std::string{"choices: empty population"});
-  std::vector<double> cum;
+  cum.clear();
   cum.reserve(weights.size());
   auto acc = 0.0;
   for (size_t i = 0; i < weights.size(); ++i) {
@@ -126,10 +137,9 @@ python_random::choices(const std::vector<double>& weights, int64_t k) {
   if (!std::isfinite(total))
     return make_error(sec::invalid_argument,
                       std::string{"Total of weights must be finite"});
-  std::vector<size_t> result;
   if (k <= 0)
-    return result;
-  result.reserve(static_cast<size_t>(k));
+    return {};
+  out.reserve(static_cast<size_t>(k));
   auto hi = cum.size() - 1;
   for (int64_t i = 0; i < k; ++i) {
     auto x = random() * total;
@@ -144,9 +154,9 @@ python_random::choices(const std::vector<double>& weights, int64_t k) {
       else
         lo = mid + 1;
     }
-    result.push_back(lo);
+    out.push_back(lo);
   }
-  return result;
+  return {};
 }
 
 // -- MT19937 internals --------------------------------------------------------

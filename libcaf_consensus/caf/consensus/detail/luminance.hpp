@@ -21,6 +21,13 @@ class luminance_tracker {
 public:
   luminance_tracker(size_t n, int64_t timeout_ms);
 
+  /// A tracker of no participants; call `reset` before use.
+  luminance_tracker() = default;
+
+  /// Starts over with `n` participants that never answered, keeping the
+  /// buffers.
+  void reset(size_t n, int64_t timeout_ms);
+
   /// Feeds the results of one round (participant order).
   void update(const std::vector<result>& results);
 
@@ -32,7 +39,7 @@ public:
   }
 
 private:
-  int64_t timeout_ms_;
+  int64_t timeout_ms_ = 0;
   std::vector<double> mean_ms_;
   std::vector<uint8_t> seen_;
   std::vector<uint8_t> has_ok_;

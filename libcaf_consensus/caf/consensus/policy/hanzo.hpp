@@ -27,6 +27,15 @@ namespace caf::consensus::policy {
 ///   response verbatim. alpha is ignored.
 class hanzo : public policy_base {
 public:
+  /// Takes the scratch buffers the last `hanzo` destroyed on this thread.
+  hanzo();
+
+  hanzo(const hanzo&) = delete;
+  hanzo& operator=(const hanzo&) = delete;
+
+  /// Leaves the scratch buffers to the next `hanzo` made on this thread.
+  ~hanzo() override;
+
   std::string name() const override;
 
   std::vector<std::string> reads() const override;
@@ -63,23 +72,34 @@ public:
   }
 
 private:
+  /// A run's scratch space. A run makes and destroys its policy; the buffers
+  /// stay on the thread for its next run (see `hanzo()` and `~hanzo()`).
+  struct scratch {
+    std::vector<uint32_t> sample;
+    /// `random.choices`' cumulative weights and draws.
+    std::vector<double> cum;
+    std::vector<size_t> drawn;
+    /// The round's peer views (one sample for everyone).
+    std::vector<peer_view> peers;
+    /// Token sets of this round's and the previous round's responses.
+    std::vector<detail::token_index::id_set> now;
+    std::vector<detail::token_index::id_set> before;
+    /// The same sets as 64-bit words where the vocabulary allows.
+    std::vector<detail::token_word> now_word;
+    std::vector<detail::token_word> before_word;
+    /// Which entries of `now` the latest absorbed round filled: they are the
+    /// next round's `before` (every round appends one response each).
+    std::vector<uint8_t> have_now;
+    std::vector<uint8_t> have_before;
+  };
+
   bool naive_sum_ = false;
   std::optional<rng::python_random> gen_;
-  std::vector<uint32_t> sample_;
-  /// The round's peer views (one sample for everyone), reused across rounds.
-  std::vector<peer_view> peers_;
   double beta_1_ = 0;
   double beta_2_ = 0;
   /// Token sets of this run's responses (Jaccard on interned ids).
   detail::token_index tokens_;
-  std::vector<detail::token_index::id_set> now_;
-  std::vector<detail::token_index::id_set> before_;
-  /// The same sets as 64-bit words where the vocabulary allows.
-  std::vector<detail::token_word> now_word_;
-  std::vector<detail::token_word> before_word_;
-  /// Which entries of `now_` the latest absorbed round filled: they are the
-  /// next round's `before_` (every round appends one response each).
-  std::vector<uint8_t> have_now_;
+  std::unique_ptr<scratch> buf_;
 };
 
 } // namespace caf::consensus::policy

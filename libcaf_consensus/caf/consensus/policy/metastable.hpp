@@ -31,6 +31,16 @@ namespace caf::consensus::policy {
 ///   s >= beta_2; synthesis = winner's latest ok response.
 class metastable : public policy_base {
 public:
+  /// Takes the scratch buffers the last `metastable` destroyed on this
+  /// thread.
+  metastable();
+
+  metastable(const metastable&) = delete;
+  metastable& operator=(const metastable&) = delete;
+
+  /// Leaves the scratch buffers to the next `metastable` made on this thread.
+  ~metastable() override;
+
   std::string name() const override;
 
   std::vector<std::string> reads() const override;
@@ -52,18 +62,31 @@ public:
   void finish(state& st) override;
 
 private:
+  /// A run's per-participant state and scratch space. A run makes and
+  /// destroys its policy; the buffers stay on the thread for its next run.
+  struct scratch {
+    detail::luminance_tracker lum;
+    std::vector<uint8_t> polled;
+    /// Latest ok answer per participant (what `state::latest_ok` returns),
+    /// in flat arrays: `plan` reads random peers' texts, and walking
+    /// `st.responses` for each costs cache misses in large runs.
+    detail::latest_answers latest;
+    /// Per-round scratch: live participants and their sampler.
+    std::vector<uint32_t> live;
+    detail::weighted_sampler sampler;
+    /// The round's token sets, one flat buffer reused across rounds:
+    /// participant j's ids are `ids[id_begin[j]]` up to `ids[id_begin[j +
+    /// 1]]` (no heap block per participant: less memory, one cache line per
+    /// peer read).
+    std::vector<uint32_t> ids;
+    std::vector<size_t> id_begin;
+    /// The same sets as bit sets when the vocabulary is small (`token_bits`).
+    detail::token_bits bits;
+  };
+
   params ps_;
   std::shared_ptr<const text::similarity> sim_;
   const text::token_similarity* token_sim_ = nullptr;
-  std::unique_ptr<detail::luminance_tracker> lum_;
-  std::vector<uint8_t> polled_;
-  /// Latest ok answer per participant (what `state::latest_ok` returns),
-  /// in flat arrays: `plan` reads random peers' texts, and walking
-  /// `st.responses` for each costs cache misses in large runs.
-  detail::latest_answers latest_;
-  /// Per-round scratch: live participants and their sampler.
-  std::vector<uint32_t> live_;
-  detail::weighted_sampler sampler_;
   std::vector<text::token_set> tokens_;
   /// Per round, for a similarity on texts: the joined tokens of answers
   /// given as words only.
@@ -71,14 +94,7 @@ private:
   /// The default similarity (Jaccard) runs on interned token ids.
   bool jaccard_ = false;
   detail::token_index index_;
-  /// The round's token sets, one flat buffer reused across rounds:
-  /// participant j's ids are `ids_[id_begin_[j]]` up to `ids_[id_begin_[j +
-  /// 1]]` (no heap block per participant: less memory, one cache line per
-  /// peer read).
-  std::vector<uint32_t> ids_;
-  std::vector<size_t> id_begin_;
-  /// The same sets as bit sets when the vocabulary is small (`token_bits`).
-  detail::token_bits bits_;
+  std::unique_ptr<scratch> buf_;
 };
 
 } // namespace caf::consensus::policy

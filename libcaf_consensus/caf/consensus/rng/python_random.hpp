@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "caf/error.hpp"
 #include "caf/expected.hpp"
 
 #include "caf/consensus/rng/seed.hpp"
@@ -62,6 +63,13 @@ public:
   /// `weights` is empty.
   expected<std::vector<size_t>> choices(const std::vector<double>& weights,
                                         int64_t k);
+
+  /// `choices`, writing the indexes to `out` (replacing its contents) and
+  /// using `cum` for the cumulative weights: a caller that draws every round
+  /// passes the same two buffers and allocates nothing. `out` is empty after
+  /// an error.
+  error choices_into(const std::vector<double>& weights, int64_t k,
+                     std::vector<double>& cum, std::vector<size_t>& out);
 
 private:
   python_random() = default;

@@ -1,0 +1,62 @@
+// caf-consensus: one spare object per thread and type, so that a run's
+// scratch buffers outlive the run and serve the next run on the same thread
+// (private header, not installed).
+
+#pragma once
+
+#include <utility>
+
+namespace caf::consensus::internal {
+
+/// Holds one `T` per thread. A sweep runs many runs on each thread and every
+/// run makes and destroys its policy: the policy takes the spare's buffers
+/// when it is made and leaves its own when it is destroyed, so that a run
+/// allocates its scratch space only when it needs more than the last run on
+/// its thread did.
+///
+/// `T` must be swappable. `take` and `give` swap: the spare never shares
+/// storage with a live object, and a thread that exits frees its spare.
+template <class T>
+class thread_spare {
+public:
+  /// Swaps this thread's spare into `x`. After `take`, `x` holds whatever the
+  /// last `give` on this thread left (empty buffers on the first call); the
+  /// caller resets the contents and keeps the capacities.
+  static void take(T& x) {
+    if (auto* s = slot(); s != nullptr) {
+      using std::swap;
+      swap(*s, x);
+    }
+  }
+
+  /// Leaves `x`'s buffers for the next `take` on this thread (the previous
+  /// spare ends up in `x` and is destroyed with it).
+  static void give(T& x) {
+    take(x);
+  }
+
+private:
+  struct holder {
+    T value;
+    bool* alive;
+
+    explicit holder(bool* flag) : value(), alive(flag) {
+      *alive = true;
+    }
+
+    ~holder() {
+      *alive = false;
+    }
+  };
+
+  /// Returns this thread's spare, or null while the thread destroys it.
+  static T* slot() {
+    // Trivially destructible: readable after `spare` is gone at thread exit,
+    // when objects destroyed later must not touch it.
+    thread_local bool alive = false;
+    thread_local holder spare{&alive};
+    return alive ? &spare.value : nullptr;
+  }
+};
+
+} // namespace caf::consensus::internal
