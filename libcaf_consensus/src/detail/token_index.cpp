@@ -36,6 +36,7 @@ struct token_index::spare {
   std::vector<uint32_t> marked;
   std::vector<uint8_t> text;
   std::vector<uint64_t> spaces;
+  std::vector<uint32_t> found;
   std::string arena;
   /// Whether this thread's spare still exists (false while it is destroyed
   /// at thread exit).
@@ -75,6 +76,7 @@ token_index::token_index() : shift_(64 - 7) {
     marked_.swap(s->marked);
     text_.swap(s->text);
     spaces_.swap(s->spaces);
+    found_.swap(s->found);
     arena_.swap(s->arena);
   }
   table_.assign(128, slot{});
@@ -95,6 +97,7 @@ token_index::~token_index() {
   if (text_.capacity() > max_spare_bytes) {
     std::vector<uint8_t>{}.swap(text_);
     std::vector<uint64_t>{}.swap(spaces_);
+    std::vector<uint32_t>{}.swap(found_);
   }
   if (arena_.capacity() > max_spare_bytes)
     std::string{}.swap(arena_);
@@ -104,6 +107,7 @@ token_index::~token_index() {
   s->marked.swap(marked_);
   s->text.swap(text_);
   s->spaces.swap(spaces_);
+  s->found.swap(found_);
   s->arena.swap(arena_);
 }
 
@@ -263,23 +267,13 @@ void token_index::tokenize_append(std::string_view text,
   }
   // Then the words: a word starts at a set bit of `ws ^ (ws << 1)` and ends
   // at the next one. Each word but the last is followed by whitespace, so a
-  // text has at most (n + 1) / 2 of them: reserve that room in `out` and
-  // write ids through a pointer. The table, its mask and the seen marks live
-  // in locals, reloaded after an insert (which may grow them).
-  auto old = out.size();
-  out.resize(old + (n + 1) / 2);
-  // If an insert throws (too many tokens, no memory), `out` keeps only what
-  // it held before.
-  struct undo_guard {
-    std::vector<uint32_t>& out;
-    size_t old;
-    bool armed = true;
-    ~undo_guard() {
-      if (armed)
-        out.resize(old);
-    }
-  } undo{out, old};
-  auto* dst = out.data() + old;
+  // text has at most (n + 1) / 2 of them: the ids go to `found_`, which has
+  // that room, through a pointer, and then to `out` (a few distinct ids). The
+  // table, its mask and the seen marks live in locals, reloaded after an
+  // insert (which may grow them).
+  if (found_.size() < (n + 1) / 2)
+    found_.resize((n + 1) / 2);
+  auto* dst = found_.data();
   auto* slots = table_.data();
   auto mask = table_.size() - 1;
   auto shift = shift_;
@@ -341,8 +335,7 @@ void token_index::tokenize_append(std::string_view text,
   }
   if (in_word) // The text ends at a block's end, in a word.
     emit(begin, n - begin);
-  undo.armed = false;
-  out.resize(static_cast<size_t>(dst - out.data()));
+  out.insert(out.end(), found_.data(), dst);
 }
 
 void token_index::tokenize_scan(std::string_view text,

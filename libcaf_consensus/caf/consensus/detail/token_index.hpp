@@ -39,7 +39,7 @@ public:
 
   /// Leaves the buffers to the next index made on this thread (a thread
   /// keeps one set: tables up to 65,536 slots, text copies and token arenas
-  /// up to 1 MiB).
+  /// up to 1 MiB, a text copy's id buffer up to 2 MiB).
   ~token_index();
 
   /// Replaces `out` with the ids of the distinct tokens of `text`.
@@ -192,6 +192,10 @@ private:
   /// as one bit per byte (64 bytes per entry).
   std::vector<uint8_t> text_;
   std::vector<uint64_t> spaces_;
+  /// A text's ids before they are appended to the caller's set: room for
+  /// every word, grown but never cleared (the caller's vector would
+  /// zero-fill that room for each text).
+  std::vector<uint32_t> found_;
 };
 
 } // namespace caf::consensus::detail
