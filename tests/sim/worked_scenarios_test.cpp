@@ -166,7 +166,8 @@ TEST(worked_scenarios, convergence_k_locks_in_the_initial_majority) {
     ASSERT_EQ(m.trajectory.size(), static_cast<size_t>(m.rounds_executed) + 1);
     auto& last = m.trajectory.back();
     if (last.live > 0 && 2 * last.with_reference > last.live
-        && last.with_truth * 2 <= last.live)
+        && last.with_truth * 2 <= last.live) {
       EXPECT_FALSE(m.winner_correct) << m.cell << "/" << m.replicate;
+    }
   }
 }
