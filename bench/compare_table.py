@@ -217,6 +217,51 @@ def main(argv):
                                   num(pyb[0]) if pyb else "n/a", ratio(ri), ratio(ra),
                                   ratio(rp), ratio(rs)]
                     rows.append([shape, str(words), beta_label, policy, *cells])
+    # -- equal work ---------------------------------------------------------------
+    # A row whose C++ run executes another number of refinement rounds than
+    # the reference's run of the same shape compares different work. Such a
+    # row is also compared with the reference's row of the same shape and
+    # words that runs as many rounds (if any).
+    equal_rows = []
+    x_inline_equal, x_actors_equal = [], []
+    if py is not None:
+        for shape in SHAPES:
+            for words in WORDS:
+                for beta, beta_label in BETAS:
+                    pyb = py_best.get((shape, words, beta))
+                    for policy in POLICIES:
+                        base = f"run/{shape}/w{words}/{policy}/"
+                        if beta != 2.0:
+                            base += f"beta_1={beta:g}/"
+                        got = cpp_counters.get(base + "inline", {})
+                        ran = got.get("rounds_run")
+                        ci = c(base + "inline")
+                        best_actor = max((v for v in (c(base + "actors"),
+                                                      c(base + "actors_polling"),
+                                                      c(base + "actors_async"))
+                                          if v is not None), default=None)
+                        if not pyb or ran is None or int(ran) == int(pyb[2]):
+                            x_inline_equal.append(div(ci, pyb[0]) if pyb else None)
+                            x_actors_equal.append(div(best_actor, pyb[0]) if pyb else None)
+                            continue
+                        same = [(b, label) for b, label in BETAS
+                                if py_best.get((shape, words, b))
+                                and int(py_best[(shape, words, b)][2]) == int(ran)]
+                        if not same:
+                            x_inline_equal.append(None)
+                            x_actors_equal.append(None)
+                            continue
+                        pye = py_best[(shape, words, same[0][0])]
+                        ri, ra = div(ci, pye[0]), div(best_actor, pye[0])
+                        x_inline_equal.append(ri)
+                        x_actors_equal.append(ra)
+                        mc = got.get("max_confidence")
+                        equal_rows.append([shape, str(words), beta_label, policy,
+                                           f"{ran:g}",
+                                           "n/a" if mc is None else f"{mc:.3f}",
+                                           str(pyb[2]), same[0][1], num(pye[0]),
+                                           ratio(ri), ratio(ra)])
+
     header = ["shape", "words", "beta_1", "policy", "C++ rounds run", "C++ inline",
               "C++ actors", "C++ actors, polling", "C++ actors, async"]
     if py is not None:
@@ -238,6 +283,20 @@ def main(argv):
         print("Blocking hand-over per run (`floor/round_trip_blocking`, best): "
               + ", ".join(hand) + ".")
         print()
+
+    if equal_rows:
+        print("### Rows that run more rounds than the reference, at equal rounds")
+        print()
+        print("Column 6 is the highest confidence at the end of the C++ run: "
+              "where it is below beta_1, the policy's stop rule never fired on "
+              "these texts, and any implementation of the policy runs every "
+              "round there. Each row is also divided by the reference's row of "
+              "the same shape and words that runs as many rounds.")
+        print()
+        table(["shape", "words", "beta_1", "policy", "C++ rounds run",
+               "C++ max confidence at the end", "Py rounds run (this beta_1)",
+               "Py row with as many rounds", "its runs/s", "inline ÷ it",
+               "actors (best) ÷ it"], equal_rows)
 
     # -- tokenization floor -----------------------------------------------------
     rows = []
@@ -334,6 +393,13 @@ def main(argv):
                      f"{span(x_actors)} (sharing {span(x_actors_sharing)}, "
                      f"polling {span(x_actors_polling)}, "
                      f"async {span(x_actors_async)})"])
+        if equal_rows:
+            rows.append([f"the same two targets at equal rounds run (rows above "
+                         f"that run more rounds against the reference's row of "
+                         f"as many rounds)",
+                         f"inline {verdict(x_inline_equal, lambda v: v >= INLINE_X_PY)}, "
+                         f"actors {verdict(x_actors_equal, lambda v: v >= ACTORS_X_PY)}",
+                         f"inline {span(x_inline_equal)}, actors {span(x_actors_equal)}"])
     else:
         rows.append(["inline ≥ 40× / actors ≥ 12× the reference", "not measured",
                      "no reference directory"])

@@ -20,7 +20,9 @@
 //   the same with the reference's default beta_1 = 0.5, so a run may stop
 //   before its last round; counter `rounds_run` = refinement rounds the run
 //   executed (as the reference's perf.py reports them, for a like-for-like
-//   comparison).
+//   comparison); `inline` also reports `max_confidence`, the highest
+//   confidence at the end of the run (below beta_1: the run could not stop
+//   early).
 //
 // - floor/parallel/S/w50/metastable/real_time/threads:<t>: t threads, each
 //   running inline runs of a workload of its own (nothing shared but the
@@ -33,6 +35,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +86,10 @@ void run_inline_bench(benchmark::State& st, size_t n, int32_t rounds,
   auto last = inline_run(w, ps);
   st.counters["calls"] = static_cast<double>(last.calls);
   st.counters["rounds_run"] = rounds_run(last);
+  auto& c = last.confidence;
+  st.counters["max_confidence"] = c.empty()
+                                    ? 0.0
+                                    : *std::max_element(c.begin(), c.end());
 }
 
 void run_actors_bench(benchmark::State& st, size_t n, int32_t rounds,
