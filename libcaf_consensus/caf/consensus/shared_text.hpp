@@ -119,17 +119,28 @@ public:
       std::atomic_thread_fence(std::memory_order_acquire);
       if (ptr_->capacity() >= size)
         ptr_->resize(size);
-      else // exactly `size`: growing in place would double the capacity
-        *ptr_ = std::string(size, '\0');
+      else
+        *ptr_ = with_room(size);
       fill(ptr_->data());
       return;
     }
-    std::string x(size, '\0');
+    auto x = with_room(size);
     fill(x.data());
     ptr_ = std::make_shared<std::string>(std::move(x));
   }
 
 private:
+  /// Returns `size` zero bytes in a string with room for an eighth more: a
+  /// text rewritten each round (a prompt) varies in length by a few percent,
+  /// and without the room every longer version would take a new allocation.
+  /// Growing the old string instead would double its capacity.
+  static std::string with_room(size_t size) {
+    std::string x;
+    x.reserve(size + size / 8);
+    x.resize(size);
+    return x;
+  }
+
   static const std::string& empty_string() noexcept {
     static const std::string empty;
     return empty;
