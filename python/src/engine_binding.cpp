@@ -231,7 +231,7 @@ public:
     for (auto& tr : st.trace) {
       py::list per;
       for (auto& s : tr.samples)
-        per.append(s);
+        per.append(s.to_vector());
       samples.append(per);
     }
     d["samples"] = samples;

@@ -25,6 +25,7 @@
 #include "caf/consensus/rng/python_random.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 #include "caf/consensus/round_summary.hpp"
+#include "caf/consensus/sample_list.hpp"
 #include "caf/consensus/shared_text.hpp"
 #include "caf/consensus/state.hpp"
 #include "caf/consensus/text/similarity.hpp"

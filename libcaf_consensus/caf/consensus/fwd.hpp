@@ -9,6 +9,7 @@ namespace caf::consensus {
 
 // -- value types --------------------------------------------------------------
 
+class sample_list;
 class shared_text;
 class vocabulary;
 class word_set;

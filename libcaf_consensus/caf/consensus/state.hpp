@@ -10,6 +10,7 @@
 #include "caf/meta/type_name.hpp"
 
 #include "caf/consensus/params.hpp"
+#include "caf/consensus/sample_list.hpp"
 #include "caf/consensus/shared_text.hpp"
 #include "caf/consensus/word_set.hpp"
 
@@ -63,7 +64,7 @@ typename Inspector::result_type inspect(Inspector& f, response& x) {
 /// One scored result: who, against which sample, with what agreement.
 struct agreement_record {
   uint32_t participant = 0;
-  std::vector<uint32_t> sampled;
+  sample_list sampled;
   double agreement = 0;
 };
 
@@ -79,7 +80,7 @@ struct round_trace {
   int32_t round = 0;
   /// Samples drawn for this round, as participant indexes. A policy with one
   /// shared sample (hanzo) stores one entry; otherwise one per participant.
-  std::vector<std::vector<uint32_t>> samples;
+  std::vector<sample_list> samples;
   /// Sampling weights used for this round (policy-specific meaning).
   std::vector<double> weights;
   /// Scored results in scoring order.

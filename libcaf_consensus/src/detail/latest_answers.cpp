@@ -23,7 +23,7 @@ void latest_answers::update(const std::vector<result>& results) {
 }
 
 void latest_answers::show(const std::vector<std::string>& participants,
-                          size_t i, const std::vector<uint32_t>& sample,
+                          size_t i, const sample_list& sample,
                           request& req) const {
   // Views are rewritten in place (a request is reused round after round):
   // their strings keep their storage.

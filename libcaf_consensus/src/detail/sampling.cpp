@@ -17,9 +17,9 @@ using key_vector = std::vector<std::pair<double, uint32_t>>;
 
 /// Efraimidis–Spirakis over `pool` with aligned weights `w`; `keys` is
 /// scratch space.
+template <class Out>
 void es_sample(const std::vector<uint32_t>& pool, const std::vector<double>& w,
-               size_t m, rng::rng64& gen, key_vector& keys,
-               std::vector<uint32_t>& out) {
+               size_t m, rng::rng64& gen, key_vector& keys, Out& out) {
   // Every element consumes one draw, so the stream does not depend on which
   // elements have positive weight.
   keys.clear();
@@ -54,7 +54,7 @@ void es_sample(const std::vector<uint32_t>& pool, const std::vector<double>& w,
 /// set for large ones.
 class taken_set {
 public:
-  explicit taken_set(const std::vector<uint32_t>& drawn) : drawn_(drawn) {
+  explicit taken_set(const sample_list& drawn) : drawn_(drawn) {
     // nop
   }
 
@@ -68,7 +68,7 @@ public:
 
 private:
   static constexpr size_t linear_limit = 32;
-  const std::vector<uint32_t>& drawn_;
+  const sample_list& drawn_;
   std::unordered_set<uint32_t> set_;
   size_t indexed_ = 0;
 };
@@ -138,7 +138,7 @@ void weighted_sampler::prepare(const std::vector<double>& weight) {
 }
 
 void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
-                            std::vector<uint32_t>& out) {
+                            sample_list& out) {
   out.clear();
   auto self_in = std::binary_search(population_.begin(), population_.end(),
                                     self);
@@ -187,8 +187,8 @@ void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
   }
 }
 
-uint32_t weighted_sampler::exact_draw(const std::vector<uint32_t>& taken,
-                                      uint32_t self, rng::rng64& gen) const {
+uint32_t weighted_sampler::exact_draw(const sample_list& taken, uint32_t self,
+                                      rng::rng64& gen) const {
   std::unordered_set<uint32_t> skip(taken.begin(), taken.end());
   skip.insert(self);
   double sum = 0;
@@ -217,7 +217,7 @@ uniform_sampler::uniform_sampler(std::vector<uint32_t> population)
 }
 
 void uniform_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
-                           std::vector<uint32_t>& out) {
+                           sample_list& out) {
   out.clear();
   auto self_in = std::binary_search(population_.begin(), population_.end(),
                                     self);

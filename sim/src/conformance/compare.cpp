@@ -81,8 +81,7 @@ void expect_map(const json& out, const std::string& key, const state& st,
   }
 }
 
-std::vector<std::string> names_of(const state& st,
-                                  const std::vector<uint32_t>& xs) {
+std::vector<std::string> names_of(const state& st, const sample_list& xs) {
   std::vector<std::string> out;
   for (auto x : xs)
     out.push_back(st.participants[x]);

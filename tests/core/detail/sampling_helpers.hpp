@@ -32,8 +32,9 @@ inline ids without(const ids& xs, uint32_t self) {
 }
 
 /// Checks distinct elements, none equal to `self`, all from `population`.
-inline void check_valid(const ids& sample, uint32_t self,
-                        const ids& population) {
+template <class Sample>
+inline void
+check_valid(const Sample& sample, uint32_t self, const ids& population) {
   std::set<uint32_t> distinct(sample.begin(), sample.end());
   EXPECT_EQ(distinct.size(), sample.size()) << "duplicates";
   EXPECT_EQ(distinct.count(self), 0u) << "contains self";

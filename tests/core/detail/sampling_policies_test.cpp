@@ -113,7 +113,7 @@ TEST(sampling_policies, large_runs_are_deterministic_per_seed) {
     std::vector<ids> out;
     for (auto& tr : st.trace)
       for (auto& s : tr.samples)
-        out.push_back(s);
+        out.push_back(s.to_vector());
     return out;
   };
   for (auto policy : {"metastable", "vote", "snowball"}) {

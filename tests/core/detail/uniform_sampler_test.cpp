@@ -34,7 +34,7 @@ TEST(uniform_sampler, small_pools_match_partial_fisher_yates_exactly) {
     auto pool = without(population, self);
     if (pool.size() > detail::small_pool)
       continue; // only the small-pool path is the reference algorithm
-    ids got;
+    sample_list got;
     sampler.draw(self, m, a, got);
     auto expected = detail::uniform_sample(pool, m, b);
     EXPECT_EQ(got, expected) << "trial " << trial;
@@ -58,7 +58,7 @@ TEST(uniform_sampler, large_pools_give_valid_samples) {
                                       self);
     auto m = static_cast<size_t>(1 + meta.below(40));
     rng::rng64 gen{meta.next()};
-    ids sample;
+    sample_list sample;
     sampler.draw(self, m, gen, sample);
     check_valid(sample, self, population);
     EXPECT_EQ(sample.size(),
@@ -75,7 +75,7 @@ TEST(uniform_sampler, large_pools_are_uniform) {
   std::vector<size_t> hits(n, 0);
   for (size_t t = 0; t < trials; ++t) {
     rng::rng64 gen{rng::derive(5, {t})};
-    ids sample;
+    sample_list sample;
     sampler.draw(7, 4, gen, sample);
     ASSERT_EQ(sample.size(), 4u);
     for (auto x : sample)

@@ -34,7 +34,7 @@ TEST(weighted_sampler, small_pools_match_efraimidis_spirakis_exactly) {
     auto seed = meta.next();
     rng::rng64 a{seed};
     rng::rng64 b{seed};
-    ids got;
+    sample_list got;
     sampler.draw(self, m, a, got);
     auto pool = without(population, self);
     if (pool.size() > detail::small_pool)
@@ -65,7 +65,7 @@ TEST(weighted_sampler, large_pools_give_valid_samples) {
     auto self_eligible = self % 2 == 0 && w[self] > 0;
     auto m = static_cast<size_t>(1 + meta.below(8));
     rng::rng64 gen{meta.next()};
-    ids sample;
+    sample_list sample;
     sampler.draw(self, m, gen, sample);
     check_valid(sample, self, population);
     EXPECT_EQ(sample.size(), std::min<size_t>(m, static_cast<size_t>(eligible)
@@ -87,7 +87,7 @@ TEST(weighted_sampler, never_draws_non_positive_or_non_finite_weights) {
   std::set<uint32_t> seen;
   for (uint64_t seed = 0; seed < 2000; ++seed) {
     rng::rng64 gen{seed};
-    ids sample;
+    sample_list sample;
     sampler.draw(50, 5, gen, sample);
     ASSERT_EQ(sample.size(), 5u);
     seen.insert(sample.begin(), sample.end());
@@ -101,7 +101,7 @@ TEST(weighted_sampler, never_draws_non_positive_or_non_finite_weights) {
 
 TEST(weighted_sampler, edge_cases) {
   std::vector<double> w(64, 1.0);
-  ids sample{7};
+  sample_list sample{7};
   rng::rng64 gen{1};
   // Empty population.
   weighted_sampler empty{{}, w};
@@ -141,7 +141,7 @@ TEST(weighted_sampler, first_and_second_draws_follow_the_weights) {
   size_t first_was_3 = 0;
   for (size_t t = 0; t < trials; ++t) {
     rng::rng64 gen{rng::derive(99, {t})};
-    ids sample;
+    sample_list sample;
     sampler.draw(0, 3, gen, sample);
     ASSERT_EQ(sample.size(), 3u);
     ++first[sample[0]];
@@ -173,7 +173,7 @@ TEST(weighted_sampler, heavy_excluded_weight_falls_back_to_exact_draws) {
   std::vector<size_t> hits(n, 0);
   for (size_t t = 0; t < trials; ++t) {
     rng::rng64 gen{rng::derive(7, {t})};
-    ids sample;
+    sample_list sample;
     sampler.draw(0, 2, gen, sample);
     ASSERT_EQ(sample.size(), 2u);
     check_valid(sample, 0, iota(n));
@@ -188,7 +188,7 @@ TEST(weighted_sampler, heavy_excluded_weight_falls_back_to_exact_draws) {
   size_t heavy_first = 0;
   for (size_t t = 0; t < trials; ++t) {
     rng::rng64 gen{rng::derive(8, {t})};
-    ids sample;
+    sample_list sample;
     sampler.draw(5, 2, gen, sample);
     if (sample[0] != 0)
       continue;
@@ -211,8 +211,8 @@ TEST(weighted_sampler, draws_depend_only_on_the_generator) {
   for (uint64_t seed = 0; seed < 100; ++seed) {
     rng::rng64 ga{seed};
     rng::rng64 gb{seed};
-    ids x;
-    ids y;
+    sample_list x;
+    sample_list y;
     // Interleave other draws on `a` to show that no state leaks between
     // participants.
     rng::rng64 other{seed + 1000};

@@ -28,7 +28,7 @@ double jaccard(const std::string& a, const std::string& b) {
 /// the round's shared `sample`, where a peer j > i still shows its answer of
 /// the round before (the reference scores one result at a time).
 double mean_jaccard(const std::vector<strings>& outputs, int32_t r, uint32_t i,
-                    const std::vector<uint32_t>& sample) {
+                    const sample_list& sample) {
   double total = 0;
   for (auto j : sample)
     total += jaccard(outputs[r][i], outputs[j <= i ? r : r - 1][j]);
@@ -216,7 +216,7 @@ TEST(hanzo, same_seed_same_state_and_seeds_matter) {
     std::vector<std::vector<uint32_t>> out;
     for (auto& tr : st.trace)
       for (auto& s : tr.samples)
-        out.push_back(s);
+        out.push_back(s.to_vector());
     return out;
   };
   // Seed 3 draws what CPython draws (3.11 and 3.12, computed there):

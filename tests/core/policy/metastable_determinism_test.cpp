@@ -46,7 +46,7 @@ std::vector<std::vector<uint32_t>> all_samples(const state& st) {
   std::vector<std::vector<uint32_t>> out;
   for (auto& tr : st.trace)
     for (auto& s : tr.samples)
-      out.push_back(s);
+      out.push_back(s.to_vector());
   return out;
 }
 

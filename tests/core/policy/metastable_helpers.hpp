@@ -57,7 +57,8 @@ inline double lum_of(double ms) {
 }
 
 /// Checks that `sample` is duplicate-free and does not contain `self`.
-inline void check_sample(const std::vector<uint32_t>& sample, uint32_t self) {
+template <class Sample>
+inline void check_sample(const Sample& sample, uint32_t self) {
   std::set<uint32_t> distinct(sample.begin(), sample.end());
   EXPECT_EQ(distinct.size(), sample.size()) << "duplicates in sample";
   EXPECT_EQ(distinct.count(self), 0u) << "sample contains self " << self;

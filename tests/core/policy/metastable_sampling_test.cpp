@@ -128,7 +128,7 @@ TEST(metastable, faster_agents_are_sampled_more_often) {
     });
     for (uint32_t i = 0; i < 3; ++i) {
       ++draws;
-      if (st.trace.at(1).samples[i].at(0) == 3)
+      if (st.trace.at(1).samples[i].to_vector().at(0) == 3)
         ++slow;
     }
   }

@@ -57,7 +57,7 @@ state run_labels(strings ids, params ps, const table& labels,
   });
 }
 
-std::set<uint32_t> as_set(const std::vector<uint32_t>& xs) {
+std::set<uint32_t> as_set(const sample_list& xs) {
   return {xs.begin(), xs.end()};
 }
 

@@ -9,6 +9,7 @@
 
 #include "caf/consensus/request.hpp"
 #include "caf/consensus/result.hpp"
+#include "caf/consensus/sample_list.hpp"
 #include "caf/consensus/shared_text.hpp"
 
 namespace caf::consensus::detail {
@@ -49,7 +50,7 @@ public:
   /// latest ok answer (empty before it has one). Keeps the capacity of
   /// `req.peers`.
   void show(const std::vector<std::string>& participants, size_t i,
-            const std::vector<uint32_t>& sample, request& req) const;
+            const sample_list& sample, request& req) const;
 
   size_t size() const noexcept {
     return has_.size();

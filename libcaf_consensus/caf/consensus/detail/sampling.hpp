@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "caf/consensus/rng/rng64.hpp"
+#include "caf/consensus/sample_list.hpp"
 
 namespace caf::consensus::detail {
 
@@ -62,15 +63,14 @@ public:
   /// Writes to `out` min(m, eligible) distinct elements of the population
   /// other than `self`, in draw order (eligible: positive finite weight).
   /// Consumes only `gen`.
-  void draw(uint32_t self, size_t m, rng::rng64& gen,
-            std::vector<uint32_t>& out);
+  void draw(uint32_t self, size_t m, rng::rng64& gen, sample_list& out);
 
 private:
   /// Builds the weight tables of `population_`.
   void prepare(const std::vector<double>& weight);
 
   /// One exact draw among the eligible elements not in `taken`.
-  uint32_t exact_draw(const std::vector<uint32_t>& taken, uint32_t self,
+  uint32_t exact_draw(const sample_list& taken, uint32_t self,
                       rng::rng64& gen) const;
 
   std::vector<uint32_t> population_;
@@ -98,8 +98,7 @@ public:
 
   /// Writes to `out` min(m, candidates) distinct elements of the population
   /// other than `self`, uniformly, in draw order. Consumes only `gen`.
-  void draw(uint32_t self, size_t m, rng::rng64& gen,
-            std::vector<uint32_t>& out);
+  void draw(uint32_t self, size_t m, rng::rng64& gen, sample_list& out);
 
 private:
   std::vector<uint32_t> population_;

@@ -75,7 +75,7 @@ private:
   /// A run's scratch space. A run makes and destroys its policy; the buffers
   /// stay on the thread for its next run (see `hanzo()` and `~hanzo()`).
   struct scratch {
-    std::vector<uint32_t> sample;
+    sample_list sample;
     /// `random.choices`' cumulative weights and draws.
     std::vector<double> cum;
     std::vector<size_t> drawn;
