@@ -279,13 +279,14 @@ void token_index::tokenize_append(std::string_view text,
   auto shift = shift_;
   auto* seen = seen_.data();
   auto epoch = seen_epoch_;
-  auto reload = [&] {
+  auto reload = [&]() CAF_CONSENSUS_ALWAYS_INLINE {
     slots = table_.data();
     mask = table_.size() - 1;
     shift = shift_;
     seen = seen_.data();
   };
-  auto emit = [&](size_t begin, size_t size) {
+  // Inlined at both call sites, so that these locals stay in registers.
+  auto emit = [&](size_t begin, size_t size) CAF_CONSENSUS_ALWAYS_INLINE {
     uint32_t id;
     auto head = load8(reinterpret_cast<const char*>(low + begin));
     if (size <= 8) {

@@ -17,6 +17,15 @@
 
 #include "caf/consensus/internal/python_text.hpp"
 
+// Forces inlining of a hot lambda called from more than one place: a lambda
+// that stays a function keeps the locals it captures by reference in memory
+// (their address escapes), and every use becomes a load and a store.
+#if defined(__GNUC__) || defined(__clang__)
+#  define CAF_CONSENSUS_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#  define CAF_CONSENSUS_ALWAYS_INLINE
+#endif
+
 namespace caf::consensus::internal {
 
 inline constexpr uint64_t ones = 0x0101010101010101ULL;
