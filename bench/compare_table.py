@@ -374,6 +374,41 @@ def main(argv):
           "gain at most 2 / c from a second.")
     print()
 
+    # A sweep's wall time is a fixed part (the actor system's start and stop,
+    # the last batch) plus a part per run. The two sweep sizes give both: the
+    # time per run is the slope between them, the fixed part what remains.
+    small, large = 1600, 16000
+    rows = []
+    per_run_speedups = []
+    for engine in ("inline", "actors"):
+        cells = []
+        slopes = []
+        for threads in (1, 2):
+            r_small = best(sweep.get(f"sweep/quickstart/{engine}/threads={threads}", []))
+            r_large = best(sweep.get(f"sweep/quickstart_x10/{engine}/threads={threads}", []))
+            if not r_small or not r_large:
+                slopes.append(None)
+                cells += ["n/a", "n/a"]
+                continue
+            t_small, t_large = small / r_small, large / r_large
+            slope = (t_large - t_small) / (large - small)
+            slopes.append(slope)
+            cells += [f"{slope * 1e6:.2f} µs", f"{(t_small - small * slope) * 1e3:.2f} ms"]
+        per_run = div(slopes[0], slopes[1]) if None not in slopes else None
+        per_run_speedups.append(per_run)
+        rows.append([engine, *cells, ratio(per_run)])
+    if any(v is not None for v in per_run_speedups):
+        print("### C++ sweep: time per run and fixed time per sweep")
+        print()
+        print(f"From the best times of the {small:,}- and {large:,}-run sweeps: "
+              "time per run = the slope between them, fixed time = what the "
+              f"{small:,}-run sweep takes beyond its runs (the actor system's "
+              "start and stop, the last batch).")
+        print()
+        table(["engine", "1 thread: per run", "1 thread: fixed",
+               "2 threads: per run", "2 threads: fixed",
+               "speed-up per run (2 threads ÷ 1)"], rows)
+
     # -- targets ----------------------------------------------------------------
     def span(vals):
         vals = [v for v in vals if v is not None]
@@ -408,7 +443,9 @@ def main(argv):
     rows.append([f"2 threads ≥ {SWEEP_SPEEDUP:g}× one on the sweep, both engines",
                  verdict(speedups, lambda v: v >= SWEEP_SPEEDUP),
                  f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])} "
-                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])}){bound}"])
+                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])}; "
+                 f"per run: inline {ratio(per_run_speedups[0])}, "
+                 f"actors {ratio(per_run_speedups[1])}){bound}"])
     print("### Targets (issue 25)")
     print()
     table(["target", "status", "measured"], rows)
