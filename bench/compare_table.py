@@ -184,47 +184,9 @@ def main(argv):
         r = cpp_counters.get(name, {}).get("rounds_run")
         return "n/a" if r is None else f"{r:g}"
 
-    rows = []
-    x_inline, x_actors = [], []
-    x_actors_sharing, x_actors_polling, x_actors_async = [], [], []
-    for shape in SHAPES:
-        for words in WORDS:
-            for beta, beta_label in BETAS:
-                pyb = py_best.get((shape, words, beta))
-                for policy in POLICIES:
-                    base = f"run/{shape}/w{words}/{policy}/"
-                    if beta != 2.0:
-                        base += f"beta_1={beta:g}/"
-                    ci, ca = c(base + "inline"), c(base + "actors")
-                    cp = c(base + "actors_polling")
-                    cs = c(base + "actors_async")
-                    ri = div(ci, pyb[0]) if pyb else None
-                    ra = div(ca, pyb[0]) if pyb else None
-                    rp = div(cp, pyb[0]) if pyb else None
-                    rs = div(cs, pyb[0]) if pyb else None
-                    x_inline.append(ri)
-                    x_actors_sharing.append(ra)
-                    x_actors_polling.append(rp)
-                    x_actors_async.append(rs)
-                    # The target holds for the actor engine if any
-                    # configuration reaches it.
-                    some = [v for v in (ra, rp, rs) if v is not None]
-                    x_actors.append(max(some) if some else None)
-                    cells = [rounds_run(base + "inline"), num(ci), num(ca), num(cp),
-                             num(cs)]
-                    if py is not None:
-                        cells += [str(pyb[2]) if pyb else "n/a",
-                                  num(pyb[0]) if pyb else "n/a", ratio(ri), ratio(ra),
-                                  ratio(rp), ratio(rs)]
-                    rows.append([shape, str(words), beta_label, policy, *cells])
-    # -- equal work ---------------------------------------------------------------
-    # A row whose C++ run executes another number of refinement rounds than
-    # the reference's run of the same shape compares different work. Such a
-    # row is also compared with the reference's row of the same shape and
-    # words that runs as many rounds (if any).
-    equal_rows = []
-    x_inline_equal, x_actors_equal = [], []
-    if py is not None:
+    def cases():
+        """Every row: shape, words, beta_1 and its label, policy, the C++
+        benchmarks' name prefix, the reference's best for the shape."""
         for shape in SHAPES:
             for words in WORDS:
                 for beta, beta_label in BETAS:
@@ -233,34 +195,71 @@ def main(argv):
                         base = f"run/{shape}/w{words}/{policy}/"
                         if beta != 2.0:
                             base += f"beta_1={beta:g}/"
-                        got = cpp_counters.get(base + "inline", {})
-                        ran = got.get("rounds_run")
-                        ci = c(base + "inline")
-                        best_actor = max((v for v in (c(base + "actors"),
-                                                      c(base + "actors_polling"),
-                                                      c(base + "actors_async"))
-                                          if v is not None), default=None)
-                        if not pyb or ran is None or int(ran) == int(pyb[2]):
-                            x_inline_equal.append(div(ci, pyb[0]) if pyb else None)
-                            x_actors_equal.append(div(best_actor, pyb[0]) if pyb else None)
-                            continue
-                        same = [(b, label) for b, label in BETAS
-                                if py_best.get((shape, words, b))
-                                and int(py_best[(shape, words, b)][2]) == int(ran)]
-                        if not same:
-                            x_inline_equal.append(None)
-                            x_actors_equal.append(None)
-                            continue
-                        pye = py_best[(shape, words, same[0][0])]
-                        ri, ra = div(ci, pye[0]), div(best_actor, pye[0])
-                        x_inline_equal.append(ri)
-                        x_actors_equal.append(ra)
-                        mc = got.get("max_confidence")
-                        equal_rows.append([shape, str(words), beta_label, policy,
-                                           f"{ran:g}",
-                                           "n/a" if mc is None else f"{mc:.3f}",
-                                           str(pyb[2]), same[0][1], num(pye[0]),
-                                           ratio(ri), ratio(ra)])
+                        yield shape, words, beta_label, policy, base, pyb
+
+    rows = []
+    x_inline, x_actors = [], []
+    x_actors_sharing, x_actors_polling, x_actors_async = [], [], []
+    for shape, words, beta_label, policy, base, pyb in cases():
+        ci, ca = c(base + "inline"), c(base + "actors")
+        cp = c(base + "actors_polling")
+        cs = c(base + "actors_async")
+        ri = div(ci, pyb[0]) if pyb else None
+        ra = div(ca, pyb[0]) if pyb else None
+        rp = div(cp, pyb[0]) if pyb else None
+        rs = div(cs, pyb[0]) if pyb else None
+        x_inline.append(ri)
+        x_actors_sharing.append(ra)
+        x_actors_polling.append(rp)
+        x_actors_async.append(rs)
+        # The target holds for the actor engine if any
+        # configuration reaches it.
+        some = [v for v in (ra, rp, rs) if v is not None]
+        x_actors.append(max(some) if some else None)
+        cells = [rounds_run(base + "inline"), num(ci), num(ca), num(cp),
+                 num(cs)]
+        if py is not None:
+            cells += [str(pyb[2]) if pyb else "n/a",
+                      num(pyb[0]) if pyb else "n/a", ratio(ri), ratio(ra),
+                      ratio(rp), ratio(rs)]
+        rows.append([shape, str(words), beta_label, policy, *cells])
+    # -- equal work ---------------------------------------------------------------
+    # A row whose C++ run executes another number of refinement rounds than
+    # the reference's run of the same shape compares different work. Such a
+    # row is also compared with the reference's row of the same shape and
+    # words that runs as many rounds (if any).
+    equal_rows = []
+    x_inline_equal, x_actors_equal = [], []
+    if py is not None:
+        for shape, words, beta_label, policy, base, pyb in cases():
+            got = cpp_counters.get(base + "inline", {})
+            ran = got.get("rounds_run")
+            ci = c(base + "inline")
+            best_actor = max((v for v in (c(base + "actors"),
+                                          c(base + "actors_polling"),
+                                          c(base + "actors_async"))
+                              if v is not None), default=None)
+            if not pyb or ran is None or int(ran) == int(pyb[2]):
+                x_inline_equal.append(div(ci, pyb[0]) if pyb else None)
+                x_actors_equal.append(div(best_actor, pyb[0]) if pyb else None)
+                continue
+            same = [(b, label) for b, label in BETAS
+                    if py_best.get((shape, words, b))
+                    and int(py_best[(shape, words, b)][2]) == int(ran)]
+            if not same:
+                x_inline_equal.append(None)
+                x_actors_equal.append(None)
+                continue
+            pye = py_best[(shape, words, same[0][0])]
+            ri, ra = div(ci, pye[0]), div(best_actor, pye[0])
+            x_inline_equal.append(ri)
+            x_actors_equal.append(ra)
+            mc = got.get("max_confidence")
+            equal_rows.append([shape, str(words), beta_label, policy,
+                               f"{ran:g}",
+                               "n/a" if mc is None else f"{mc:.3f}",
+                               str(pyb[2]), same[0][1], num(pye[0]),
+                               ratio(ri), ratio(ra)])
 
     header = ["shape", "words", "beta_1", "policy", "C++ rounds run", "C++ inline",
               "C++ actors", "C++ actors, polling", "C++ actors, async"]

@@ -8,26 +8,16 @@
 
 namespace caf::consensus::policy {
 
-namespace {
-
-/// Participants up to which a destroyed policy leaves its scratch buffers
-/// on its thread (a run's sets of a few thousand participants' answers).
-constexpr size_t max_spare_participants = 4096;
-
-} // namespace
-
-hanzo::hanzo() {
-  internal::thread_spare<std::unique_ptr<scratch>>::take(buf_);
-  if (!buf_)
-    buf_ = std::make_unique<scratch>();
+hanzo::hanzo() : buf_(internal::take_scratch<scratch>()) {
+  // nop
 }
 
 hanzo::~hanzo() {
-  if (!buf_ || buf_->now.size() > max_spare_participants)
+  if (!buf_)
     return;
   // Keep the capacity, not the answers the views share.
   buf_->peers.clear();
-  internal::thread_spare<std::unique_ptr<scratch>>::give(buf_);
+  internal::give_scratch(buf_, buf_->now.size());
 }
 
 std::string hanzo::name() const {

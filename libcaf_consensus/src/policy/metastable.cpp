@@ -10,26 +10,16 @@
 
 namespace caf::consensus::policy {
 
-namespace {
-
-/// Participants up to which a destroyed policy leaves its scratch buffers
-/// on its thread.
-constexpr size_t max_spare_participants = 4096;
-
-} // namespace
-
-metastable::metastable() {
-  internal::thread_spare<std::unique_ptr<scratch>>::take(buf_);
-  if (!buf_)
-    buf_ = std::make_unique<scratch>();
+metastable::metastable() : buf_(internal::take_scratch<scratch>()) {
+  // nop
 }
 
 metastable::~metastable() {
-  if (!buf_ || buf_->polled.size() > max_spare_participants)
+  if (!buf_)
     return;
   // Keep the capacity, not the answers.
   buf_->latest.reset(0);
-  internal::thread_spare<std::unique_ptr<scratch>>::give(buf_);
+  internal::give_scratch(buf_, buf_->polled.size());
 }
 
 std::string metastable::name() const {

@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <utility>
 
 namespace caf::consensus::internal {
@@ -58,5 +60,29 @@ private:
     return alive ? &spare.value : nullptr;
   }
 };
+
+/// Participants up to which a run leaves its scratch block on its thread
+/// (a block sized for more stays with the run and is freed with it).
+inline constexpr size_t max_scratch_participants = 4096;
+
+/// Returns this thread's spare scratch block of type `T`, or a new one when
+/// the thread has none: its contents are the last run's, its capacities
+/// stay.
+template <class T>
+std::unique_ptr<T> take_scratch() {
+  std::unique_ptr<T> x;
+  thread_spare<std::unique_ptr<T>>::take(x);
+  if (!x)
+    x = std::make_unique<T>();
+  return x;
+}
+
+/// Leaves `x`, sized for `participants`, to the next `take_scratch` on this
+/// thread (unless it serves more than `max_scratch_participants`).
+template <class T>
+void give_scratch(std::unique_ptr<T>& x, size_t participants) {
+  if (x && participants <= max_scratch_participants)
+    thread_spare<std::unique_ptr<T>>::give(x);
+}
 
 } // namespace caf::consensus::internal
