@@ -4,9 +4,8 @@
 
 namespace caf::consensus::detail {
 
-luminance_tracker::luminance_tracker(size_t n, int64_t timeout_ms)
-  : timeout_ms_(timeout_ms), mean_ms_(n, 0.0), seen_(n, 0), has_ok_(n, 0) {
-  // nop
+luminance_tracker::luminance_tracker(size_t n, int64_t timeout_ms) {
+  reset(n, timeout_ms);
 }
 
 void luminance_tracker::reset(size_t n, int64_t timeout_ms) {

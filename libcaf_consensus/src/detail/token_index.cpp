@@ -17,6 +17,7 @@
 #include <stdexcept>
 
 #include "caf/consensus/internal/python_text.hpp"
+#include "caf/consensus/internal/thread_spare.hpp"
 #include "caf/consensus/internal/word_bytes.hpp"
 
 namespace caf::consensus::detail {
@@ -38,24 +39,10 @@ struct token_index::spare {
   std::vector<uint64_t> spaces;
   std::vector<uint32_t> found;
   std::string arena;
-  /// Whether this thread's spare still exists (false while it is destroyed
-  /// at thread exit).
-  bool* alive;
-
-  explicit spare(bool* flag) : alive(flag) {
-    *alive = true;
-  }
-
-  ~spare() {
-    *alive = false;
-  }
 };
 
 token_index::spare* token_index::spare_buffers() {
-  // Trivially destructible: readable after `buffers` is gone.
-  thread_local bool alive = false;
-  thread_local spare buffers{&alive};
-  return alive ? &buffers : nullptr;
+  return internal::thread_spare<spare>::get();
 }
 
 namespace {

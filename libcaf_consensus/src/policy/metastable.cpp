@@ -71,24 +71,25 @@ std::vector<request> metastable::plan(state& st, int32_t round) {
 void metastable::plan_into(state& st, int32_t round,
                            std::vector<request>& out) {
   auto n = st.participants.size();
+  auto& b = *buf_;
   auto& tr = st.trace.back();
   tr.weights = st.luminance;
-  buf_->live.clear();
-  buf_->live.reserve(n);
+  b.live.clear();
+  b.live.reserve(n);
   for (uint32_t j = 0; j < n; ++j)
-    if (buf_->lum.has_ok(j))
-      buf_->live.push_back(j);
+    if (b.lum.has_ok(j))
+      b.live.push_back(j);
   // One sampler (reset per round, buffers reused): participant i draws among
   // the live participants other than itself.
-  buf_->sampler.reset(buf_->live, st.luminance);
+  b.sampler.reset(b.live, st.luminance);
   tr.samples.resize(n);
   for (size_t i = 0; i < n; ++i) {
     rng::rng64 gen{rng::derive(
       ps_.seed.low64(), {static_cast<uint64_t>(round), i,
                          static_cast<uint64_t>(detail::stream::sample)})};
     // The trace keeps the sample; `absorb` reads it from there.
-    buf_->sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k),
-                       gen, tr.samples[i]);
+    b.sampler.draw(static_cast<uint32_t>(i), static_cast<size_t>(ps_.k), gen,
+                   tr.samples[i]);
   }
   // The previous round's requests are rewritten in place: their peer vectors
   // keep their capacity and a prompt no agent kept keeps its buffer.
@@ -101,7 +102,7 @@ void metastable::plan_into(state& st, int32_t round,
     req.round = round;
     if (!req.query.same_storage(st.prompt))
       req.query = st.prompt;
-    buf_->latest.show(st.participants, i, sample, req);
+    b.latest.show(st.participants, i, sample, req);
     render_prompt(st.prompt, req.peers, req.prompt);
     req.preference.clear();
   }
@@ -110,19 +111,19 @@ void metastable::plan_into(state& st, int32_t round,
 void metastable::absorb(state& st, int32_t round,
                         const std::vector<result>& results) {
   auto n = st.participants.size();
+  auto& b = *buf_;
   if (round > 0) {
     auto& tr = st.trace.back();
     if (jaccard_) {
-      buf_->ids.clear();
-      buf_->id_begin.resize(n + 1);
+      b.ids.clear();
+      b.id_begin.resize(n + 1);
       for (size_t j = 0; j < n; ++j) {
-        buf_->id_begin[j] = buf_->ids.size();
+        b.id_begin[j] = b.ids.size();
         if (results[j].ok)
-          index_.append(results[j].output, results[j].words, buf_->ids);
+          index_.append(results[j].output, results[j].words, b.ids);
       }
-      buf_->id_begin[n] = buf_->ids.size();
-      buf_->bits.assign(buf_->ids.data(), buf_->id_begin.data(), n,
-                        index_.size());
+      b.id_begin[n] = b.ids.size();
+      b.bits.assign(b.ids.data(), b.id_begin.data(), n, index_.size());
     } else if (token_sim_) {
       tokens_.assign(n, {});
       for (size_t j = 0; j < n; ++j)
@@ -149,36 +150,37 @@ void metastable::absorb(state& st, int32_t round,
       if (!r.ok || sample.empty())
         continue;
       size_t agreeing = 0;
-      auto dense = jaccard_ && buf_->bits.active();
+      auto dense = jaccard_ && b.bits.active();
       if (jaccard_ && !dense)
-        index_.mark(buf_->ids.data() + buf_->id_begin[i],
-                    buf_->id_begin[i + 1] - buf_->id_begin[i]);
+        index_.mark(b.ids.data() + b.id_begin[i],
+                    b.id_begin[i + 1] - b.id_begin[i]);
       for (auto j : sample) {
         if (!results[j].ok)
           continue;
-        auto s = dense      ? buf_->bits.jaccard(i, j)
-                 : jaccard_ ? index_.jaccard_with_marked(
-                     buf_->ids.data() + buf_->id_begin[j],
-                     buf_->id_begin[j + 1] - buf_->id_begin[j])
-                 : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
-                              : (*sim_)(text_of(i), text_of(j));
+        auto s
+          = dense ? b.bits.jaccard(i, j)
+            : jaccard_
+              ? index_.jaccard_with_marked(b.ids.data() + b.id_begin[j],
+                                           b.id_begin[j + 1] - b.id_begin[j])
+            : token_sim_ ? token_sim_->on_tokens(tokens_[i], tokens_[j])
+                         : (*sim_)(text_of(i), text_of(j));
         if (s >= ps_.alpha)
           ++agreeing;
       }
       auto a = static_cast<double>(agreeing)
                / static_cast<double>(sample.size());
-      if (buf_->polled[i])
+      if (b.polled[i])
         st.confidence[i] = st.confidence[i] / 2 + a / 2;
       else
         st.confidence[i] = a;
-      buf_->polled[i] = 1;
+      b.polled[i] = 1;
       tr.agreements.push_back(
         agreement_record{static_cast<uint32_t>(i), sample, a});
     }
   }
-  buf_->latest.update(results);
-  buf_->lum.update(results);
-  buf_->lum.relative(st.luminance);
+  b.latest.update(results);
+  b.lum.update(results);
+  b.lum.relative(st.luminance);
 }
 
 stop_reason metastable::stop(const state& st) const {

@@ -37,6 +37,12 @@ public:
     take(x);
   }
 
+  /// Returns this thread's spare for a caller that moves parts of it, or
+  /// null while the thread destroys it (at thread exit).
+  static T* get() {
+    return slot();
+  }
+
 private:
   struct holder {
     T value;
