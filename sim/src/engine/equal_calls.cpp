@@ -10,7 +10,12 @@ namespace caf::consensus::sim {
 
 std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
                               uint64_t calls) {
-  auto agents = make_agents(cell);
+  return equal_calls_label(cell, seed, calls, make_agents(cell));
+}
+
+std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
+                              uint64_t calls,
+                              const std::vector<agent>& agents) {
   if (agents.empty() || calls == 0)
     return {};
   auto aseed = agents_seed(seed);

@@ -16,11 +16,18 @@ std::string to_string(engine_kind x) {
 }
 
 expected<state> run_inline(const scenario& cell, const rng::seed& seed) {
-  auto eng = engine::make(cell.prompt, participant_ids(cell),
-                          run_params(cell, seed));
+  return run_inline(cell, seed, make_agents(cell));
+}
+
+expected<state> run_inline(const scenario& cell, const rng::seed& seed,
+                           const std::vector<agent>& agents) {
+  std::vector<std::string> ids;
+  ids.reserve(agents.size());
+  for (auto& a : agents)
+    ids.push_back(a.id);
+  auto eng = engine::make(cell.prompt, std::move(ids), run_params(cell, seed));
   if (!eng)
     return std::move(eng.error());
-  auto agents = make_agents(cell);
   auto aseed = agents_seed(seed);
   auto st = consensus::run_inline(*eng, [&](const request& req) {
     return answer(cell.world, agents[req.index], aseed, req);

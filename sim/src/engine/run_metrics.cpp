@@ -72,6 +72,13 @@ void decision_metrics(const state& st, run_metrics& m) {
 run_metrics measure(const scenario& cell, uint64_t cell_index,
                     uint64_t replicate, const rng::seed& seed, const state& st,
                     bool agent_rows) {
+  return measure(cell, cell_index, replicate, seed, st, agent_rows,
+                 make_agents(cell));
+}
+
+run_metrics measure(const scenario& cell, uint64_t cell_index,
+                    uint64_t replicate, const rng::seed& seed, const state& st,
+                    bool agent_rows, const std::vector<agent>& agents) {
   run_metrics m;
   m.cell = cell_index;
   m.replicate = replicate;
@@ -112,7 +119,7 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   decision_metrics(st, m);
   m.stopped_early = st.rounds_executed < cell.ps.rounds;
   m.trajectory = summarize_rounds(st, cell.world.ground_truth);
-  m.equal_calls_label = equal_calls_label(cell, seed, st.calls);
+  m.equal_calls_label = equal_calls_label(cell, seed, st.calls, agents);
   m.equal_calls_correct = !m.equal_calls_label.empty()
                           && m.equal_calls_label == cell.world.ground_truth;
   if (agent_rows) {

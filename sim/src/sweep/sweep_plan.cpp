@@ -39,6 +39,10 @@ make_plan(const scenario& s, engine_kind engine, bool agent_rows) {
                                                 + render(eng.error()));
     p->cells.push_back(std::move(*x));
   }
+  // After the last cell: the agents point into `cells`.
+  p->agents.reserve(cells);
+  for (auto& x : p->cells)
+    p->agents.push_back(make_agents(x));
   return std::shared_ptr<const sweep_plan>{std::move(p)};
 }
 
@@ -54,7 +58,7 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
   auto& x = p.cells[cell];
   expected<state> st{make_error(errc::execute_failed, "not run")};
   if (p.engine == engine_kind::inline_calls) {
-    st = run_inline(x, seed);
+    st = run_inline(x, seed, p.agents[cell]);
   } else if (self == nullptr) {
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor to run on");
@@ -64,7 +68,7 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
   }
   if (!st)
     return std::move(st.error());
-  return measure(x, cell, rep, seed, *st, p.agent_rows);
+  return measure(x, cell, rep, seed, *st, p.agent_rows, p.agents[cell]);
 }
 
 expected<std::vector<run_metrics>>
@@ -100,7 +104,7 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
       return std::move(sts.error());
     for (size_t i = 0; i < sts->size(); ++i)
       out.push_back(measure(x, cell, idxs[first + i] % p->replicates, seeds[i],
-                            (*sts)[i], p->agent_rows));
+                            (*sts)[i], p->agent_rows, p->agents[cell]));
     first = last;
   }
   return out;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
@@ -24,5 +25,9 @@ namespace caf::consensus::sim {
 /// For policy `vote` with `rounds = 0` it is the run's own winning label.
 std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
                               uint64_t calls);
+
+/// The same with the cell's agents made beforehand (`make_agents(cell)`).
+std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
+                              uint64_t calls, const std::vector<agent>& agents);
 
 } // namespace caf::consensus::sim

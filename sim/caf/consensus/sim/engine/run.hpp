@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "caf/actor_system.hpp"
 #include "caf/expected.hpp"
@@ -28,6 +29,11 @@ std::string to_string(engine_kind x);
 /// Runs `cell` with run seed `seed` on the inline engine (the policy code and
 /// agent models called directly).
 expected<state> run_inline(const scenario& cell, const rng::seed& seed);
+
+/// The same with the cell's agents made beforehand (`make_agents(cell)`,
+/// shared by all runs of the cell): a sweep makes them once per cell.
+expected<state> run_inline(const scenario& cell, const rng::seed& seed,
+                           const std::vector<agent>& agents);
 
 /// Runs one replicate of a resolved cell and returns the final state. The
 /// run's `params::seed` is the run seed; the agents draw from

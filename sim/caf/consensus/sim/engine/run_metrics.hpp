@@ -89,4 +89,10 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
                     uint64_t replicate, const rng::seed& seed, const state& st,
                     bool agent_rows = false);
 
+/// The same with the cell's agents made beforehand (`make_agents(cell)`,
+/// which the equal-compute baseline asks): a sweep makes them once per cell.
+run_metrics measure(const scenario& cell, uint64_t cell_index,
+                    uint64_t replicate, const rng::seed& seed, const state& st,
+                    bool agent_rows, const std::vector<agent>& agents);
+
 } // namespace caf::consensus::sim
