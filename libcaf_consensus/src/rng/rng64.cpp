@@ -26,7 +26,7 @@ constexpr double two_pi = 6.283185307179586476925286766559;
 uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path) {
   auto h = mix64(base);
   for (auto x : path)
-    h = mix64(h ^ mix64(x + golden_gamma));
+    h = extend(h, x);
   return h;
 }
 

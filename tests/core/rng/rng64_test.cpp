@@ -153,6 +153,19 @@ TEST(rng64, derive_depends_on_base_and_path) {
   EXPECT_EQ(seen.size(), 7u);
 }
 
+TEST(rng64, extend_adds_one_key_to_a_derived_path) {
+  EXPECT_EQ(extend(derive(7, {1, 2}), 3), derive(7, {1, 2, 3}));
+  EXPECT_EQ(extend(derive(7, {}), 0), derive(7, {0}));
+  rng64 gen{2026};
+  for (int i = 0; i < 1000; ++i) {
+    auto base = gen.next();
+    auto a = gen.next();
+    auto b = gen.below(100);
+    auto c = gen.next();
+    EXPECT_EQ(extend(extend(derive(base, {a}), b), c), derive(base, {a, b, c}));
+  }
+}
+
 TEST(rng64, hash_name_is_fnv1a_then_mix64) {
   // FNV-1a 64 test vectors: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c.
   EXPECT_EQ(hash_name("", 0), mix64(0xcbf29ce484222325ULL));

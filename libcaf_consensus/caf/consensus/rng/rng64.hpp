@@ -24,6 +24,13 @@ inline uint64_t mix64(uint64_t x) {
 /// 0x9e3779b97f4a7c15)).
 uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path);
 
+/// Extends a derived key by one more key: `extend(derive(base, {x...}), y)`
+/// equals `derive(base, {x..., y})`. Callers that derive several streams
+/// with a common path prefix derive the prefix once.
+inline uint64_t extend(uint64_t key, uint64_t x) {
+  return mix64(key ^ mix64(x + 0x9e3779b97f4a7c15ULL));
+}
+
 /// Stable 64-bit hash of a byte string (FNV-1a folded through mix64); used to
 /// turn names (purposes, participant ids) into path keys.
 uint64_t hash_name(const char* data, size_t size);

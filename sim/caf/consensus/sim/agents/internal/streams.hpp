@@ -54,11 +54,31 @@ inline const purposes& purpose() {
   return instance;
 }
 
-/// Returns the stream of agent `a` in `round` for `purpose`.
+/// Returns `rng::derive(run_seed, {index, round})`, the key that the streams
+/// of one call extend by their purpose. A call draws from several streams in
+/// a row, so the thread keeps the last key it derived.
+inline uint64_t call_key(uint64_t run_seed, uint64_t index, uint64_t round) {
+  struct last_key {
+    uint64_t run_seed = 0;
+    uint64_t index = 0;
+    uint64_t round = 0;
+    uint64_t key = 0;
+    bool valid = false;
+  };
+  thread_local last_key last;
+  if (!last.valid || last.run_seed != run_seed || last.index != index
+      || last.round != round)
+    last = last_key{run_seed, index, round,
+                    rng::derive(run_seed, {index, round}), true};
+  return last.key;
+}
+
+/// Returns the stream of agent `a` in `round` for `purpose`:
+/// `rng::derive(run_seed, {a.index, round, purpose})`.
 inline rng::rng64 stream(uint64_t run_seed, const agent& a, int32_t round,
                          uint64_t purpose) {
   auto r = static_cast<uint64_t>(static_cast<int64_t>(round));
-  return rng::rng64{rng::derive(run_seed, {uint64_t{a.index}, r, purpose})};
+  return rng::rng64{rng::extend(call_key(run_seed, a.index, r), purpose)};
 }
 
 } // namespace caf::consensus::sim::agents_internal
