@@ -15,6 +15,29 @@ bool eligible_weight(double w) {
 
 using key_vector = std::vector<std::pair<double, uint32_t>>;
 
+/// Membership flags of a population (ascending): `flags[x]` has `bit` set
+/// for every x in `xs`. Only for a dense population (participant indexes:
+/// the largest at most 4n + 64); `flags` stays empty otherwise.
+void mark_members(const std::vector<uint32_t>& population,
+                  const std::vector<uint32_t>& xs, uint8_t bit,
+                  std::vector<uint8_t>& flags) {
+  if (population.empty()
+      || size_t{population.back()} > 4 * population.size() + 64)
+    return;
+  flags.resize(size_t{population.back()} + 1, 0);
+  for (auto x : xs)
+    flags[x] |= bit;
+}
+
+/// Whether `x` is in the sorted `xs`, answered by `flags` (bit `bit`) when
+/// they were made.
+bool is_member(const std::vector<uint8_t>& flags, uint8_t bit,
+               const std::vector<uint32_t>& xs, uint32_t x) {
+  if (flags.empty())
+    return std::binary_search(xs.begin(), xs.end(), x);
+  return x < flags.size() && (flags[x] & bit) != 0;
+}
+
 /// Efraimidis–Spirakis over `pool` with aligned weights `w`; `keys` is
 /// scratch space.
 template <class Out>
@@ -135,15 +158,18 @@ void weighted_sampler::prepare(const std::vector<double>& weight) {
     item_weight_.push_back(w);
     cum_.push_back(sum);
   }
+  cum_.finish();
+  member_.clear();
+  mark_members(population_, population_, 1, member_);
+  mark_members(population_, items_, 2, member_);
 }
 
 void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
                             sample_list& out) {
   out.clear();
-  auto self_in = std::binary_search(population_.begin(), population_.end(),
-                                    self);
+  auto self_in = is_member(member_, 1, population_, self);
+  auto self_eligible = is_member(member_, 2, items_, self);
   auto others = population_.size() - (self_in ? 1 : 0);
-  auto self_eligible = std::binary_search(items_.begin(), items_.end(), self);
   auto eligible = items_.size() - (self_eligible ? 1 : 0);
   m = std::min(m, eligible);
   if (others <= small_pool || 2 * m > eligible) {
@@ -174,8 +200,7 @@ void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,
         break;
       }
       auto x = gen.uniform() * total;
-      auto i = static_cast<size_t>(std::upper_bound(cum_.begin(), cum_.end(), x)
-                                   - cum_.begin());
+      auto i = cum_.find(x);
       auto c = items_[std::min(i, items_.size() - 1)];
       if (c == self || taken.contains(c)) {
         ++rejections;

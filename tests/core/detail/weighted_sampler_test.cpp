@@ -45,6 +45,98 @@ TEST(weighted_sampler, small_pools_match_efraimidis_spirakis_exactly) {
   }
 }
 
+// -- large pools: the documented draws, draw for draw ------------------------
+
+namespace {
+
+/// The large-pool draw as documented, with a binary search over the running
+/// sums of the eligible elements: rejection of `self` and repeats, an exact
+/// draw over the rest after `max_rejections` rejections in a row.
+ids documented_draw(const ids& population, const std::vector<double>& w,
+                    uint32_t self, size_t m, rng::rng64& gen) {
+  ids items;
+  std::vector<double> cum;
+  double sum = 0;
+  for (auto x : population)
+    if (w[x] > 0 && std::isfinite(w[x])) {
+      sum += w[x];
+      items.push_back(x);
+      cum.push_back(sum);
+    }
+  ids out;
+  while (out.size() < m) {
+    size_t rejections = 0;
+    for (;;) {
+      if (rejections == weighted_sampler::max_rejections) {
+        double rest = 0;
+        for (auto x : items)
+          if (x != self && std::count(out.begin(), out.end(), x) == 0)
+            rest += w[x];
+        auto u = gen.uniform() * rest;
+        double acc = 0;
+        uint32_t last = 0;
+        for (auto x : items) {
+          if (x == self || std::count(out.begin(), out.end(), x) != 0)
+            continue;
+          acc += w[x];
+          last = x;
+          if (u < acc)
+            break;
+        }
+        out.push_back(last);
+        break;
+      }
+      auto u = gen.uniform() * sum;
+      auto i = static_cast<size_t>(std::upper_bound(cum.begin(), cum.end(), u)
+                                   - cum.begin());
+      auto c = items[std::min(i, items.size() - 1)];
+      if (c == self || std::count(out.begin(), out.end(), c) != 0) {
+        ++rejections;
+        continue;
+      }
+      out.push_back(c);
+      break;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST(weighted_sampler, large_pools_draw_as_a_binary_search_would) {
+  rng::rng64 meta{11};
+  for (int trial = 0; trial < 150; ++trial) {
+    auto n = static_cast<uint32_t>(40 + meta.below(3000));
+    std::vector<double> w(n);
+    for (auto& x : w) {
+      switch (trial % 3) {
+        case 0:
+          x = meta.uniform() + 0.01;
+          break;
+        case 1: // skewed, some never drawn
+          x = meta.below(5) == 0 ? 0.0 : std::exp(8 * meta.uniform());
+          break;
+        default: // a few heavy elements: rejections and exact draws
+          x = meta.below(20) == 0 ? 1000.0 : 0.001;
+          break;
+      }
+    }
+    auto population = iota(n);
+    weighted_sampler s{population, w};
+    auto seed = meta.next();
+    rng::rng64 a{seed};
+    rng::rng64 b{seed};
+    sample_list got;
+    for (uint32_t self = 0; self < n; self += 1 + n / 50) {
+      size_t m = 1 + meta.below(4);
+      s.draw(self, m, a, got);
+      auto want = documented_draw(population, w, self, m, b);
+      ASSERT_EQ(ids(got.begin(), got.end()), want)
+        << "trial " << trial << ", self " << self;
+    }
+  }
+}
+
 // -- large pools: validity ----------------------------------------------------
 
 TEST(weighted_sampler, large_pools_give_valid_samples) {

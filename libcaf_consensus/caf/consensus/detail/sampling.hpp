@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "caf/consensus/detail/guided_sums.hpp"
 #include "caf/consensus/rng/rng64.hpp"
 #include "caf/consensus/sample_list.hpp"
 
@@ -14,7 +15,7 @@ namespace caf::consensus::detail {
 
 /// Candidate pools of at most this many elements are sampled with the
 /// reference algorithms below (`weighted_sample`, `uniform_sample`) on an
-/// explicit pool; larger pools use the samplers' O(m log n) draws. Both give
+/// explicit pool; larger pools use the samplers' O(m) expected draws. Both give
 /// the same distribution; the threshold keeps the random streams of small
 /// runs unchanged.
 constexpr size_t small_pool = 32;
@@ -34,13 +35,15 @@ std::vector<uint32_t> uniform_sample(std::vector<uint32_t> pool, size_t m,
 /// Weighted sampling without replacement from one population with fixed
 /// weights, repeated for many participants that must not draw themselves
 /// (one sample per participant per round). Construction is O(n); a draw of
-/// m elements from a population of more than `small_pool` others costs
-/// O(m log n) expected: successive draws from the cumulative weight table,
-/// rejecting the excluded participant and elements already drawn; after
-/// `max_rejections` rejections in a row one exact draw over the remaining
-/// elements (O(n)) takes over. Each draw picks element x with probability
-/// weight[x] / (sum of the weights not yet excluded), i.e. the distribution
-/// of `weighted_sample` (successive sampling), draw order included.
+/// m elements from a population of more than `small_pool` others costs O(m)
+/// expected when no weight dominates (O(m log n) at worst): successive draws
+/// from the cumulative weight table (looked up through its guide table,
+/// `guided_sums`), rejecting the excluded participant and elements already
+/// drawn; after `max_rejections` rejections in a row one exact draw over the
+/// remaining elements (O(n)) takes over. Each draw picks element x with
+/// probability weight[x] / (sum of the weights not yet excluded), i.e. the
+/// distribution of `weighted_sample` (successive sampling), draw order
+/// included.
 class weighted_sampler {
 public:
   /// Rejections in a row before an exact draw.
@@ -79,7 +82,11 @@ private:
   /// Elements with positive finite weight, their weights and running sums.
   std::vector<uint32_t> items_;
   std::vector<double> item_weight_;
-  std::vector<double> cum_;
+  guided_sums cum_;
+  /// Per element value x < member_.size(): whether x is in the population
+  /// (bit 0) and eligible (bit 1). Empty for a sparse population (then
+  /// binary searches answer).
+  std::vector<uint8_t> member_;
   /// Scratch buffers of the reference path.
   std::vector<uint32_t> pool_;
   std::vector<double> pool_weight_;
