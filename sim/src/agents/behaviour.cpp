@@ -5,6 +5,7 @@
 #include "caf/consensus/sim/agents/internal/behaviour.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <utility>
@@ -62,30 +63,43 @@ std::string wrong_label(const agent_world& world, const agent_group& g) {
 /// counts), or an empty string if no peer has a label or the top count is
 /// shared by several labels.
 std::string unique_plurality(const std::vector<peer_view>& peers) {
-  std::vector<std::pair<std::string, size_t>> counts;
+  // Labels in order of first appearance with their counts. The labels stay
+  // in `peers`; a sample of up to 8 peers needs no heap block.
+  struct count {
+    const std::string* label;
+    size_t n;
+  };
+  std::array<count, 8> local;
+  std::vector<count> heap;
+  auto* counts = local.data();
+  if (peers.size() > local.size()) {
+    heap.resize(peers.size());
+    counts = heap.data();
+  }
+  size_t distinct = 0;
   for (auto& p : peers) {
     if (p.label.empty())
       continue;
-    auto i = std::find_if(counts.begin(), counts.end(),
-                          [&](auto& kv) { return kv.first == p.label; });
-    if (i == counts.end())
-      counts.emplace_back(p.label, 1);
+    auto i = std::find_if(counts, counts + distinct,
+                          [&](const count& x) { return *x.label == p.label; });
+    if (i == counts + distinct)
+      counts[distinct++] = count{&p.label, 1};
     else
-      ++i->second;
+      ++i->n;
   }
-  std::string best;
+  const std::string* best = nullptr;
   size_t top = 0;
   bool shared = false;
-  for (auto& [label, n] : counts) {
-    if (n > top) {
-      best = label;
-      top = n;
+  for (size_t i = 0; i < distinct; ++i) {
+    if (counts[i].n > top) {
+      best = counts[i].label;
+      top = counts[i].n;
       shared = false;
-    } else if (n == top) {
+    } else if (counts[i].n == top) {
       shared = true;
     }
   }
-  return shared ? std::string{} : best;
+  return shared || best == nullptr ? std::string{} : *best;
 }
 
 std::string majority_label(const request& req, const std::string& own) {

@@ -161,6 +161,13 @@ TEST(agents_answers, majority_adopts_a_unique_plurality) {
   // No labeled peer: keeps its own.
   EXPECT_EQ(label("C", {}), "C");
   EXPECT_EQ(label("C", {"", ""}), "C");
+  // Samples of more than 8 peers (counted beyond the 8 kept in place).
+  EXPECT_EQ(label("A", {"B", "C", "D", "E", "F", "G", "H", "I", "J", "J"}),
+            "J");
+  EXPECT_EQ(label("A", {"B", "C", "D", "E", "F", "G", "H", "I", "J", "K"}),
+            "A");
+  EXPECT_EQ(label("A", {"K", "C", "K", "E", "F", "G", "H", "I", "J", "K"}),
+            "K");
 }
 
 TEST(agents_answers, conform_follows_the_majority_at_rate_p) {
