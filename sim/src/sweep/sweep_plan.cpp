@@ -39,26 +39,22 @@ make_plan(const scenario& s, engine_kind engine, bool agent_rows) {
                                                 + render(eng.error()));
     p->cells.push_back(std::move(*x));
   }
-  // After the last cell: the agents point into `cells`.
-  p->agents.reserve(cells);
-  for (auto& x : p->cells)
-    p->agents.push_back(make_agents(x));
   return std::shared_ptr<const sweep_plan>{std::move(p)};
 }
 
-expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
-                                  blocking_actor* self) {
-  if (idx >= p.total)
-    return make_error(errc::invalid_params,
-                      "run " + std::to_string(idx) + " is outside the sweep ("
-                        + std::to_string(p.total) + " runs)");
+namespace {
+
+/// Runs run `idx` (in the sweep) of `p`, whose cell's agents are `agents`.
+expected<run_metrics> run_one(const sweep_plan& p, uint64_t idx,
+                              blocking_actor* self,
+                              const std::vector<agent>& agents) {
   auto cell = idx / p.replicates;
   auto rep = idx % p.replicates;
   auto seed = run_seed(p.base, cell, rep);
   auto& x = p.cells[cell];
   expected<state> st{make_error(errc::execute_failed, "not run")};
   if (p.engine == engine_kind::inline_calls) {
-    st = run_inline(x, seed, p.agents[cell]);
+    st = run_inline(x, seed, agents);
   } else if (self == nullptr) {
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor to run on");
@@ -68,7 +64,22 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
   }
   if (!st)
     return std::move(st.error());
-  return measure(x, cell, rep, seed, *st, p.agent_rows, p.agents[cell]);
+  return measure(x, cell, rep, seed, *st, p.agent_rows, agents);
+}
+
+error outside(const sweep_plan& p, uint64_t idx) {
+  return make_error(errc::invalid_params,
+                    "run " + std::to_string(idx) + " is outside the sweep ("
+                      + std::to_string(p.total) + " runs)");
+}
+
+} // namespace
+
+expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
+                                  blocking_actor* self) {
+  if (idx >= p.total)
+    return outside(p, idx);
+  return run_one(p, idx, self, make_agents(p.cells[idx / p.replicates]));
 }
 
 expected<std::vector<run_metrics>>
@@ -76,20 +87,29 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
             const std::vector<uint64_t>& idxs, actor_engine& eng) {
   std::vector<run_metrics> out;
   out.reserve(idxs.size());
+  for (auto idx : idxs)
+    if (idx >= p->total)
+      return outside(*p, idx);
+  // The agents of the cell at hand, made once for the batch's runs of that
+  // cell (a batch holds consecutive runs, mostly of one cell).
+  std::vector<agent> agents;
+  auto agents_cell = p->cells.size();
+  auto agents_of = [&](uint64_t cell) -> const std::vector<agent>& {
+    if (agents_cell != cell) {
+      agents = make_agents(p->cells[cell]);
+      agents_cell = cell;
+    }
+    return agents;
+  };
   if (p->engine == engine_kind::inline_calls) {
     for (auto idx : idxs) {
-      auto m = run_indexed(*p, idx, nullptr);
+      auto m = run_one(*p, idx, nullptr, agents_of(idx / p->replicates));
       if (!m)
         return std::move(m.error());
       out.push_back(std::move(*m));
     }
     return out;
   }
-  for (auto idx : idxs)
-    if (idx >= p->total)
-      return make_error(errc::invalid_params,
-                        "run " + std::to_string(idx) + " is outside the sweep ("
-                          + std::to_string(p->total) + " runs)");
   // Consecutive runs of one cell go to the actors in one series.
   std::vector<rng::seed> seeds;
   for (size_t first = 0; first < idxs.size();) {
@@ -104,7 +124,7 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
       return std::move(sts.error());
     for (size_t i = 0; i < sts->size(); ++i)
       out.push_back(measure(x, cell, idxs[first + i] % p->replicates, seeds[i],
-                            (*sts)[i], p->agent_rows, p->agents[cell]));
+                            (*sts)[i], p->agent_rows, agents_of(cell)));
     first = last;
   }
   return out;

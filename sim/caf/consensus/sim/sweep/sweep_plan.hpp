@@ -25,9 +25,6 @@ struct sweep_plan {
   scenario base;
   /// Every cell with its sweep values applied.
   std::vector<scenario> cells;
-  /// The agents of every cell (`make_agents(cells[c])`), made once for all
-  /// its runs. They point into `cells`, which is why a plan is not copied.
-  std::vector<std::vector<agent>> agents;
   /// Replicates per cell and runs in total.
   uint64_t replicates = 0;
   uint64_t total = 0;
@@ -35,12 +32,6 @@ struct sweep_plan {
   engine_kind engine = engine_kind::actors;
   /// Whether runs carry per-agent rows.
   bool agent_rows = false;
-
-  sweep_plan() = default;
-  sweep_plan(sweep_plan&&) = default;
-  sweep_plan& operator=(sweep_plan&&) = default;
-  sweep_plan(const sweep_plan&) = delete;
-  sweep_plan& operator=(const sweep_plan&) = delete;
 };
 
 /// Resolves and checks every cell of `s` (before any run: a cell whose sweep
