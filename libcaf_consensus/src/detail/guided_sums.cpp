@@ -11,9 +11,6 @@ namespace caf::consensus::detail {
 void guided_sums::clear() {
   sums_.clear();
   guide_.clear();
-  total_ = 0;
-  buckets_ = 0;
-  guided_ = false;
 }
 
 void guided_sums::reserve(size_t n) {
@@ -24,9 +21,8 @@ void guided_sums::reserve(size_t n) {
 void guided_sums::finish() {
   guide_.clear();
   auto n = sums_.size();
-  guided_ = n > 0 && n < std::numeric_limits<uint32_t>::max()
-            && std::isfinite(sums_.back()) && sums_.back() > 0;
-  if (!guided_)
+  if (n == 0 || n >= std::numeric_limits<uint32_t>::max()
+      || !std::isfinite(sums_.back()) || !(sums_.back() > 0))
     return;
   total_ = sums_.back();
   buckets_ = static_cast<double>(n);
@@ -47,7 +43,7 @@ size_t guided_sums::find(double x) const {
                                - sums_.begin());
   };
   // Below 0 (or NaN) no bucket brackets x: search everything.
-  if (!guided_ || !(x >= 0))
+  if (guide_.empty() || !(x >= 0))
     return whole();
   auto n = guide_.size() - 1;
   // An estimate of x's bucket, then corrected with the edges themselves so

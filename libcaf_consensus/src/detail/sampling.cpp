@@ -15,18 +15,22 @@ bool eligible_weight(double w) {
 
 using key_vector = std::vector<std::pair<double, uint32_t>>;
 
-/// Membership flags of a population (ascending): `flags[x]` has `bit` set
-/// for every x in `xs`. Only for a dense population (participant indexes:
-/// the largest at most 4n + 64); `flags` stays empty otherwise.
+/// Makes the membership flags of a population (ascending) and its eligible
+/// part `items`: bit 0 of `flags[x]` for x in `population`, bit 1 for x in
+/// `items`. Only for a dense population (participant indexes: the largest
+/// at most 4n + 64); `flags` stays empty otherwise.
 void mark_members(const std::vector<uint32_t>& population,
-                  const std::vector<uint32_t>& xs, uint8_t bit,
+                  const std::vector<uint32_t>& items,
                   std::vector<uint8_t>& flags) {
+  flags.clear();
   if (population.empty()
       || size_t{population.back()} > 4 * population.size() + 64)
     return;
   flags.resize(size_t{population.back()} + 1, 0);
-  for (auto x : xs)
-    flags[x] |= bit;
+  for (auto x : population)
+    flags[x] = 1;
+  for (auto x : items)
+    flags[x] |= 2;
 }
 
 /// Whether `x` is in the sorted `xs`, answered by `flags` (bit `bit`) when
@@ -159,9 +163,7 @@ void weighted_sampler::prepare(const std::vector<double>& weight) {
     cum_.push_back(sum);
   }
   cum_.finish();
-  member_.clear();
-  mark_members(population_, population_, 1, member_);
-  mark_members(population_, items_, 2, member_);
+  mark_members(population_, items_, member_);
 }
 
 void weighted_sampler::draw(uint32_t self, size_t m, rng::rng64& gen,

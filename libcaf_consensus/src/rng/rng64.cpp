@@ -8,8 +8,6 @@ namespace caf::consensus::rng {
 
 namespace {
 
-constexpr uint64_t golden_gamma = 0x9e3779b97f4a7c15ULL;
-
 constexpr uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
 
 constexpr uint64_t fnv_prime = 0x100000001b3ULL;

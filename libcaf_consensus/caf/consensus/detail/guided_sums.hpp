@@ -63,12 +63,11 @@ private:
 
   std::vector<double> sums_;
   /// guide_[b] = index of the first sum > edge(b); guide_[B] = size().
+  /// Empty without a positive finite total (or with 2^32 - 1 sums or more):
+  /// `find` is then a binary search over all sums.
   std::vector<uint32_t> guide_;
   double total_ = 0;
   double buckets_ = 0;
-  /// False without a positive finite total (or more than 2^32 - 1 sums):
-  /// `find` is then a binary search over all sums.
-  bool guided_ = false;
 };
 
 } // namespace caf::consensus::detail

@@ -24,11 +24,15 @@ inline uint64_t mix64(uint64_t x) {
 /// 0x9e3779b97f4a7c15)).
 uint64_t derive(uint64_t base, std::initializer_list<uint64_t> path);
 
+/// The SplitMix64 increment (2^64 / golden ratio), used by `derive` and the
+/// generator's seeding.
+inline constexpr uint64_t golden_gamma = 0x9e3779b97f4a7c15ULL;
+
 /// Extends a derived key by one more key: `extend(derive(base, {x...}), y)`
 /// equals `derive(base, {x..., y})`. Callers that derive several streams
 /// with a common path prefix derive the prefix once.
 inline uint64_t extend(uint64_t key, uint64_t x) {
-  return mix64(key ^ mix64(x + 0x9e3779b97f4a7c15ULL));
+  return mix64(key ^ mix64(x + golden_gamma));
 }
 
 /// Stable 64-bit hash of a byte string (FNV-1a folded through mix64); used to
