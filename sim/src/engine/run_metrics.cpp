@@ -119,7 +119,7 @@ run_metrics measure(const scenario& cell, uint64_t cell_index,
   decision_metrics(st, m);
   m.stopped_early = st.rounds_executed < cell.ps.rounds;
   m.trajectory = summarize_rounds(st, cell.world.ground_truth);
-  m.equal_calls_label = equal_calls_label(cell, seed, st.calls, agents);
+  m.equal_calls_label = equal_calls_label(cell, seed, st, agents);
   m.equal_calls_correct = !m.equal_calls_label.empty()
                           && m.equal_calls_label == cell.world.ground_truth;
   if (agent_rows) {

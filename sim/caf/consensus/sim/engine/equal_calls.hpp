@@ -30,4 +30,15 @@ std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
 std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
                               uint64_t calls, const std::vector<agent>& agents);
 
+/// The same for the finished run `run` of `cell` (with the cell's agents):
+/// where the run's round 0 is exactly the first n calls (every agent
+/// synthetic, every label it can give in round 0 non-empty, the run's
+/// participants the agents in order), their labels are taken from `run`'s
+/// round-0 responses instead of asking the agents again; otherwise, and for
+/// the calls after the first n, as above. Gives the same label as
+/// `equal_calls_label(cell, seed, run.calls, agents)`.
+std::string equal_calls_label(const scenario& cell, const rng::seed& seed,
+                              const state& run,
+                              const std::vector<agent>& agents);
+
 } // namespace caf::consensus::sim
