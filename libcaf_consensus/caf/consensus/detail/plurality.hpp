@@ -15,15 +15,22 @@ class plurality {
 public:
   /// Counts one vote for `key` and returns its index (its rank - 1).
   size_t add(const std::string& key) {
-    auto i = where_.find(key);
-    if (i == where_.end()) {
-      i = where_.emplace(key, keys_.size()).first;
+    auto i = find(key);
+    if (i == keys_.size()) {
       keys_.push_back(key);
       votes_.push_back(0);
+      if (keys_.size() > linear_limit) {
+        if (where_.empty()) {
+          for (size_t j = 0; j < keys_.size(); ++j)
+            where_.emplace(keys_[j], j);
+        } else {
+          where_.emplace(key, i);
+        }
+      }
     }
-    ++votes_[i->second];
+    ++votes_[i];
     ++total_;
-    return i->second;
+    return i;
   }
 
   bool empty() const {
@@ -50,8 +57,8 @@ public:
 
   /// Returns the votes of `key` (0 when it has none).
   uint64_t votes_of(const std::string& key) const {
-    auto i = where_.find(key);
-    return i == where_.end() ? 0 : votes_[i->second];
+    auto i = find(key);
+    return i == keys_.size() ? 0 : votes_[i];
   }
 
   const std::string& key(size_t i) const {
@@ -67,8 +74,25 @@ public:
   }
 
 private:
+  /// Up to this many keys a linear search finds a key (no hash table, no
+  /// node per key: a run's votes usually go to a few keys).
+  static constexpr size_t linear_limit = 16;
+
+  /// Returns the index of `key`, or the number of keys when it has none.
+  size_t find(const std::string& key) const {
+    if (keys_.size() <= linear_limit) {
+      for (size_t j = 0; j < keys_.size(); ++j)
+        if (keys_[j] == key)
+          return j;
+      return keys_.size();
+    }
+    auto i = where_.find(key);
+    return i == where_.end() ? keys_.size() : i->second;
+  }
+
   std::vector<std::string> keys_;
   std::vector<uint64_t> votes_;
+  /// Index of every key, once there are more than `linear_limit`.
   std::unordered_map<std::string, size_t> where_;
   uint64_t total_ = 0;
 };
