@@ -3,18 +3,53 @@
 #include "caf/consensus/round_summary.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace caf::consensus {
 
 namespace {
 
+/// Answers per choice key in one round: a linear search over the few keys a
+/// round usually has, a hash map once there are more than `linear_limit`.
+class key_counts {
+public:
+  void clear() {
+    few_.clear();
+    many_.clear();
+  }
+
+  /// Counts one more answer with `key` and returns its count.
+  uint32_t add(std::string_view key) {
+    if (many_.empty()) {
+      for (auto& [k, n] : few_)
+        if (k == key)
+          return ++n;
+      if (few_.size() < linear_limit) {
+        few_.emplace_back(key, 1);
+        return 1;
+      }
+      for (auto& [k, n] : few_)
+        many_.emplace(k, n);
+    }
+    return ++many_[key];
+  }
+
+private:
+  static constexpr size_t linear_limit = 16;
+  std::vector<std::pair<std::string_view, uint32_t>> few_;
+  std::unordered_map<std::string_view, uint32_t> many_;
+};
+
 /// Fills `out` from the round's responses (`row[i]`: participant i's
 /// response in this round, or null) and its trace (`t`, or null).
 void summarize(const state& st, const std::vector<const response*>& row,
                const round_trace* t, const std::string& reference,
-               const std::string& truth, round_summary& out) {
-  std::unordered_map<std::string_view, uint32_t> counts;
+               const std::string& truth, key_counts& counts,
+               round_summary& out) {
+  counts.clear();
   for (auto* r : row) {
     if (r == nullptr)
       continue;
@@ -30,7 +65,7 @@ void summarize(const state& st, const std::vector<const response*>& row,
       ++out.with_truth;
     // An answer without a choice key holds no position to count.
     if (!r->label.empty())
-      out.with_plurality = std::max(out.with_plurality, ++counts[r->label]);
+      out.with_plurality = std::max(out.with_plurality, counts.add(r->label));
   }
   if (t != nullptr && !t->confidence.empty()) {
     double sum = 0;
@@ -73,8 +108,9 @@ round_summary summarize_round(const state& st, int32_t round,
   auto t
     = std::find_if(st.trace.begin(), st.trace.end(),
                    [round](const round_trace& x) { return x.round == round; });
+  key_counts counts;
   summarize(st, row, t != st.trace.end() ? &*t : nullptr, reference, truth,
-            out);
+            counts, out);
   return out;
 }
 
@@ -87,6 +123,7 @@ std::vector<round_summary> summarize_rounds(const state& st,
   std::vector<size_t> cursor(st.responses.size(), 0);
   std::vector<const response*> row(st.responses.size(), nullptr);
   size_t tc = 0;
+  key_counts counts;
   for (int32_t r = 0; r <= st.rounds_executed; ++r) {
     for (size_t i = 0; i < st.responses.size(); ++i) {
       auto& rs = st.responses[i];
@@ -101,7 +138,7 @@ std::vector<round_summary> summarize_rounds(const state& st,
                                                               : nullptr;
     round_summary x;
     x.round = r;
-    summarize(st, row, t, st.winner_label, truth, x);
+    summarize(st, row, t, st.winner_label, truth, counts, x);
     out.push_back(std::move(x));
   }
   return out;

@@ -104,3 +104,30 @@ TEST(round_summary, empty_keys_match_nothing_and_other_stops_are_not_rules) {
   EXPECT_EQ(none.live, 0u);
   EXPECT_EQ(none.max_confidence, 0.0);
 }
+
+TEST(round_summary, counts_the_plurality_among_many_keys) {
+  // Rounds with 1 to 40 distinct keys; the most common key gets its extra
+  // answers before, across and after the point where the counting switches
+  // from a list of the first 16 keys to a hash map.
+  for (size_t distinct : {1, 15, 16, 17, 40}) {
+    for (size_t where : {size_t{0}, distinct / 2, distinct}) {
+      state st;
+      std::vector<std::string> labels;
+      for (size_t i = 0; i < distinct; ++i)
+        labels.push_back("k" + std::to_string(i));
+      // Three more answers for one key, inserted at `where`.
+      auto top = labels[std::min(where, distinct - 1)];
+      labels.insert(labels.begin() + static_cast<ptrdiff_t>(where), 3, top);
+      for (size_t i = 0; i < labels.size(); ++i) {
+        st.participants.push_back("p" + std::to_string(i));
+        st.responses.push_back({answer(0, labels[i].c_str())});
+      }
+      st.trace = {trace_of(0, std::vector<double>(labels.size(), 0))};
+      auto rs = summarize_rounds(st, "");
+      ASSERT_EQ(rs.size(), 1u);
+      EXPECT_EQ(rs[0].live, labels.size());
+      EXPECT_EQ(rs[0].with_plurality, 4u)
+        << distinct << " keys, extra answers at " << where;
+    }
+  }
+}
