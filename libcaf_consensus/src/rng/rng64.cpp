@@ -12,9 +12,6 @@ constexpr uint64_t fnv_offset_basis = 0xcbf29ce484222325ULL;
 
 constexpr uint64_t fnv_prime = 0x100000001b3ULL;
 
-// GCC and Clang extension; __extension__ silences -Wpedantic.
-__extension__ typedef unsigned __int128 uint128;
-
 constexpr double two_pi = 6.283185307179586476925286766559;
 
 } // namespace
@@ -39,35 +36,14 @@ uint64_t hash_name(const char* data, size_t size) {
 
 // -- rng64 --------------------------------------------------------------------
 
-rng64::rng64(uint64_t seed) {
-  // Successive SplitMix64 outputs: x += gamma; out = mix64(x).
-  auto x = seed;
-  for (auto& word : s_) {
-    x += golden_gamma;
-    word = mix64(x);
-  }
-}
-
-uint64_t rng64::below(uint64_t n) {
-  // Lemire (2019), "Fast Random Integer Generation in an Interval".
-  if (n == 0)
-    return 0;
-  auto m = static_cast<uint128>(next()) * n;
+uint64_t rng64::below_rejecting(uint64_t n, uint128 m) {
   auto low = static_cast<uint64_t>(m);
-  if (low < n) {
-    auto threshold = (uint64_t{0} - n) % n;
-    while (low < threshold) {
-      m = static_cast<uint128>(next()) * n;
-      low = static_cast<uint64_t>(m);
-    }
+  auto threshold = (uint64_t{0} - n) % n;
+  while (low < threshold) {
+    m = static_cast<uint128>(next()) * n;
+    low = static_cast<uint64_t>(m);
   }
   return static_cast<uint64_t>(m >> 64);
-}
-
-bool rng64::bernoulli(double p) {
-  // Always consumes exactly one draw, so the stream position does not depend
-  // on p. uniform() < p is false for p <= 0 (and NaN), true for p >= 1.
-  return uniform() < p;
 }
 
 double rng64::normal() {

@@ -41,9 +41,20 @@ uint64_t hash_name(const char* data, size_t size);
 
 /// xoshiro256** (Blackman, Vigna 2018), state filled by SplitMix64 from a
 /// 64-bit seed. Results are identical on every platform.
+///
+/// The seeding and the common draws are inline: most streams are seeded for
+/// a draw or two (an agent's fault, latency or label in one call), and
+/// inlined the compiler drops the state words those draws never read.
 class rng64 {
 public:
-  explicit rng64(uint64_t seed = 0);
+  explicit rng64(uint64_t seed = 0) {
+    // Successive SplitMix64 outputs: x += gamma; out = mix64(x).
+    auto x = seed;
+    for (auto& word : s_) {
+      x += golden_gamma;
+      word = mix64(x);
+    }
+  }
 
   /// Returns the next 64-bit output.
   uint64_t next() {
@@ -69,10 +80,23 @@ public:
   }
 
   /// Returns an integer uniform in [0, n) without modulo bias; 0 when n == 0.
-  uint64_t below(uint64_t n);
+  uint64_t below(uint64_t n) {
+    // Lemire (2019), "Fast Random Integer Generation in an Interval".
+    if (n == 0)
+      return 0;
+    auto m = static_cast<uint128>(next()) * n;
+    auto low = static_cast<uint64_t>(m);
+    if (low < n)
+      return below_rejecting(n, m);
+    return static_cast<uint64_t>(m >> 64);
+  }
 
-  /// Returns true with probability p.
-  bool bernoulli(double p);
+  /// Returns true with probability p. Always consumes exactly one draw, so
+  /// the stream position does not depend on p. uniform() < p is false for
+  /// p <= 0 (and NaN), true for p >= 1.
+  bool bernoulli(double p) {
+    return uniform() < p;
+  }
 
   /// Standard normal deviate (Box-Muller, one value per call, deterministic).
   double normal();
@@ -81,6 +105,13 @@ public:
   double exponential(double mean);
 
 private:
+  // GCC and Clang extension; __extension__ silences -Wpedantic.
+  __extension__ typedef unsigned __int128 uint128;
+
+  /// The rare end of `below`: the first product `m` fell below the
+  /// rejection threshold's range.
+  uint64_t below_rejecting(uint64_t n, uint128 m);
+
   static uint64_t rotl(uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
   }
