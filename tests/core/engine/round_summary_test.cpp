@@ -131,3 +131,28 @@ TEST(round_summary, counts_the_plurality_among_many_keys) {
     }
   }
 }
+
+TEST(round_summary, keeps_counts_across_the_switch_to_a_hash_map) {
+  // The top key gets answers before and after the 17th distinct key, and
+  // the counter is reused for a second round with fewer keys.
+  state st;
+  std::vector<std::string> round0 = {"k0", "k0"};
+  for (int i = 1; i <= 16; ++i)
+    round0.push_back("k" + std::to_string(i));
+  round0.push_back("k0");
+  round0.push_back("k0");
+  for (size_t i = 0; i < round0.size(); ++i) {
+    st.participants.push_back("p" + std::to_string(i));
+    // Round 1: "x" three times, "k0" for everyone else.
+    st.responses.push_back(
+      {answer(0, round0[i].c_str()), answer(1, i < 3 ? "x" : "k0")});
+  }
+  auto n = round0.size();
+  st.trace = {trace_of(0, std::vector<double>(n, 0)),
+              trace_of(1, std::vector<double>(n, 0))};
+  st.rounds_executed = 1;
+  auto rs = summarize_rounds(st, "");
+  ASSERT_EQ(rs.size(), 2u);
+  EXPECT_EQ(rs[0].with_plurality, 4u);    // k0: 2 before, 2 after k16
+  EXPECT_EQ(rs[1].with_plurality, n - 3); // k0, counted afresh
+}

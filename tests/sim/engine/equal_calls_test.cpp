@@ -79,8 +79,8 @@ TEST(equal_calls, a_run_gives_the_label_of_asking_every_call_again) {
 
 TEST(equal_calls, labels_the_engine_filled_in_are_not_reused) {
   // A scenario made in code without a ground truth: flip-flop agents answer
-  // an empty label in round 0, which policy vote fills in from the answer's
-  // text ("a" or "b" here), and asking again does not.
+  // an empty label in round 0 (with the default template of "" as text),
+  // which policy vote fills in from the text, and asking again does not.
   auto sc = parse("name: t\npolicy: vote\nparams:\n  rounds: 0\n"
                   "labels:\n  a: a\n  b: b\nground_truth: a\n"
                   "agents:\n  - name: x\n    count: 3\n    behaviour: "
