@@ -4,44 +4,16 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
 #include <vector>
+
+#include "caf/consensus/detail/plurality.hpp"
 
 namespace caf::consensus {
 
 namespace {
 
-/// Answers per choice key in one round: a linear search over the few keys a
-/// round usually has, a hash map once there are more than `linear_limit`.
-class key_counts {
-public:
-  void clear() {
-    few_.clear();
-    many_.clear();
-  }
-
-  /// Counts one more answer with `key` and returns its count.
-  uint32_t add(std::string_view key) {
-    if (many_.empty()) {
-      for (auto& [k, n] : few_)
-        if (k == key)
-          return ++n;
-      if (few_.size() < linear_limit) {
-        few_.emplace_back(key, 1);
-        return 1;
-      }
-      for (auto& [k, n] : few_)
-        many_.emplace(k, n);
-    }
-    return ++many_[key];
-  }
-
-private:
-  static constexpr size_t linear_limit = 16;
-  std::vector<std::pair<std::string_view, uint32_t>> few_;
-  std::unordered_map<std::string_view, uint32_t> many_;
-};
+/// Answers per choice key in one round; the keys are the state's labels.
+using key_counts = detail::basic_plurality<std::string_view>;
 
 /// Fills `out` from the round's responses (`row[i]`: participant i's
 /// response in this round, or null) and its trace (`t`, or null).
@@ -65,7 +37,9 @@ void summarize(const state& st, const std::vector<const response*>& row,
       ++out.with_truth;
     // An answer without a choice key holds no position to count.
     if (!r->label.empty())
-      out.with_plurality = std::max(out.with_plurality, counts.add(r->label));
+      out.with_plurality
+        = std::max(out.with_plurality,
+                   static_cast<uint32_t>(counts.votes(counts.add(r->label))));
   }
   if (t != nullptr && !t->confidence.empty()) {
     double sum = 0;

@@ -89,3 +89,19 @@ TEST(plurality, ties_go_to_the_key_voted_first) {
   EXPECT_EQ(x.key(x.leader()), "k7");
   EXPECT_EQ(x.most_except(x.leader()), 2u);
 }
+
+TEST(plurality, a_tally_of_views_counts_alike_and_clears) {
+  std::vector<std::string> labels;
+  for (int i = 0; i < 40; ++i)
+    labels.push_back("k" + std::to_string(i % 20));
+  detail::basic_plurality<std::string_view> x;
+  for (int round = 0; round < 2; ++round) {
+    x.clear();
+    EXPECT_TRUE(x.empty());
+    for (auto& l : labels)
+      x.add(l);
+    EXPECT_EQ(x.total(), 40u);
+    EXPECT_EQ(x.votes_of("k19"), 2u);
+    EXPECT_EQ(x.key(x.leader()), "k0");
+  }
+}

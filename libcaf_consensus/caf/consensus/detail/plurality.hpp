@@ -4,17 +4,29 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace caf::consensus::detail {
 
 /// Votes per choice key, keys in order of their first vote. The leader is
-/// the key with the most votes; ties go to the key voted first.
-class plurality {
+/// the key with the most votes; ties go to the key voted first. `Key` is
+/// `std::string` (the tally keeps copies) or `std::string_view` (the keys
+/// must outlive the tally, e.g. the labels of a state being summarized).
+template <class Key>
+class basic_plurality {
 public:
+  /// Forgets every vote (keeps the capacity).
+  void clear() {
+    keys_.clear();
+    votes_.clear();
+    where_.clear();
+    total_ = 0;
+  }
+
   /// Counts one vote for `key` and returns its index (its rank - 1).
-  size_t add(const std::string& key) {
+  size_t add(const Key& key) {
     auto i = find(key);
     if (i == keys_.size()) {
       keys_.push_back(key);
@@ -56,12 +68,12 @@ public:
   }
 
   /// Returns the votes of `key` (0 when it has none).
-  uint64_t votes_of(const std::string& key) const {
+  uint64_t votes_of(const Key& key) const {
     auto i = find(key);
     return i == keys_.size() ? 0 : votes_[i];
   }
 
-  const std::string& key(size_t i) const {
+  const Key& key(size_t i) const {
     return keys_[i];
   }
 
@@ -79,7 +91,7 @@ private:
   static constexpr size_t linear_limit = 16;
 
   /// Returns the index of `key`, or the number of keys when it has none.
-  size_t find(const std::string& key) const {
+  size_t find(const Key& key) const {
     if (keys_.size() <= linear_limit) {
       for (size_t j = 0; j < keys_.size(); ++j)
         if (keys_[j] == key)
@@ -90,11 +102,14 @@ private:
     return i == where_.end() ? keys_.size() : i->second;
   }
 
-  std::vector<std::string> keys_;
+  std::vector<Key> keys_;
   std::vector<uint64_t> votes_;
   /// Index of every key, once there are more than `linear_limit`.
-  std::unordered_map<std::string, size_t> where_;
+  std::unordered_map<Key, size_t> where_;
   uint64_t total_ = 0;
 };
+
+/// A tally that keeps copies of its keys.
+using plurality = basic_plurality<std::string>;
 
 } // namespace caf::consensus::detail
