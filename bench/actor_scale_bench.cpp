@@ -4,11 +4,12 @@
 //   bench/testdata/scale.yaml (synthetic agents, every round runs) with n
 //   agents and r refinement rounds, as `consensus-sim run --threads t` runs
 //   it: `inline` calls the agents directly; `actors` spawns one participant
-//   actor per agent and a coordinator (CAF `stealing` scheduler, t worker
-//   threads), runs, stops them and waits until they are gone, all inside the
-//   timed region. Items are execute calls (n x (r + 1)). Counter:
-//   `peak_rss_mb` (this process's peak resident set after the timed runs,
-//   getrusage; run one benchmark per process to read it as that
+//   actor per agent and a coordinator in the one-thread system of an
+//   `actor_home` (as each of the sweep's t threads has one; the sweep's own
+//   system has t threads), runs, stops them and waits until they are gone,
+//   all inside the timed region. Items are execute calls (n x (r + 1)).
+//   Counter: `peak_rss_mb` (this process's peak resident set after the timed
+//   runs, getrusage; run one benchmark per process to read it as that
 //   benchmark's). After timing, `actors` checks that its run's metrics and
 //   per-round numbers equal the inline engine's and reports an error
 //   otherwise.
@@ -39,6 +40,8 @@
 #include "caf/consensus/actors/participant.hpp"
 
 #include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/engine/actor_engine.hpp"
+#include "caf/consensus/sim/engine/actor_home.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/engine/seeds.hpp"
@@ -80,10 +83,19 @@ void scale(benchmark::State& bs, sim::engine_kind engine, uint32_t agents,
     bs.SkipWithError(render(cell.error()).c_str());
     return;
   }
-  bench::actor_env env{"stealing", threads};
+  bench::actor_env env{"sharing", threads};
+  auto home = std::make_shared<sim::actor_home>();
+  auto& home_sys = home->system();
   std::string got;
   for (auto _ : bs) {
-    auto st = sim::run_state(*cell, 0, 0, engine, env.sys.get());
+    caf::expected<state> st{make_error(errc::execute_failed, "not run")};
+    if (engine == sim::engine_kind::inline_calls) {
+      st = sim::run_state(*cell, 0, 0, engine, nullptr);
+    } else {
+      caf::scoped_actor self{*env.sys};
+      sim::actor_engine eng{self.ptr(), home};
+      st = eng.run(*cell, sim::run_seed(*cell, 0, 0));
+    }
     if (!st) {
       bs.SkipWithError(render(st.error()).c_str());
       return;
@@ -94,7 +106,7 @@ void scale(benchmark::State& bs, sim::engine_kind engine, uint32_t agents,
       bs.ResumeTiming();
     }
     // The run's actors terminate after it returned: wait for them.
-    env.sys->await_all_actors_done();
+    home_sys.await_all_actors_done();
   }
   auto calls = static_cast<double>(agents) * (rounds + 1);
   bs.SetItemsProcessed(static_cast<int64_t>(bs.iterations() * calls));

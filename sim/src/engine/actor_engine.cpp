@@ -118,6 +118,10 @@ behavior driver(event_based_actor* self, actors::coordinator_actor coord,
 
 struct actor_engine::impl {
   blocking_actor* self = nullptr;
+  /// Hosts the actors when set (else `self`'s system does).
+  std::shared_ptr<actor_home> home;
+  /// Sends the runs and waits for them in `home`'s system.
+  std::unique_ptr<scoped_actor> waiter;
   std::shared_ptr<const void> owner;
   const scenario* cell = nullptr;
   std::shared_ptr<run_context> ctx;
@@ -129,7 +133,7 @@ struct actor_engine::impl {
   uint64_t spawns = 0;
 
   void spawn(const scenario& x) {
-    auto& sys = self->home_system();
+    auto& sys = home != nullptr ? home->system() : self->home_system();
     ctx = std::make_shared<run_context>();
     ctx->cell = &x;
     ctx->agents = make_agents(x);
@@ -179,6 +183,12 @@ actor_engine::actor_engine(blocking_actor* self)
   impl_->self = self;
 }
 
+actor_engine::actor_engine(blocking_actor* self,
+                           std::shared_ptr<actor_home> home)
+  : actor_engine(self) {
+  impl_->home = std::move(home);
+}
+
 actor_engine::~actor_engine() {
   impl_->stop();
 }
@@ -213,7 +223,13 @@ actor_engine::run_many(const scenario& cell,
   }
   expected<std::vector<state>> out{
     make_error(errc::execute_failed, "no reply")};
-  x.self
+  auto* via = x.self;
+  if (x.home != nullptr) {
+    if (x.waiter == nullptr)
+      x.waiter = std::make_unique<scoped_actor>(x.home->system());
+    via = x.waiter->ptr();
+  }
+  via
     ->request(x.drv, infinite, run_many_atom::value, cell.prompt, std::move(ps),
               std::move(agent_seeds))
     .receive([&](std::vector<state>& sts) { out = std::move(sts); },

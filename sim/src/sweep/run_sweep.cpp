@@ -74,15 +74,11 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   ds.on_event = opts.on_event;
   actor_system_config cfg;
   cfg.set("scheduler.max-threads", std::max<size_t>(1, opts.threads));
-  // The inline engine computes on the pool's threads, and the scheduler only
-  // carries the sweep's bookkeeping: `sharing` lets its idle threads sleep.
-  // The actor engine runs every call on the scheduler: `stealing` keeps the
-  // actors a worker wakes in that worker's queue, while `sharing`'s single
-  // queue wakes another thread for nearly every message (2 threads ran
-  // slower than 1).
-  cfg.set("scheduler.policy", opts.engine == engine_kind::actors
-                                ? atom("stealing")
-                                : atom("sharing"));
+  // Both engines compute on the pool's threads (the actor engine in a
+  // one-thread system per pool thread, see `actor_home`), and this system
+  // only carries the sweep's bookkeeping: `sharing` lets its idle threads
+  // sleep.
+  cfg.set("scheduler.policy", atom("sharing"));
   if (remote) {
     auto& ro = *opts.remote;
     if (ro.secret.size() < min_secret_bytes)

@@ -23,12 +23,10 @@ namespace {
 
 /// Runs batches, one at a time, on its own thread. The actor engine keeps
 /// its actors from batch to batch while the runs belong to the same cell
-/// (each worker a set of its own).
-/// (`index` is only there because CAF 0.17 dereferences a null
-/// shared_ptr<tuple<>> when spawning a function without arguments: UB that
-/// UBSan reports.)
-void compute(blocking_actor* self, size_t /* index */) {
-  actor_engine eng{self};
+/// (each worker a set of its own), in the system of `home`, which the
+/// workers of one of the pool's threads share.
+void compute(blocking_actor* self, std::shared_ptr<actor_home> home) {
+  actor_engine eng{self, std::move(home)};
   bool running = true;
   self->receive_while(running)(
     [&](plan_batch& x) -> caf::result<batch_result> {
@@ -50,6 +48,9 @@ struct pool_state {
   /// (spawned with its first batch).
   std::vector<actor> workers;
   size_t threads = 0;
+  /// One home for the actor engines of each thread (started with the first
+  /// actor-engine batch): worker i runs its actors in `homes[i % threads]`.
+  std::vector<std::shared_ptr<actor_home>> homes;
   /// Batches in flight per worker.
   std::vector<size_t> load;
   static inline const char* name = "sweep_pool";
@@ -58,14 +59,16 @@ struct pool_state {
 void spawn_workers(stateful_actor<pool_state>* self, size_t n) {
   auto& st = self->state;
   while (st.workers.size() < n) {
-    st.workers.push_back(
-      self->spawn<detached + linked>(compute, st.workers.size()));
+    st.workers.push_back(self->spawn<detached + linked>(
+      compute, st.homes[st.workers.size() % st.threads]));
     st.load.push_back(0);
   }
 }
 
 behavior pool(stateful_actor<pool_state>* self, size_t threads) {
   self->state.threads = threads;
+  for (size_t i = 0; i < threads; ++i)
+    self->state.homes.push_back(std::make_shared<actor_home>());
   spawn_workers(self, threads);
   return {
     [=](plan_batch& x) -> caf::result<batch_result> {

@@ -219,8 +219,9 @@ TEST(sim_run, wilson_and_t_intervals) {
 }
 
 // The actor engine's coordinator keeps 1024 requests in flight and files the
-// replies by request id: 2,500 agents need more than two windows per round,
-// and two threads steal participants while replies arrive.
+// replies by request id: 2,500 agents need more than two windows per round.
+// (A sweep runs each run on one thread's `actor_home`; actor_home_test runs
+// the engine on two threads that steal its participants.)
 TEST(sim_run, engines_agree_beyond_the_actor_engines_request_window) {
   auto sc = load("quickstart.yaml", 2);
   sc.sweep.clear();

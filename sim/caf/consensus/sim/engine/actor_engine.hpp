@@ -10,6 +10,7 @@
 #include "caf/expected.hpp"
 #include "caf/fwd.hpp"
 
+#include "caf/consensus/sim/engine/actor_home.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/state.hpp"
 
@@ -30,6 +31,11 @@ public:
   /// Runs on `self`, which sends the run messages and blocks for the replies
   /// (its actor system hosts the engine's actors).
   explicit actor_engine(blocking_actor* self);
+
+  /// Runs on `self` with the actors in `home`'s system: `self` only waits
+  /// for the replies (through an actor of `home`, so that the runs' messages
+  /// stay on `home`'s thread).
+  actor_engine(blocking_actor* self, std::shared_ptr<actor_home> home);
 
   ~actor_engine();
 
