@@ -17,7 +17,7 @@ namespace caf::consensus::sim {
 /// scheduler, a second thread stole single participants of a round from the
 /// coordinator's queue, which CAF 0.17 does in time linear in the queue's
 /// length, and woke sleeping threads for them: a run of 100,000 agents took
-/// 1.0-1.8x as long with 2 threads as with 1.)
+/// up to 2.1x as long with 2 threads as with 1: docs/performance.md.)
 ///
 /// Thread-safe. The home must outlive every engine that uses it; its
 /// destructor waits until the actors of its system are gone.
