@@ -369,8 +369,9 @@ def main(argv):
            "speed-up within each round", "cores used, 1 thread",
            "cores used, 2 threads"], rows)
     print("Cores used: CPU time of all the process's threads per second of wall "
-          "time. On 2 cores a sweep that keeps c cores busy with one thread can "
-          "gain at most 2 / c from a second.")
+          "time. On 2 cores a sweep that keeps c cores busy with one thread "
+          "gains 2 / c from a second if both threads get as much done per core "
+          "as one (more where the second thread wastes less).")
     print()
 
     # A sweep's wall time is a fixed part (the actor system's start and stop,
@@ -414,8 +415,8 @@ def main(argv):
         return f"{min(vals):.2f}–{max(vals):.2f}×" if vals else "n/a"
 
     c1 = sweep_counters.get("sweep/quickstart/actors/threads=1", {}).get("cores")
-    bound = (f"; actors with one thread keep {c1:.2f} cores busy, so 2 cores allow "
-             f"at most {2 / c1:.2f}×" if c1 else "")
+    bound = (f"; actors with one thread keep {c1:.2f} cores busy (2 ÷ that is the "
+             f"speed-up at equal work per core: {2 / c1:.2f}×)" if c1 else "")
     rows = []
     if py is not None:
         rows.append([f"inline ≥ {INLINE_X_PY:g}× the reference, every shape and policy",
