@@ -190,7 +190,13 @@ actor_engine::actor_engine(blocking_actor* self,
 }
 
 actor_engine::~actor_engine() {
-  impl_->stop();
+  auto& x = *impl_;
+  x.stop();
+  if (x.home != nullptr) {
+    // The waiting actor is one of the home's actors: gone before the home.
+    x.waiter.reset();
+    logger::set_current_actor_system(&x.self->home_system());
+  }
 }
 
 expected<state> actor_engine::run(const scenario& cell, const rng::seed& seed,

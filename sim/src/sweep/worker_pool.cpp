@@ -74,17 +74,24 @@ behavior pool(stateful_actor<pool_state>* self, size_t threads) {
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;
       // The inline engine computes on one worker per thread. An actor-engine
-      // worker waits while the scheduler runs its batch, then measures the
-      // runs on its own thread: a second worker per thread keeps the
-      // scheduler busy meanwhile.
-      auto n = st.threads;
+      // worker waits while its home's thread runs its batch, then measures
+      // the runs on its own thread: a second worker per thread (the same
+      // home) keeps that thread busy meanwhile. Batches go to the least busy
+      // home, there to its less busy worker.
+      size_t i = 0;
       if (x.plan != nullptr && x.plan->engine == engine_kind::actors) {
-        n = 2 * st.threads;
-        spawn_workers(self, n);
+        spawn_workers(self, 2 * st.threads);
+        auto t = st.threads;
+        for (size_t h = 1; h < t; ++h)
+          if (st.load[h] + st.load[h + t] < st.load[i] + st.load[i + t])
+            i = h;
+        if (st.load[i + t] < st.load[i])
+          i += t;
+      } else {
+        i = static_cast<size_t>(
+          std::min_element(st.load.begin(), st.load.begin() + st.threads)
+          - st.load.begin());
       }
-      auto i = static_cast<size_t>(
-        std::min_element(st.load.begin(), st.load.begin() + n)
-        - st.load.begin());
       ++st.load[i];
       auto rp = self->make_response_promise<batch_result>();
       self->request(st.workers[i], infinite, std::move(x))

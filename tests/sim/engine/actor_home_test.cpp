@@ -5,14 +5,19 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
 #include "caf/atom.hpp"
 #include "caf/deep_to_string.hpp"
+#include "caf/scheduler/test_coordinator.hpp"
 #include "caf/scoped_actor.hpp"
 
 #include "caf/consensus/error.hpp"
@@ -62,7 +67,6 @@ TEST(actor_home, hosts_the_engines_actors_and_its_runs_equal_inline_ones) {
   caf::actor_system sys{cfg};
   auto home = std::make_shared<sim::actor_home>();
   auto& home_sys = home->system();
-  EXPECT_EQ(&home->system(), &home_sys); // started once
   EXPECT_EQ(home_sys.scheduler().num_workers(), 1u);
   caf::scoped_actor self{sys};
   auto caller_running = sys.registry().running();
@@ -110,7 +114,69 @@ TEST(actor_home, engines_share_a_home_and_another_cell_respawns_there) {
   ASSERT_TRUE(again);
   EXPECT_EQ(caf::deep_to_string(*again), inline_state(large, 7));
   EXPECT_EQ(x.spawns(), 2u);
+  // Exact: the home's one thread ran the old actors' exit messages before
+  // the new run's (one FIFO queue for messages from outside the home).
   EXPECT_EQ(home->system().registry().running(), 2 * actors_of(large));
+}
+
+// The runs' messages go to the home's scheduler, never to the caller's: a
+// caller whose scheduler runs nothing unless the test drives it (`testing`)
+// still gets its runs.
+TEST(actor_home, the_runs_never_wait_for_the_callers_scheduler) {
+  auto cell = quickstart_cell(20);
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  caf::actor_system sys{cfg};
+  auto& sched
+    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  auto home = std::make_shared<sim::actor_home>();
+  auto runs = std::async(std::launch::async, [&] {
+    caf::scoped_actor self{sys};
+    sim::actor_engine eng{self.ptr(), home};
+    std::vector<std::string> out;
+    for (uint64_t rep = 0; rep < 3; ++rep) {
+      auto st = eng.run(cell, sim::run_seed(cell, 0, rep));
+      out.push_back(st ? caf::deep_to_string(*st) : render(st.error()));
+    }
+    return out;
+  });
+  if (runs.wait_for(std::chrono::seconds{30}) != std::future_status::ready) {
+    ADD_FAILURE() << "the runs wait for the caller's scheduler";
+    while (runs.wait_for(std::chrono::milliseconds{1})
+           != std::future_status::ready)
+      sched.run();
+  }
+  auto got = runs.get();
+  for (uint64_t rep = 0; rep < 3; ++rep)
+    EXPECT_EQ(got[rep], inline_state(cell, rep)) << rep;
+  EXPECT_TRUE(sched.jobs.empty());
+}
+
+// A sweep's two workers of one thread run their engines on their own
+// threads against the same home, which starts on whichever asks first.
+TEST(actor_home, engines_on_two_threads_share_a_home) {
+  auto cell = quickstart_cell(60);
+  std::vector<std::string> want;
+  for (uint64_t rep = 0; rep < 6; ++rep)
+    want.push_back(inline_state(cell, rep));
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  auto home = std::make_shared<sim::actor_home>();
+  std::vector<std::string> got(want.size());
+  auto work = [&](uint64_t first) {
+    caf::scoped_actor self{sys};
+    sim::actor_engine eng{self.ptr(), home};
+    for (auto rep = first; rep < want.size(); rep += 2) {
+      auto st = eng.run(cell, sim::run_seed(cell, 0, rep));
+      got[rep] = st ? caf::deep_to_string(*st) : render(st.error());
+    }
+  };
+  std::thread a{work, 0};
+  std::thread b{work, 1};
+  a.join();
+  b.join();
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(home->system().scheduler().num_workers(), 1u);
 }
 
 // Without a home the engine spawns in the caller's system; with two

@@ -32,9 +32,12 @@ public:
   /// (its actor system hosts the engine's actors).
   explicit actor_engine(blocking_actor* self);
 
-  /// Runs on `self` with the actors in `home`'s system: `self` only waits
-  /// for the replies (through an actor of `home`, so that the runs' messages
-  /// stay on `home`'s thread).
+  /// Runs on the thread of `self` with the actors in `home`'s system: the
+  /// engine sends the runs and blocks for the replies through an actor of
+  /// `home` that it keeps, so that the runs' messages stay on `home`'s
+  /// thread. The destructor points the thread's CAF logger back to `self`'s
+  /// system (spawning into `home` pointed it to `home`'s, and `home`'s
+  /// destructor waits until no thread points to it).
   actor_engine(blocking_actor* self, std::shared_ptr<actor_home> home);
 
   ~actor_engine();

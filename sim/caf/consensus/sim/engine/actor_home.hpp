@@ -20,7 +20,9 @@ namespace caf::consensus::sim {
 /// up to 2.1x as long with 2 threads as with 1: docs/performance.md.)
 ///
 /// Thread-safe. The home must outlive every engine that uses it; its
-/// destructor waits until the actors of its system are gone.
+/// destructor waits until the actors of its system are gone and no thread's
+/// CAF logger points to its system any more (spawning points the calling
+/// thread's to it: `actor_engine`'s destructor points it back).
 class actor_home {
 public:
   actor_home();
