@@ -43,7 +43,6 @@
 #include "caf/consensus/actors/participant.hpp"
 
 #include "caf/consensus/error.hpp"
-#include "caf/consensus/sim/engine/actor_engine.hpp"
 #include "caf/consensus/sim/engine/actor_home.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
@@ -94,14 +93,7 @@ void scale(benchmark::State& bs, sim::engine_kind engine, uint32_t agents,
     home->system(); // started outside the timed region
   std::string got;
   for (auto _ : bs) {
-    caf::expected<state> st{make_error(errc::execute_failed, "not run")};
-    if (engine == sim::engine_kind::inline_calls) {
-      st = sim::run_state(*cell, 0, 0, engine, nullptr);
-    } else {
-      caf::scoped_actor self{*env.sys};
-      sim::actor_engine eng{self.ptr(), home};
-      st = eng.run(*cell, sim::run_seed(*cell, 0, 0));
-    }
+    auto st = sim::run_state(*cell, 0, 0, engine, env.sys.get(), home);
     if (!st) {
       bs.SkipWithError(render(st.error()).c_str());
       return;

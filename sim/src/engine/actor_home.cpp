@@ -11,11 +11,8 @@ namespace caf::consensus::sim {
 
 actor_home::actor_home() = default;
 
-actor_home::~actor_home() {
-  // The system first: it needs its configuration until it is gone.
-  sys_.reset();
-  cfg_.reset();
-}
+// Members go in reverse order: the system before its configuration.
+actor_home::~actor_home() = default;
 
 actor_system& actor_home::system() {
   std::lock_guard<std::mutex> guard{mtx_};

@@ -39,7 +39,7 @@ expected<state> run_inline(const scenario& cell, const rng::seed& seed,
 
 expected<state> run_state(const scenario& cell, uint64_t cell_index,
                           uint64_t replicate, engine_kind engine,
-                          actor_system* sys) {
+                          actor_system* sys, std::shared_ptr<actor_home> home) {
   auto seed = run_seed(cell, cell_index, replicate);
   if (engine == engine_kind::inline_calls)
     return run_inline(cell, seed);
@@ -47,7 +47,7 @@ expected<state> run_state(const scenario& cell, uint64_t cell_index,
     return make_error(errc::invalid_params,
                       "the actor engine needs an actor system");
   scoped_actor self{*sys};
-  actor_engine eng{self.ptr()};
+  actor_engine eng{self.ptr(), std::move(home)};
   return eng.run(cell, seed);
 }
 

@@ -37,6 +37,7 @@ public:
 
 private:
   std::mutex mtx_;
+  /// Declared before `sys_`, so destroyed after it.
   std::unique_ptr<actor_system_config> cfg_;
   std::unique_ptr<actor_system> sys_;
 };

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "caf/actor_system.hpp"
 #include "caf/expected.hpp"
 
+#include "caf/consensus/sim/engine/actor_home.hpp"
 #include "caf/consensus/sim/engine/seeds.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
 #include "caf/consensus/state.hpp"
@@ -38,9 +40,11 @@ expected<state> run_inline(const scenario& cell, const rng::seed& seed,
 /// Runs one replicate of a resolved cell and returns the final state. The
 /// run's `params::seed` is the run seed; the agents draw from
 /// `rng::derive(run_seed, {hash_name("agents")})`. `sys` is required for
-/// `engine_kind::actors`.
+/// `engine_kind::actors`; with a `home` the run's actors live in its system
+/// (as in a sweep), else in `sys`.
 expected<state> run_state(const scenario& cell, uint64_t cell_index,
                           uint64_t replicate, engine_kind engine,
-                          actor_system* sys);
+                          actor_system* sys,
+                          std::shared_ptr<actor_home> home = nullptr);
 
 } // namespace caf::consensus::sim
