@@ -15,6 +15,7 @@ change of machine load hits both sides alike):
                                          floor/parallel/S/w50/metastable (1 and 2 threads),
                                          floor/round_trip_blocking/{sharing,polling}
   BUILD_DIR/bench/consensus-bench-sweep  sweep/quickstart/{inline,actors}/threads={1,2},
+                                         sweep/warm/quickstart/... (threads kept),
                                          sweep/quickstart_x10/... (16,000 runs),
                                          sweep/batch=25/quickstart/... (fixed batches),
                                          floor/parallel/sweep_runs/quickstart (1 and 2 threads)
@@ -154,7 +155,7 @@ cpp_round() {
     echo "bench/compare.sh: consensus-bench failed, see $out/cpp-$1.log" >&2
     exit 1
   }
-  "$sweep" --benchmark_filter='^(sweep/(batch=25/)?quickstart(_x10)?/|floor/parallel/sweep_runs/)' "${gb[@]}" \
+  "$sweep" --benchmark_filter='^(sweep/(batch=25/|warm/)?quickstart(_x10)?/|floor/parallel/sweep_runs/)' "${gb[@]}" \
     --benchmark_out="$out/sweep-$1.json" >"$out/sweep-$1.log" 2>&1 || {
     echo "bench/compare.sh: consensus-bench-sweep failed, see $out/sweep-$1.log" >&2
     exit 1

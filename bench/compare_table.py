@@ -5,7 +5,8 @@
 
 OUT_DIR holds the files of every interleaving round r = 1, 2, ...:
   cpp-<r>.json    consensus-bench (Google Benchmark JSON): run/, floor/tokenize_ids/
-  sweep-<r>.json  consensus-bench-sweep (Google Benchmark JSON): sweep/quickstart/
+  sweep-<r>.json  consensus-bench-sweep (Google Benchmark JSON): sweep/quickstart/,
+                  sweep/warm/quickstart/ ...
   py-<r>.json     the reference's perf.py --json output (absent without the reference)
 
 Every figure is the best (highest runs/s) over all rounds and repetitions of
@@ -341,6 +342,16 @@ def main(argv):
         rows.append([engine, num(one), num(two), ratio(s), spread, cores(k1), cores(k2)])
     x10 = [two_vs_one(sweep, [], *sweep_keys("sweep/quickstart_x10", e))[2]
            for e in ("inline", "actors")]
+    # The same sweeps one after another on threads kept from sweep to sweep
+    # (`sim::sweep_runtime`, as tune and advise run theirs).
+    warm = []
+    for engine in ("inline", "actors"):
+        k1, k2 = sweep_keys("sweep/warm/quickstart", engine)
+        one, two, s, spread = two_vs_one(sweep, sweep_rounds, k1, k2)
+        warm.append(s)
+        if one is not None or two is not None:
+            rows.append([f"{engine}, threads kept (`sweep/warm/quickstart`)",
+                         num(one), num(two), ratio(s), spread, cores(k1), cores(k2)])
     # The ceiling: independent inline runs on 1 and 2 threads (nothing shared
     # but the machine).
     par = "floor/parallel/S/w50/metastable/real_time/threads:"
@@ -443,7 +454,8 @@ def main(argv):
     rows.append([f"2 threads ≥ {SWEEP_SPEEDUP:g}× one on the sweep, both engines",
                  verdict(speedups, lambda v: v >= SWEEP_SPEEDUP),
                  f"inline {ratio(speedups[0])}, actors {ratio(speedups[1])} "
-                 f"(16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])}; "
+                 f"(threads kept: inline {ratio(warm[0])}, actors {ratio(warm[1])}; "
+                 f"16,000 runs: inline {ratio(x10[0])}, actors {ratio(x10[1])}; "
                  f"per run: inline {ratio(per_run_speedups[0])}, "
                  f"actors {ratio(per_run_speedups[1])}){bound}"])
     print("### Targets (issue 25)")

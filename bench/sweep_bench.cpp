@@ -15,6 +15,9 @@
 // - sweep/fixed_cost/<engine>/threads=<t>: the same sweep with one replicate
 //   per cell (4 runs): what a sweep costs besides its runs (an actor system,
 //   its threads, the pool and the dispatcher, started and stopped).
+// - sweep/warm/(quickstart|fixed_cost)/<engine>/threads=<t>: the same
+//   sweeps one after another on one `sim::sweep_runtime` (threads kept from
+//   sweep to sweep, as `tune` and `advise` run theirs).
 // - floor/parallel/sweep_runs/quickstart/real_time/threads:<t>: the 1,600
 //   runs of the quickstart sweep without the sweep (`run_indexed` on each
 //   benchmark thread, every t-th run): threads:2 ÷ threads:1 is the most a
@@ -30,6 +33,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +46,7 @@
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
 #include "caf/consensus/sim/sweep/sweep_plan.hpp"
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
 
 using namespace caf::consensus;
 
@@ -60,11 +65,13 @@ double process_cpu_seconds() {
 /// FNV-1a over the CSV lines of all runs of a sweep (in canonical order), 0
 /// when the sweep fails.
 uint64_t fingerprint(const sim::scenario& sc, sim::engine_kind engine,
-                     size_t threads) {
+                     size_t threads,
+                     std::shared_ptr<sim::sweep_runtime> runtime = nullptr) {
   uint64_t h = 1469598103934665603ull;
   sim::sweep_options opts;
   opts.engine = engine;
   opts.threads = threads;
+  opts.runtime = std::move(runtime);
   opts.on_run = [&](const sim::run_metrics& m) {
     for (auto c : sim::to_csv(m)) {
       h ^= static_cast<unsigned char>(c);
@@ -76,8 +83,10 @@ uint64_t fingerprint(const sim::scenario& sc, sim::engine_kind engine,
   return h;
 }
 
+/// Sweeps of the quickstart scenario; `warm`: all on one `sweep_runtime`
+/// (started before the timing), otherwise each with threads of its own.
 void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
-           uint64_t replicates, size_t batch_size) {
+           uint64_t replicates, size_t batch_size, bool warm) {
   auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
                                + "/quickstart.yaml");
   if (sc && replicates > 0)
@@ -86,8 +95,11 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
     st.SkipWithError(render(sc.error()).c_str());
     return;
   }
+  std::shared_ptr<sim::sweep_runtime> runtime;
+  if (warm)
+    runtime = std::make_shared<sim::sweep_runtime>(threads);
   auto want = fingerprint(*sc, sim::engine_kind::inline_calls, 1);
-  if (want == 0 || fingerprint(*sc, engine, threads) != want) {
+  if (want == 0 || fingerprint(*sc, engine, threads, runtime) != want) {
     st.SkipWithError("results differ from the inline engine on one thread");
     return;
   }
@@ -97,6 +109,7 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
   opts.engine = engine;
   opts.threads = threads;
   opts.batch_size = batch_size;
+  opts.runtime = runtime;
   opts.on_run = [&](const sim::run_metrics& m) {
     ++runs;
     finalized += m.finalized ? 1 : 0;
@@ -205,20 +218,20 @@ int register_sweeps() {
       auto suffix = to_string(engine) + "/threads=" + std::to_string(threads);
       benchmark::RegisterBenchmark(("sweep/quickstart/" + suffix).c_str(),
                                    sweep, engine, threads, uint64_t{0},
-                                   size_t{0})
+                                   size_t{0}, false)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
       // Ten times the replicates: 16,000 runs, where a sweep's fixed cost
       // (`sweep/fixed_cost`) no longer counts.
       benchmark::RegisterBenchmark(("sweep/quickstart_x10/" + suffix).c_str(),
                                    sweep, engine, threads, uint64_t{4000},
-                                   size_t{0})
+                                   size_t{0}, false)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
       // The former default: 1,600 / 64 runs in every batch.
       benchmark::RegisterBenchmark(
         ("sweep/batch=25/quickstart/" + suffix).c_str(), sweep, engine, threads,
-        uint64_t{0}, size_t{25})
+        uint64_t{0}, size_t{25}, false)
         ->UseRealTime()
         ->Unit(benchmark::kMillisecond);
     }
@@ -228,15 +241,24 @@ int register_sweeps() {
     ->Threads(2)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-  for (auto engine : {sim::engine_kind::inline_calls, sim::engine_kind::actors})
-    for (size_t threads : {1, 2})
-      benchmark::RegisterBenchmark(("sweep/fixed_cost/" + to_string(engine)
-                                    + "/threads=" + std::to_string(threads))
-                                     .c_str(),
-                                   sweep, engine, threads, uint64_t{1},
-                                   size_t{0})
-        ->UseRealTime()
-        ->Unit(benchmark::kMicrosecond);
+  for (auto warm : {false, true})
+    for (auto engine :
+         {sim::engine_kind::inline_calls, sim::engine_kind::actors})
+      for (size_t threads : {1, 2}) {
+        auto suffix = to_string(engine) + "/threads=" + std::to_string(threads);
+        auto prefix = std::string{warm ? "sweep/warm/" : "sweep/"};
+        if (warm)
+          benchmark::RegisterBenchmark(
+            (prefix + "quickstart/" + suffix).c_str(), sweep, engine, threads,
+            uint64_t{0}, size_t{0}, true)
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark((prefix + "fixed_cost/" + suffix).c_str(),
+                                     sweep, engine, threads, uint64_t{1},
+                                     size_t{0}, warm)
+          ->UseRealTime()
+          ->Unit(benchmark::kMicrosecond);
+      }
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "caf/consensus/sim/advice/internal/population_checks.hpp"
 #include "caf/consensus/sim/report/report.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
 
 namespace caf::consensus::sim::advice_detail {
 
@@ -58,6 +59,12 @@ void advisor::progress(const std::string& what) {
     opts_.on_progress(what, runs_, planned_);
 }
 
+std::shared_ptr<sweep_runtime> advisor::runtime() {
+  if (runtime_ == nullptr && opts_.threads > 0)
+    runtime_ = std::make_shared<sweep_runtime>(opts_.threads);
+  return runtime_;
+}
+
 expected<sweep_runs> advisor::sweep(const scenario& s, const std::string& key,
                                     const std::vector<std::string>& vals,
                                     const std::vector<rng::seed>& seeds,
@@ -77,6 +84,7 @@ expected<sweep_runs> advisor::sweep(const scenario& s, const std::string& key,
   sweep_options so;
   so.engine = opts_.engine;
   so.threads = opts_.threads;
+  so.runtime = runtime();
   so.on_run = [&](const run_metrics& m) {
     auto& c = out.cells[m.cell];
     c.runs.push_back(to_point(m));
@@ -101,12 +109,14 @@ advisor::cells(const std::vector<std::pair<std::string, scenario>>& xs,
     cell_runs c;
     c.value = value;
     c.runs.reserve(seeds.size());
-    auto err = run_with_seeds(sc, seeds, opts_.engine, opts_.threads,
-                              [&](const run_metrics& m) {
-                                c.runs.push_back(to_point(m));
-                                c.sum.add(m);
-                                c.agreement.add(m.agreement);
-                              });
+    auto err = run_with_seeds(
+      sc, seeds, opts_.engine, opts_.threads,
+      [&](const run_metrics& m) {
+        c.runs.push_back(to_point(m));
+        c.sum.add(m);
+        c.agreement.add(m.agreement);
+      },
+      runtime());
     if (err)
       return make_error(errc::invalid_params, "advice runs " + out.meta.family
                                                 + " (" + out.meta.policy + ", "

@@ -12,6 +12,7 @@
 #include "caf/consensus/sim/engine/seeds.hpp"
 #include "caf/consensus/sim/report/summary.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
 
 namespace caf::consensus::sim {
 
@@ -34,7 +35,8 @@ scenario vote_baseline(const scenario& cell, int32_t rounds) {
 
 error run_with_seeds(const scenario& cell, const std::vector<rng::seed>& seeds,
                      engine_kind engine, size_t threads,
-                     const std::function<void(const run_metrics&)>& on_run) {
+                     const std::function<void(const run_metrics&)>& on_run,
+                     std::shared_ptr<sweep_runtime> runtime) {
   if (seeds.empty())
     return make_error(errc::invalid_params, "run_with_seeds: no seeds");
   auto s = cell;
@@ -45,6 +47,7 @@ error run_with_seeds(const scenario& cell, const std::vector<rng::seed>& seeds,
   opts.engine = engine;
   opts.threads = threads;
   opts.on_run = on_run;
+  opts.runtime = std::move(runtime);
   return run_sweep(s, opts);
 }
 
@@ -89,6 +92,10 @@ expected<baselines> run_baselines(const results& res, const scenario& s,
   out.round0.resize(res.cells.size());
   out.equal_calls.resize(res.cells.size());
   out.budget_rounds.assign(res.cells.size(), 0);
+  // Two sweeps per cell, all on the same threads.
+  std::shared_ptr<sweep_runtime> runtime;
+  if (threads > 0)
+    runtime = std::make_shared<sweep_runtime>(threads);
   for (uint64_t c = 0; c < res.cells.size(); ++c) {
     if (!res.cells[c].present)
       continue;
@@ -103,8 +110,9 @@ expected<baselines> run_baselines(const results& res, const scenario& s,
     for (int which = 0; which < 2; ++which) {
       cell_summary acc;
       auto b = vote_baseline(*cell, which == 0 ? 0 : budget);
-      if (auto err = run_with_seeds(b, seeds, engine, threads,
-                                    [&](const run_metrics& x) { acc.add(x); }))
+      if (auto err = run_with_seeds(
+            b, seeds, engine, threads,
+            [&](const run_metrics& x) { acc.add(x); }, runtime))
         return err;
       auto& dst = which == 0 ? out.round0[c] : out.equal_calls[c];
       dst = to_cell_result(acc);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "caf/actor_system_config.hpp"
@@ -17,6 +18,7 @@
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "caf/consensus/sim/sweep/sweep_messages.hpp"
 #include "caf/consensus/sim/sweep/sweep_plan.hpp"
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
 #include "caf/consensus/sim/sweep/worker_pool.hpp"
 
 namespace caf::consensus::sim {
@@ -72,13 +74,20 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   ds.on_batch = opts.on_batch;
   ds.on_progress = opts.on_progress;
   ds.on_event = opts.on_event;
+  if (opts.runtime != nullptr) {
+    if (remote)
+      return make_error(errc::invalid_params,
+                        "a sweep with remote workers cannot use a shared "
+                        "runtime (it starts a system with the network layer "
+                        "of its own)");
+    if (opts.threads != opts.runtime->threads())
+      return make_error(errc::invalid_params,
+                        "the sweep asks for " + std::to_string(opts.threads)
+                          + " threads, its runtime has "
+                          + std::to_string(opts.runtime->threads()));
+  }
   actor_system_config cfg;
-  cfg.set("scheduler.max-threads", std::max<size_t>(1, opts.threads));
-  // Both engines compute on the pool's threads (the actor engine in a
-  // one-thread system per pool thread, see `actor_home`), and this system
-  // only carries the sweep's bookkeeping: `sharing` lets its idle threads
-  // sleep.
-  cfg.set("scheduler.policy", atom("sharing"));
+  configure_local_sweep(cfg, opts.threads);
   if (remote) {
     auto& ro = *opts.remote;
     if (ro.secret.size() < min_secret_bytes)
@@ -101,12 +110,20 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
       cfg.openssl_cafile = ro.tls.ca_file;
     }
   }
-  actor_system sys{cfg};
+  // A sweep without a runtime starts (and at the end stops) threads of its
+  // own.
+  std::unique_ptr<actor_system> own;
   actor pool;
-  if (opts.threads > 0) {
-    pool = spawn_pool(sys, opts.threads);
-    ds.local = spawn_local_session(sys, pool, *plan);
+  if (opts.runtime != nullptr) {
+    pool = opts.runtime->pool();
+  } else {
+    own = std::make_unique<actor_system>(cfg);
+    if (opts.threads > 0)
+      pool = spawn_pool(*own, opts.threads);
   }
+  auto& sys = own ? *own : opts.runtime->system();
+  if (pool)
+    ds.local = spawn_local_session(sys, pool, *plan);
   auto local = ds.local;
   auto disp = spawn_dispatcher(sys, std::move(ds));
   error result;
@@ -122,7 +139,7 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   }
   if (local)
     anon_send_exit(local, exit_reason::user_shutdown);
-  if (pool)
+  if (pool && own)
     anon_send_exit(pool, exit_reason::user_shutdown);
   return result;
 }

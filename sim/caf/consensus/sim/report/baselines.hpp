@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "caf/error.hpp"
@@ -18,6 +19,8 @@
 #include "caf/consensus/sim/scenario/scenario.hpp"
 
 namespace caf::consensus::sim {
+
+class sweep_runtime;
 
 /// The `vote` baselines of every cell of a results directory, run with the
 /// cell's own run seeds (so round 0 is the same draw as in the cell's runs).
@@ -40,10 +43,11 @@ scenario vote_baseline(const scenario& cell, int32_t rounds);
 
 /// Runs `cell` (a resolved scenario; its sweep is dropped) once per seed,
 /// replicate i with run seed `seeds[i]`, and passes every run in order to
-/// `on_run`.
+/// `on_run`; on the threads of `runtime` if not null (see sweep_runtime.hpp).
 error run_with_seeds(const scenario& cell, const std::vector<rng::seed>& seeds,
                      engine_kind engine, size_t threads,
-                     const std::function<void(const run_metrics&)>& on_run);
+                     const std::function<void(const run_metrics&)>& on_run,
+                     std::shared_ptr<sweep_runtime> runtime = nullptr);
 
 /// Runs the baselines of `res`, whose runs came from scenario `s` (checked
 /// against the manifest's hash, replicates and seeds).

@@ -20,6 +20,7 @@ namespace caf::consensus::sim {
 
 struct remote_options;
 struct worker_report;
+class sweep_runtime;
 
 /// Options of a sweep.
 struct sweep_options {
@@ -50,6 +51,10 @@ struct sweep_options {
   std::function<void(const std::string&)> on_event;
   /// Called once at the end with one report per worker (local pool first).
   std::function<void(const std::vector<worker_report>&)> on_report;
+  /// Threads kept from sweep to sweep (local sweeps only; `threads` must
+  /// equal its number of threads); null: the sweep starts and stops threads
+  /// of its own. See sweep_runtime.hpp.
+  std::shared_ptr<sweep_runtime> runtime;
 };
 
 /// Runs every replicate of every cell on a pool of worker actors (one per

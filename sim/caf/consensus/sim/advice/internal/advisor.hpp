@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,10 @@
 #include "caf/consensus/sim/advice/internal/cell_runs.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
+
+namespace caf::consensus::sim {
+class sweep_runtime;
+} // namespace caf::consensus::sim
 
 namespace caf::consensus::sim::advice_detail {
 
@@ -45,6 +50,9 @@ private:
   static run_point to_point(const run_metrics& m);
 
   void progress(const std::string& what);
+
+  /// The threads of every sweep of the advice (started with the first).
+  std::shared_ptr<sweep_runtime> runtime();
 
   /// Runs `s` with one axis `key` over `vals`, every cell with the same
   /// seeds.
@@ -101,6 +109,8 @@ private:
   advice_report report_;
   uint64_t runs_ = 0;
   uint64_t planned_ = 0;
+  /// See `runtime()`.
+  std::shared_ptr<sweep_runtime> runtime_;
 };
 
 } // namespace caf::consensus::sim::advice_detail

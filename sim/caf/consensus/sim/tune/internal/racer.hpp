@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -17,6 +18,10 @@
 #include "caf/consensus/sim/tune/internal/samples.hpp"
 #include "caf/consensus/sim/tune/tune_options.hpp"
 #include "caf/consensus/sim/tune/tune_result.hpp"
+
+namespace caf::consensus::sim {
+class sweep_runtime;
+} // namespace caf::consensus::sim
 
 namespace caf::consensus::sim::tune_internal {
 
@@ -88,6 +93,8 @@ private:
   std::vector<uint8_t> alive_;
   uint64_t n_ = 0;
   double a_ = 0.05;
+  /// The threads of the stages' sweeps (local sweeps only).
+  std::shared_ptr<sweep_runtime> runtime_;
 };
 
 /// Returns the cells of `cs` on the Pareto front of their point estimates

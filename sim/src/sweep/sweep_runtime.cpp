@@ -1,0 +1,42 @@
+// caf-consensus sim: threads that several local sweeps share.
+
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
+
+#include <algorithm>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/send.hpp"
+
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
+
+namespace caf::consensus::sim {
+
+actor_system_config& configure_local_sweep(actor_system_config& cfg,
+                                           size_t threads) {
+  cfg.set("scheduler.max-threads", std::max<size_t>(1, threads));
+  // Both engines compute on the pool's threads (the actor engine in a
+  // one-thread system per pool thread, see `actor_home`), and this system
+  // only carries the sweep's bookkeeping: `sharing` lets its idle threads
+  // sleep.
+  cfg.set("scheduler.policy", atom("sharing"));
+  return cfg;
+}
+
+sweep_runtime::sweep_runtime(size_t threads)
+  : threads_(std::max<size_t>(1, threads)),
+    cfg_(std::make_unique<actor_system_config>()) {
+  configure_local_sweep(*cfg_, threads_);
+  sys_ = std::make_unique<actor_system>(*cfg_);
+  pool_ = spawn_pool(*sys_, threads_);
+}
+
+sweep_runtime::~sweep_runtime() {
+  anon_send_exit(pool_, exit_reason::user_shutdown);
+  pool_ = actor{};
+  // The system's destructor waits for the pool's workers.
+  sys_.reset();
+}
+
+} // namespace caf::consensus::sim
