@@ -18,6 +18,10 @@
 // - sweep/warm/(quickstart|fixed_cost)/<engine>/threads=<t>: the same
 //   sweeps one after another on one `sim::sweep_runtime` (threads kept from
 //   sweep to sweep, as `tune` and `advise` run theirs).
+// - floor/start_stop/(actor_system|sweep_runtime)/threads=<t>: starting and
+//   stopping an actor system configured as a sweep's, or a whole
+//   `sim::sweep_runtime` (the system and the pool's threads): the part of
+//   `sweep/fixed_cost` that `sweep/warm/fixed_cost` does not pay.
 // - floor/parallel/sweep_runs/quickstart/real_time/threads:<t>: the 1,600
 //   runs of the quickstart sweep without the sweep (`run_indexed` on each
 //   benchmark thread, every t-th run): threads:2 ÷ threads:1 is the most a
@@ -36,6 +40,9 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/round_summary.hpp"
@@ -169,6 +176,23 @@ void sweep_runs_floor(benchmark::State& st) {
   st.SetItemsProcessed(static_cast<int64_t>(runs));
 }
 
+/// Starts and stops what a sweep without a runtime starts and stops: an
+/// actor system configured as a local sweep's (`threads` 0), or a whole
+/// `sweep_runtime` (its system and pool threads).
+void start_stop(benchmark::State& st, size_t threads, bool runtime) {
+  for (auto _ : st) {
+    if (runtime) {
+      sim::sweep_runtime rt{threads};
+      benchmark::DoNotOptimize(&rt);
+    } else {
+      caf::actor_system_config cfg;
+      sim::configure_local_sweep(cfg, threads);
+      caf::actor_system sys{cfg};
+      benchmark::DoNotOptimize(&sys);
+    }
+  }
+}
+
 void round_data(benchmark::State& st) {
   auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
                                + "/quickstart.yaml");
@@ -259,6 +283,16 @@ int register_sweeps() {
           ->UseRealTime()
           ->Unit(benchmark::kMicrosecond);
       }
+  for (size_t threads : {1, 2})
+    for (auto runtime : {false, true})
+      benchmark::RegisterBenchmark(
+        ((runtime ? "floor/start_stop/sweep_runtime/threads="
+                  : "floor/start_stop/actor_system/threads=")
+         + std::to_string(threads))
+          .c_str(),
+        start_stop, threads, runtime)
+        ->UseRealTime()
+        ->Unit(benchmark::kMicrosecond);
   return 0;
 }
 
