@@ -50,7 +50,7 @@ size_t batch_limit(const dispatcher_state& st) {
 
 size_t guided_batch_size(uint64_t remaining, size_t slots, size_t most) {
   most = std::max<size_t>(1, most);
-  auto share = remaining / (2 * std::max<uint64_t>(1, slots));
+  auto share = remaining / std::max<uint64_t>(1, slots);
   return static_cast<size_t>(
     std::clamp<uint64_t>(share, std::min(min_guided_batch, most), most));
 }

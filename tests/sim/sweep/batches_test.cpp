@@ -75,12 +75,14 @@ std::string csv_of(const sim::scenario& sc, size_t threads, size_t batch) {
 } // namespace
 
 TEST(sweep_batches, guided_sizes_are_a_share_of_the_remaining_runs) {
-  // A quarter of the remaining runs per thread (two slots per thread).
-  EXPECT_EQ(sim::guided_batch_size(1600, 4, 256), 200u);
+  // Half of a thread's share of the remaining runs (two slots per thread).
+  EXPECT_EQ(sim::guided_batch_size(800, 4, 256), 200u);
+  EXPECT_EQ(sim::guided_batch_size(1600, 4, 256), 256u);
   EXPECT_EQ(sim::guided_batch_size(1600, 2, 256), 256u);
-  EXPECT_EQ(sim::guided_batch_size(100, 4, 256), 12u);
+  EXPECT_EQ(sim::guided_batch_size(100, 4, 256), 25u);
   // Never fewer than 8 runs, unless the limit is smaller; never more than it.
   EXPECT_EQ(sim::guided_batch_size(30, 4, 256), 8u);
+  EXPECT_EQ(sim::guided_batch_size(35, 4, 256), 8u);
   EXPECT_EQ(sim::guided_batch_size(3, 4, 256), 8u);
   EXPECT_EQ(sim::guided_batch_size(1000, 4, 5), 5u);
   EXPECT_EQ(sim::guided_batch_size(0, 4, 5), 5u);
@@ -98,10 +100,10 @@ TEST(sweep_batches, automatic_batches_shrink_towards_the_end) {
     next += size;
   }
   EXPECT_EQ(next, 1000u);
-  // Two threads, four slots: the first batch is 1,000 / 8 runs, the sizes
+  // Two threads, four slots: the first batch is 1,000 / 4 runs, the sizes
   // never grow, and only the last batch is below the minimum of 8.
   ASSERT_GE(bs.size(), 3u);
-  EXPECT_EQ(bs.front().second, 125u);
+  EXPECT_EQ(bs.front().second, 250u);
   for (size_t i = 1; i < bs.size(); ++i)
     EXPECT_LE(bs[i].second, bs[i - 1].second) << "batch " << i;
   for (size_t i = 0; i + 1 < bs.size(); ++i)

@@ -27,12 +27,14 @@ constexpr size_t min_guided_batch = 8;
 /// sets no batch size).
 constexpr size_t max_guided_batch = 256;
 
-/// Returns the runs of the next guided batch: `remaining / (2 * slots)`
+/// Returns the runs of the next guided batch: `remaining / slots`
 /// (`slots`: the batches the ready workers hold at once, two per thread, so
-/// a quarter of the remaining runs per thread), at least
+/// half of a thread's share of the remaining runs), at least
 /// `min(min_guided_batch, most)` and at most `most`. Early batches are
-/// large, so a sweep sends few messages per run; the last ones are small,
-/// so every worker stays busy until the end.
+/// large, so a sweep sends few messages per run (each result wakes the
+/// sweep's bookkeeping thread, which then takes a core from a computing
+/// thread); the last ones are small, so every worker stays busy until the
+/// end.
 size_t guided_batch_size(uint64_t remaining, size_t slots, size_t most);
 
 /// Everything the dispatcher needs for one sweep.
