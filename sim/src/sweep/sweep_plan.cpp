@@ -84,7 +84,7 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
 
 expected<std::vector<run_metrics>>
 run_indexed(const std::shared_ptr<const sweep_plan>& p,
-            const std::vector<uint64_t>& idxs, actor_engine& eng) {
+            const std::vector<uint64_t>& idxs, actor_engine* eng) {
   std::vector<run_metrics> out;
   out.reserve(idxs.size());
   for (auto idx : idxs)
@@ -110,6 +110,9 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
     }
     return out;
   }
+  if (eng == nullptr)
+    return make_error(errc::invalid_params,
+                      "run_indexed: the actor engine needs an actor_engine");
   // Consecutive runs of one cell go to the actors in one series.
   std::vector<rng::seed> seeds;
   for (size_t first = 0; first < idxs.size();) {
@@ -119,7 +122,7 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
     for (; last < idxs.size() && idxs[last] / p->replicates == cell; ++last)
       seeds.push_back(run_seed(p->base, cell, idxs[last] % p->replicates));
     auto& x = p->cells[cell];
-    auto sts = eng.run_many(x, seeds, p);
+    auto sts = eng->run_many(x, seeds, p);
     if (!sts)
       return std::move(sts.error());
     for (size_t i = 0; i < sts->size(); ++i)

@@ -21,6 +21,18 @@ namespace {
 
 // -- worker actors ------------------------------------------------------------
 
+/// Runs the runs of `x` (the actor engine on `eng`, unused by the inline
+/// engine).
+caf::result<batch_result> compute_batch(plan_batch& x, actor_engine* eng) {
+  auto ms = run_indexed(x.plan, x.batch.runs, eng);
+  if (!ms)
+    return std::move(ms.error());
+  batch_result out;
+  out.id = x.batch.id;
+  out.runs = std::move(*ms);
+  return out;
+}
+
 /// Runs batches, one at a time, on its own thread. The actor engine keeps
 /// its actors from batch to batch while the runs belong to the same cell
 /// (each worker a set of its own), in the system of `home`, which the
@@ -30,29 +42,39 @@ void compute(blocking_actor* self, std::shared_ptr<actor_home> home) {
   bool running = true;
   self->receive_while(running)(
     [&](plan_batch& x) -> caf::result<batch_result> {
-      auto ms = run_indexed(x.plan, x.batch.runs, eng);
-      if (!ms)
-        return std::move(ms.error());
-      batch_result out;
-      out.id = x.batch.id;
-      out.runs = std::move(*ms);
-      return out;
+      return compute_batch(x, &eng);
     },
     [&](exit_msg&) { running = false; });
+}
+
+/// Runs inline-engine batches on a thread of the pool's scheduler, which then
+/// passes the result on itself (see `spawn_pool`). Takes the worker's index
+/// only because CAF 0.17.6 must not spawn a function without arguments
+/// (docs/reliability.md).
+behavior compute_scheduled(event_based_actor*, size_t) {
+  return {
+    [](plan_batch& x) { return compute_batch(x, nullptr); },
+  };
 }
 
 // -- the pool -----------------------------------------------------------------
 
 struct pool_state {
-  /// One worker per thread, and for the actor engine a second one per thread
-  /// (spawned with its first batch).
+  /// Workers on threads of their own (spawned with the first batch that needs
+  /// them): one per thread for the inline engine unless it runs on the
+  /// scheduler, two per thread for the actor engine.
   std::vector<actor> workers;
+  /// Event-based workers for the inline engine, one per scheduler thread
+  /// (spawned with the first inline batch) if `inline_on_scheduler`.
+  std::vector<actor> scheduled;
   size_t threads = 0;
+  bool inline_on_scheduler = false;
   /// One home for the actor engines of each thread (started with the first
   /// actor-engine batch): worker i runs its actors in `homes[i % threads]`.
   std::vector<std::shared_ptr<actor_home>> homes;
-  /// Batches in flight per worker.
+  /// Batches in flight per worker of `workers` and of `scheduled`.
   std::vector<size_t> load;
+  std::vector<size_t> scheduled_load;
   static inline const char* name = "sweep_pool";
 };
 
@@ -65,21 +87,58 @@ void spawn_workers(stateful_actor<pool_state>* self, size_t n) {
   }
 }
 
-behavior pool(stateful_actor<pool_state>* self, size_t threads) {
+/// Hands `x` to `to` and delivers its reply, counting it in `load` meanwhile.
+caf::result<batch_result>
+forward(stateful_actor<pool_state>* self, const actor& to, plan_batch& x,
+        std::vector<size_t> pool_state::*load, size_t i) {
+  ++(self->state.*load)[i];
+  auto rp = self->make_response_promise<batch_result>();
+  self->request(to, infinite, std::move(x))
+    .then(
+      [=](batch_result& r) mutable {
+        --(self->state.*load)[i];
+        rp.deliver(std::move(r));
+      },
+      [=](error& err) mutable {
+        --(self->state.*load)[i];
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+size_t least_busy(const std::vector<size_t>& load, size_t n) {
+  return static_cast<size_t>(
+    std::min_element(load.begin(), load.begin() + static_cast<ptrdiff_t>(n))
+    - load.begin());
+}
+
+behavior pool(stateful_actor<pool_state>* self, size_t threads,
+              bool inline_on_scheduler) {
   self->state.threads = threads;
+  self->state.inline_on_scheduler = inline_on_scheduler;
   for (size_t i = 0; i < threads; ++i)
     self->state.homes.push_back(std::make_shared<actor_home>());
-  spawn_workers(self, threads);
   return {
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;
+      auto actors = x.plan != nullptr && x.plan->engine == engine_kind::actors;
+      if (!actors && st.inline_on_scheduler) {
+        while (st.scheduled.size() < st.threads) {
+          st.scheduled.push_back(
+            self->spawn<linked>(compute_scheduled, st.scheduled.size()));
+          st.scheduled_load.push_back(0);
+        }
+        auto i = least_busy(st.scheduled_load, st.threads);
+        return forward(self, st.scheduled[i], x, &pool_state::scheduled_load,
+                       i);
+      }
       // The inline engine computes on one worker per thread. An actor-engine
       // worker waits while its home's thread runs its batch, then measures
       // the runs on its own thread: a second worker per thread (the same
       // home) keeps that thread busy meanwhile. Batches go to the least busy
       // home, there to its less busy worker.
       size_t i = 0;
-      if (x.plan != nullptr && x.plan->engine == engine_kind::actors) {
+      if (actors) {
         spawn_workers(self, 2 * st.threads);
         auto t = st.threads;
         for (size_t h = 1; h < t; ++h)
@@ -88,23 +147,10 @@ behavior pool(stateful_actor<pool_state>* self, size_t threads) {
         if (st.load[i + t] < st.load[i])
           i += t;
       } else {
-        i = static_cast<size_t>(
-          std::min_element(st.load.begin(), st.load.begin() + st.threads)
-          - st.load.begin());
+        spawn_workers(self, st.threads);
+        i = least_busy(st.load, st.threads);
       }
-      ++st.load[i];
-      auto rp = self->make_response_promise<batch_result>();
-      self->request(st.workers[i], infinite, std::move(x))
-        .then(
-          [=](batch_result& r) mutable {
-            --self->state.load[i];
-            rp.deliver(std::move(r));
-          },
-          [=](error& err) mutable {
-            --self->state.load[i];
-            rp.deliver(std::move(err));
-          });
-      return rp;
+      return forward(self, st.workers[i], x, &pool_state::load, i);
     },
   };
 }
@@ -213,8 +259,8 @@ behavior session(event_based_actor* self, std::shared_ptr<session_config> c) {
 
 } // namespace
 
-actor spawn_pool(actor_system& sys, size_t threads) {
-  return sys.spawn(pool, std::max<size_t>(1, threads));
+actor spawn_pool(actor_system& sys, size_t threads, bool inline_on_scheduler) {
+  return sys.spawn(pool, std::max<size_t>(1, threads), inline_on_scheduler);
 }
 
 actor spawn_local_session(actor_system& sys, actor pool,

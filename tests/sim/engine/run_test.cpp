@@ -189,7 +189,7 @@ TEST(sim_run, the_actor_engine_reuses_its_actors_within_a_cell) {
   EXPECT_EQ(eng.spawns(), 3u);
   // Batches of a sweep: the same metrics as run by run, in the given order.
   std::vector<uint64_t> idxs{3, 4, 11, 12, 13, 30};
-  auto ms = sim::run_indexed(*plan, idxs, eng);
+  auto ms = sim::run_indexed(*plan, idxs, &eng);
   ASSERT_TRUE(ms) << render(ms.error());
   ASSERT_EQ(ms->size(), idxs.size());
   for (size_t i = 0; i < idxs.size(); ++i) {
@@ -197,7 +197,7 @@ TEST(sim_run, the_actor_engine_reuses_its_actors_within_a_cell) {
     ASSERT_TRUE(want);
     EXPECT_EQ(sim::to_csv((*ms)[i]), sim::to_csv(*want)) << idxs[i];
   }
-  auto bad = sim::run_indexed(*plan, std::vector<uint64_t>{2, p.total}, eng);
+  auto bad = sim::run_indexed(*plan, std::vector<uint64_t>{2, p.total}, &eng);
   EXPECT_FALSE(bad);
 }
 

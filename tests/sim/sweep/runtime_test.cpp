@@ -1,7 +1,8 @@
-// Sweeps on a shared runtime: the same runs as sweeps that start threads of
-// their own (one after another and two at once), no thread started per
-// sweep, a failed sweep leaves the runtime usable, and the options a runtime
-// cannot serve are refused by name.
+// The threads of sweeps. Sweeps on a shared runtime: the same runs as sweeps
+// that start threads of their own (one after another and two at once), no
+// thread started per sweep, a failed sweep leaves the runtime usable, and
+// the options a runtime cannot serve are refused by name. The pool: inline
+// batches on the scheduler's threads or on threads of their own.
 
 #include <gtest/gtest.h>
 
@@ -12,7 +13,10 @@
 #include <string>
 #include <thread>
 
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
 #include "caf/error.hpp"
+#include "caf/scoped_actor.hpp"
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
@@ -20,7 +24,10 @@
 #include "caf/consensus/sim/store/run_files.hpp"
 #include "caf/consensus/sim/sweep/distributed.hpp"
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
 #include "caf/consensus/sim/sweep/sweep_runtime.hpp"
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
 
 using namespace caf::consensus;
 
@@ -174,4 +181,57 @@ TEST(sweep_runtime, refuses_what_it_cannot_serve) {
   // Nothing ran; the runtime still serves a local sweep.
   opts.remote = nullptr;
   EXPECT_FALSE(sim::run_sweep(sc, opts));
+}
+
+namespace {
+
+/// Runs runs 0-49 of `sc` as one batch on a pool of 2 threads and returns
+/// the threads the pool added to the process (those of its workers, still
+/// alive when it answers).
+size_t pool_threads(const sim::scenario& sc, sim::engine_kind engine,
+                    bool inline_on_scheduler) {
+  caf::actor_system_config cfg;
+  sim::configure_local_sweep(cfg, 2);
+  caf::actor_system sys{cfg};
+  auto plan = sim::make_plan(sc, engine, false);
+  if (!plan)
+    throw std::runtime_error(render(plan.error()));
+  sim::run_batch b{7, {}};
+  for (uint64_t i = 0; i < 50; ++i)
+    b.runs.push_back(i);
+  auto before = thread_count();
+  auto pool = sim::spawn_pool(sys, 2, inline_on_scheduler);
+  caf::scoped_actor self{sys};
+  size_t added = 0;
+  self->request(pool, caf::infinite, sim::plan_batch{*plan, b})
+    .receive(
+      [&](sim::batch_result& r) {
+        added = thread_count() - before;
+        EXPECT_EQ(r.id, 7u);
+        ASSERT_EQ(r.runs.size(), 50u);
+        for (uint64_t i = 0; i < 50; ++i) {
+          auto want = sim::run_indexed(**plan, i, self.ptr());
+          ASSERT_TRUE(want) << render(want.error());
+          EXPECT_EQ(sim::to_csv(r.runs[i]), sim::to_csv(*want)) << "run " << i;
+        }
+      },
+      [&](caf::error& err) { ADD_FAILURE() << render(err); });
+  anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  return added;
+}
+
+} // namespace
+
+TEST(sweep_pool,
+     runs_inline_batches_on_the_scheduler_or_on_threads_of_their_own) {
+  auto sc = load("quickstart.yaml", 50);
+  // A local sweep's pool: the scheduler's threads compute, none is added.
+  EXPECT_EQ(pool_threads(sc, sim::engine_kind::inline_calls, true), 0u);
+  // A worker node's pool (and that of a sweep with remote workers): one
+  // blocking worker per thread.
+  EXPECT_EQ(pool_threads(sc, sim::engine_kind::inline_calls, false), 2u);
+  // The actor engine always has two blocking workers per thread, and a
+  // one-thread system (scheduler and CAF's clock and printer threads) for
+  // the thread whose workers ran the batch.
+  EXPECT_EQ(pool_threads(sc, sim::engine_kind::actors, true), 4u + 3u);
 }

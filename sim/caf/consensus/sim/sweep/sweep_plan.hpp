@@ -46,12 +46,13 @@ expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
                                   blocking_actor* self);
 
 /// Runs the runs `idxs` of `p` and returns their metrics in that order (or
-/// the first error). The actor engine runs on `eng`, consecutive runs of one
-/// cell as one series on the same actors, which `eng` keeps for the next
-/// runs of that cell.
+/// the first error). The actor engine runs on `*eng` (an error if null),
+/// consecutive runs of one cell as one series on the same actors, which
+/// `eng` keeps for the next runs of that cell; the inline engine ignores
+/// `eng`.
 expected<std::vector<run_metrics>>
 run_indexed(const std::shared_ptr<const sweep_plan>& p,
-            const std::vector<uint64_t>& idxs, actor_engine& eng);
+            const std::vector<uint64_t>& idxs, actor_engine* eng);
 
 /// Returns a digest (hex SHA-256) of everything that determines the results
 /// of `p`: program version, scenario hash, seeds, replicates, the resolved

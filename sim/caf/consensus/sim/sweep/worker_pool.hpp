@@ -17,15 +17,24 @@
 
 namespace caf::consensus::sim {
 
-/// Spawns a pool of `threads` worker actors, each a blocking actor on a
-/// thread of its own; the first batch of the actor engine adds a second
-/// worker per thread (such a worker waits while the scheduler runs its
-/// batch). The pool takes `plan_batch` messages, hands each to its least
-/// busy worker and answers with a `batch_result` (runs in the
-/// batch's order) or the error of the first run that failed. An exit message
-/// to the pool stops every worker (a worker finishes its current batch
-/// first).
-actor spawn_pool(actor_system& sys, size_t threads);
+/// Spawns a pool for `threads` threads. It takes `plan_batch` messages, hands
+/// each to its least busy worker and answers with a `batch_result` (runs in
+/// the batch's order) or the error of the first run that failed. An exit
+/// message to the pool stops every worker (a worker finishes its current
+/// batch first).
+///
+/// Actor-engine batches go to two blocking workers per thread, each on a
+/// thread of its own (such a worker waits while its thread's `actor_home`
+/// runs the batch). Inline-engine batches go to `threads` event-based
+/// workers on `sys`'s scheduler if `inline_on_scheduler` (the scheduler then
+/// needs `threads` threads: the thread that finishes a batch passes the
+/// result on itself, and no other thread is woken for it; for a local
+/// sweep, whose bookkeeping can wait for a batch to end), else to one
+/// blocking worker per thread on a thread of its own (worker nodes, and
+/// sweeps with remote workers, whose dispatcher must answer its timers while
+/// batches run). Workers are spawned with the first batch that needs them.
+actor spawn_pool(actor_system& sys, size_t threads,
+                 bool inline_on_scheduler = false);
 
 /// Spawns the session of the local pool for `plan`: it answers
 /// `(batch_atom, std::string, run_batch)` (the string is ignored) by running
