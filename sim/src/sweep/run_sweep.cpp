@@ -119,7 +119,8 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   } else {
     own = std::make_unique<actor_system>(cfg);
     if (opts.threads > 0)
-      pool = spawn_pool(*own, opts.threads, !remote);
+      pool = spawn_pool(*own, opts.threads,
+                        !remote && inline_on_scheduler(opts.threads));
   }
   auto& sys = own ? *own : opts.runtime->system();
   if (pool)

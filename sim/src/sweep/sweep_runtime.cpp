@@ -29,7 +29,7 @@ sweep_runtime::sweep_runtime(size_t threads)
     cfg_(std::make_unique<actor_system_config>()) {
   configure_local_sweep(*cfg_, threads_);
   sys_ = std::make_unique<actor_system>(*cfg_);
-  pool_ = spawn_pool(*sys_, threads_, true);
+  pool_ = spawn_pool(*sys_, threads_, inline_on_scheduler(threads_));
 }
 
 sweep_runtime::~sweep_runtime() {

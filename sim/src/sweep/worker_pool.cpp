@@ -1,6 +1,7 @@
 #include "caf/consensus/sim/sweep/worker_pool.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <vector>
 
 #include "caf/actor_system.hpp"
@@ -258,6 +259,11 @@ behavior session(event_based_actor* self, std::shared_ptr<session_config> c) {
 }
 
 } // namespace
+
+bool inline_on_scheduler(size_t threads) {
+  auto cores = std::thread::hardware_concurrency();
+  return cores > 0 && threads >= cores;
+}
 
 actor spawn_pool(actor_system& sys, size_t threads, bool inline_on_scheduler) {
   return sys.spawn(pool, std::max<size_t>(1, threads), inline_on_scheduler);

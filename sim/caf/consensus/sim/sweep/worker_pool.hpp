@@ -36,6 +36,15 @@ namespace caf::consensus::sim {
 actor spawn_pool(actor_system& sys, size_t threads,
                  bool inline_on_scheduler = false);
 
+/// Whether a local sweep on `threads` threads computes its inline batches on
+/// its scheduler (`spawn_pool`): when its threads take every core of the
+/// machine. Then no core is left on which the bookkeeping (the dispatcher,
+/// `on_run`, `on_batch`: e.g. writing runs to the store) could run beside
+/// them, and waking a thread for it takes a core from a computing thread.
+/// With a core to spare, workers with threads of their own let the
+/// bookkeeping run beside the computing threads.
+bool inline_on_scheduler(size_t threads);
+
 /// Spawns the session of the local pool for `plan`: it answers
 /// `(batch_atom, std::string, run_batch)` (the string is ignored) by running
 /// the batch on `pool`.
