@@ -60,8 +60,8 @@ void advisor::progress(const std::string& what) {
 }
 
 std::shared_ptr<sweep_runtime> advisor::runtime() {
-  if (runtime_ == nullptr && opts_.threads > 0)
-    runtime_ = std::make_shared<sweep_runtime>(opts_.threads);
+  if (runtime_ == nullptr)
+    runtime_ = make_runtime_for(opts_.threads);
   return runtime_;
 }
 

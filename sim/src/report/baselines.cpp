@@ -93,9 +93,7 @@ expected<baselines> run_baselines(const results& res, const scenario& s,
   out.equal_calls.resize(res.cells.size());
   out.budget_rounds.assign(res.cells.size(), 0);
   // Two sweeps per cell, all on the same threads.
-  std::shared_ptr<sweep_runtime> runtime;
-  if (threads > 0)
-    runtime = std::make_shared<sweep_runtime>(threads);
+  auto runtime = make_runtime_for(threads);
   for (uint64_t c = 0; c < res.cells.size(); ++c) {
     if (!res.cells[c].present)
       continue;

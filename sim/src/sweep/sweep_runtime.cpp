@@ -9,6 +9,7 @@
 #include "caf/exit_reason.hpp"
 #include "caf/send.hpp"
 
+#include "caf/consensus/sim/sweep/distributed.hpp"
 #include "caf/consensus/sim/sweep/worker_pool.hpp"
 
 namespace caf::consensus::sim {
@@ -22,6 +23,14 @@ actor_system_config& configure_local_sweep(actor_system_config& cfg,
   // sleep.
   cfg.set("scheduler.policy", atom("sharing"));
   return cfg;
+}
+
+std::shared_ptr<sweep_runtime>
+make_runtime_for(size_t threads,
+                 const std::shared_ptr<const remote_options>& remote) {
+  if (threads == 0 || (remote != nullptr && !remote->workers.empty()))
+    return nullptr;
+  return std::make_shared<sweep_runtime>(threads);
 }
 
 sweep_runtime::sweep_runtime(size_t threads)

@@ -158,12 +158,10 @@ error racer::run_replicates(uint64_t from, uint64_t to, uint64_t spent,
   so.engine = opts_.engine;
   so.threads = opts_.threads;
   so.remote = opts_.remote;
-  if (so.threads > 0 && (so.remote == nullptr || so.remote->workers.empty())) {
-    // The stages run on the same threads.
-    if (runtime_ == nullptr)
-      runtime_ = std::make_shared<sweep_runtime>(so.threads);
-    so.runtime = runtime_;
-  }
+  // The stages run on the same threads.
+  if (runtime_ == nullptr)
+    runtime_ = make_runtime_for(so.threads, so.remote);
+  so.runtime = runtime_;
   so.skip = [this, from](uint64_t cell, uint64_t rep) {
     return alive_[cell] == 0 || stored_[cell].count(from + rep) > 0;
   };

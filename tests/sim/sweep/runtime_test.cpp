@@ -181,6 +181,14 @@ TEST(sweep_runtime, refuses_what_it_cannot_serve) {
   // Nothing ran; the runtime still serves a local sweep.
   opts.remote = nullptr;
   EXPECT_FALSE(sim::run_sweep(sc, opts));
+  // Callers that may have remote workers or no local thread ask for one
+  // where it can serve.
+  EXPECT_EQ(sim::make_runtime_for(0), nullptr);
+  EXPECT_EQ(sim::make_runtime_for(2, remote), nullptr);
+  auto local = sim::make_runtime_for(2,
+                                     std::make_shared<sim::remote_options>());
+  ASSERT_NE(local, nullptr);
+  EXPECT_EQ(local->threads(), 2u);
 }
 
 namespace {
