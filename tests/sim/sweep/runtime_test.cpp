@@ -110,7 +110,13 @@ TEST(sweep_runtime, serves_two_sweeps_at_once) {
     SCOPED_TRACE(to_string(engine));
     auto rt = std::make_shared<sim::sweep_runtime>(2);
     sweep_out got_quick;
-    std::thread other{[&] { got_quick = sweep(quick, engine, 2, rt); }};
+    std::thread other{[&] {
+      try {
+        got_quick = sweep(quick, engine, 2, rt);
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << e.what();
+      }
+    }};
     auto got_conv = sweep(conv, engine, 2, rt);
     other.join();
     EXPECT_EQ(got_quick.csv, want_quick.csv);
