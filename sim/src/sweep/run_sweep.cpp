@@ -2,7 +2,6 @@
 
 #include "caf/consensus/sim/sweep/run_sweep.hpp"
 
-#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -86,8 +85,13 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
                           + " threads, its runtime has "
                           + std::to_string(opts.runtime->threads()));
   }
+  // A local sweep runs on a runtime: the caller's, or one of its own that
+  // starts and stops with it. A sweep with remote workers needs a system
+  // with the network layer.
+  auto runtime = opts.runtime;
   actor_system_config cfg;
-  configure_local_sweep(cfg, opts.threads);
+  std::unique_ptr<actor_system> own;
+  actor pool;
   if (remote) {
     auto& ro = *opts.remote;
     if (ro.secret.size() < min_secret_bytes)
@@ -101,6 +105,7 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
       return std::move(text.error());
     ds.spec = make_spec(**plan, std::move(*text));
     ds.remote = opts.remote;
+    configure_local_sweep(cfg, opts.threads);
     add_sweep_types(cfg);
     cfg.load<io::middleman>();
     if (ro.tls.enabled()) {
@@ -109,20 +114,15 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
       cfg.openssl_key = ro.tls.key;
       cfg.openssl_cafile = ro.tls.ca_file;
     }
-  }
-  // A sweep without a runtime starts (and at the end stops) threads of its
-  // own.
-  std::unique_ptr<actor_system> own;
-  actor pool;
-  if (opts.runtime != nullptr) {
-    pool = opts.runtime->pool();
-  } else {
     own = std::make_unique<actor_system>(cfg);
     if (opts.threads > 0)
-      pool = spawn_pool(*own, opts.threads,
-                        !remote && inline_on_scheduler(opts.threads));
+      pool = spawn_pool(*own, opts.threads);
+  } else {
+    if (runtime == nullptr)
+      runtime = std::make_shared<sweep_runtime>(opts.threads);
+    pool = runtime->pool();
   }
-  auto& sys = own ? *own : opts.runtime->system();
+  auto& sys = own ? *own : runtime->system();
   if (pool)
     ds.local = spawn_local_session(sys, pool, *plan);
   auto local = ds.local;
@@ -140,6 +140,8 @@ error run_sweep(const scenario& s, const sweep_options& opts) {
   }
   if (local)
     anon_send_exit(local, exit_reason::user_shutdown);
+  // The pool of a remote sweep's system; a runtime stops its own pool when
+  // it goes (here, if it was this sweep's).
   if (pool && own)
     anon_send_exit(pool, exit_reason::user_shutdown);
   return result;

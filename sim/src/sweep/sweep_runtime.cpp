@@ -17,10 +17,11 @@ namespace caf::consensus::sim {
 actor_system_config& configure_local_sweep(actor_system_config& cfg,
                                            size_t threads) {
   cfg.set("scheduler.max-threads", std::max<size_t>(1, threads));
-  // Both engines compute on the pool's threads (the actor engine in a
-  // one-thread system per pool thread, see `actor_home`), and this system
-  // only carries the sweep's bookkeeping: `sharing` lets its idle threads
-  // sleep.
+  // The pool computes on these threads only inline batches of a sweep that
+  // takes every core (`inline_on_scheduler`); otherwise on threads of its
+  // own (the actor engine in a one-thread system per pool thread, see
+  // `actor_home`), and this system carries only the sweep's bookkeeping:
+  // `sharing` lets its idle threads sleep.
   cfg.set("scheduler.policy", atom("sharing"));
   return cfg;
 }
