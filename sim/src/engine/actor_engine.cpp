@@ -3,8 +3,7 @@
 
 #include "caf/consensus/sim/engine/actor_engine.hpp"
 
-#include <algorithm>
-#include <atomic>
+#include <functional>
 
 #include "caf/abstract_actor.hpp"
 #include "caf/actor_cast.hpp"
@@ -17,51 +16,14 @@
 #include "caf/send.hpp"
 
 #include "caf/consensus/actors/coordinator.hpp"
-#include "caf/consensus/actors/participant.hpp"
-#include "caf/consensus/engine.hpp"
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/agents/agents.hpp"
+#include "caf/consensus/sim/engine/cell_actors.hpp"
 #include "caf/consensus/sim/engine/seeds.hpp"
 
 namespace caf::consensus::sim {
 
 namespace {
-
-/// Drops the calling thread's reference to CAF's logger, once per thread.
-/// CAF 0.17.6 records, on every resume of an actor, the running actor's id
-/// in a map that one spinlock guards for all threads, if the thread has a
-/// logger, which every scheduler thread has, even though CAF's logging is
-/// compiled out (CAF_LOG_LEVEL_QUIET): with two scheduler threads that shared
-/// lock took about 9% of an actor-engine sweep's CPU time. Without a logger
-/// the bookkeeping is skipped.
-void release_thread_logger() {
-#if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
-  static thread_local bool released = false;
-  if (!released) {
-    logger::set_current_actor_system(nullptr);
-    released = true;
-  }
-#endif
-}
-
-/// Requests a coordinator keeps in flight per round. Synthetic agents answer
-/// at once (their latency and timeouts are simulated) and the coordinator
-/// arms no wall-clock deadline here, so a window changes no result. It keeps
-/// the scheduler's queues short: CAF 0.17's work-stealing scheduler steals in
-/// time linear in a queue's length, and a round of 100,000 participants woken
-/// at once made two threads 8x slower than one.
-constexpr size_t max_in_flight = 1024;
-
-/// What the participants of an `actor_engine` read per call.
-struct run_context {
-  /// The cell and its agents (fixed while the actors live).
-  const scenario* cell = nullptr;
-  std::vector<agent> agents;
-  /// The agent seed of the current run: the driver sets it before it sends
-  /// the run to the coordinator, which orders the write before the
-  /// participants' reads.
-  std::atomic<uint64_t> agent_seed{0};
-};
 
 /// Asks a driver to run replicates: (run_many_atom, prompt, parameters per
 /// run, agent seed per run) -> std::vector<state>.
@@ -75,22 +37,23 @@ struct driver_job {
   response_promise rp;
 };
 
+using run_setter = std::function<void(uint64_t)>;
+
 void drive(event_based_actor* self, const actors::coordinator_actor& coord,
-           const std::shared_ptr<run_context>& ctx,
-           const std::shared_ptr<driver_job>& job) {
+           const run_setter& set_run, const std::shared_ptr<driver_job>& job) {
   auto i = job->out.size();
   if (i == job->ps.size()) {
     job->rp.deliver(std::move(job->out));
     return;
   }
-  ctx->agent_seed.store(job->agent_seeds[i], std::memory_order_relaxed);
+  set_run(job->agent_seeds[i]);
   self
     ->request(coord, infinite, actors::run_atom::value, job->prompt,
               std::move(job->ps[i]))
     .then(
-      [self, coord, ctx, job](state& st) {
+      [self, coord, set_run, job](state& st) {
         job->out.push_back(std::move(st));
-        drive(self, coord, ctx, job);
+        drive(self, coord, set_run, job);
       },
       [job](error& err) { job->rp.deliver(std::move(err)); });
 }
@@ -98,7 +61,7 @@ void drive(event_based_actor* self, const actors::coordinator_actor& coord,
 /// Runs replicates one after another on a coordinator, so that the blocking
 /// caller waits once per series of runs instead of once per run.
 behavior driver(event_based_actor* self, actors::coordinator_actor coord,
-                std::shared_ptr<run_context> ctx) {
+                run_setter set_run) {
   return {
     [=](run_many_atom, std::string& prompt, std::vector<params>& ps,
         std::vector<uint64_t>& agent_seeds) {
@@ -108,7 +71,7 @@ behavior driver(event_based_actor* self, actors::coordinator_actor coord,
       job->agent_seeds = std::move(agent_seeds);
       job->out.reserve(job->ps.size());
       job->rp = self->make_response_promise();
-      drive(self, coord, ctx, job);
+      drive(self, coord, set_run, job);
       return job->rp;
     },
   };
@@ -122,59 +85,25 @@ struct actor_engine::impl {
   std::shared_ptr<actor_home> home;
   /// Sends the runs and waits for them in `home`'s system.
   std::unique_ptr<scoped_actor> waiter;
-  std::shared_ptr<const void> owner;
-  const scenario* cell = nullptr;
-  std::shared_ptr<run_context> ctx;
-  actors::coordinator_actor coord;
-  std::vector<actors::participant_actor> handles;
+  cell_actors cells;
   actor drv;
-  /// Set when any of the actors terminated.
-  std::shared_ptr<std::atomic<bool>> dead;
-  uint64_t spawns = 0;
 
-  void spawn(const scenario& x) {
+  /// Makes sure the actors and the driver serve `x`.
+  void serve(const scenario& x, std::shared_ptr<const void> owner) {
     auto& sys = home != nullptr ? home->system() : self->home_system();
-    ctx = std::make_shared<run_context>();
-    ctx->cell = &x;
-    ctx->agents = make_agents(x);
-    dead = std::make_shared<std::atomic<bool>>(false);
-    auto mark = [d = dead](const error&) { d->store(true); };
-    auto ids = participant_ids(x);
-    handles.reserve(ids.size());
-    for (size_t i = 0; i < ids.size(); ++i) {
-      auto fn = [c = ctx, i](const std::string&, const request& req) {
-        release_thread_logger();
-        return answer(c->cell->world, c->agents[i],
-                      c->agent_seed.load(std::memory_order_relaxed), req);
-      };
-      handles.push_back(actors::spawn_participant(sys, ids[i], fn, false));
-      actor_cast<abstract_actor*>(handles.back())->attach_functor(mark);
-    }
-    // No wall-clock deadline: the agents answer at once and simulate their
-    // timeouts, so a round's real time must never turn into timeouts.
-    coord = actors::spawn_coordinator(sys, std::move(ids), handles, x.ps, {},
-                                      {max_in_flight, false});
-    actor_cast<abstract_actor*>(coord)->attach_functor(mark);
-    drv = sys.spawn(driver, coord, ctx);
-    actor_cast<abstract_actor*>(drv)->attach_functor(mark);
-    cell = &x;
-    ++spawns;
+    if (!cells.serve(sys, x, std::move(owner)))
+      return;
+    if (drv)
+      anon_send_exit(drv, exit_reason::user_shutdown);
+    drv = sys.spawn(driver, cells.coordinator(), cells.run_setter());
+    cells.watch(drv);
   }
 
   void stop() {
     if (drv)
       anon_send_exit(drv, exit_reason::user_shutdown);
-    if (coord)
-      anon_send_exit(coord, exit_reason::user_shutdown);
-    for (auto& h : handles)
-      anon_send_exit(h, exit_reason::user_shutdown);
     drv = nullptr;
-    coord = nullptr;
-    handles.clear();
-    ctx = nullptr;
-    dead = nullptr;
-    cell = nullptr;
-    owner = nullptr;
+    cells.stop();
   }
 };
 
@@ -214,11 +143,7 @@ actor_engine::run_many(const scenario& cell,
   auto& x = *impl_;
   if (seeds.empty())
     return std::vector<state>{};
-  if (x.cell != &cell || x.owner != owner || x.dead->load()) {
-    x.stop();
-    x.spawn(cell);
-    x.owner = std::move(owner);
-  }
+  x.serve(cell, std::move(owner));
   std::vector<params> ps;
   std::vector<uint64_t> agent_seeds;
   ps.reserve(seeds.size());
@@ -255,7 +180,7 @@ void actor_engine::reset() {
 }
 
 uint64_t actor_engine::spawns() const noexcept {
-  return impl_->spawns;
+  return impl_->cells.spawns();
 }
 
 } // namespace caf::consensus::sim

@@ -54,6 +54,11 @@ expected<std::vector<run_metrics>>
 run_indexed(const std::shared_ptr<const sweep_plan>& p,
             const std::vector<uint64_t>& idxs, actor_engine* eng);
 
+/// Returns the metrics of run `idx` of `p` (checked by the caller to be in
+/// the sweep) that ended in `st`; `agents` are `make_agents` of its cell.
+run_metrics measure_indexed(const sweep_plan& p, uint64_t idx, const state& st,
+                            const std::vector<agent>& agents);
+
 /// Returns a digest (hex SHA-256) of everything that determines the results
 /// of `p`: program version, scenario hash, seeds, replicates, the resolved
 /// parameters of every cell and the agent-rows switch. Two nodes with equal
