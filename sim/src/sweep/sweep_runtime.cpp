@@ -18,10 +18,10 @@ actor_system_config& configure_local_sweep(actor_system_config& cfg,
                                            size_t threads) {
   cfg.set("scheduler.max-threads", std::max<size_t>(1, threads));
   // The pool computes on these threads only inline batches of a sweep that
-  // takes every core (`inline_on_scheduler`); otherwise on threads of its
-  // own (the actor engine in a one-thread system per pool thread, see
-  // `actor_home`), and this system carries only the sweep's bookkeeping:
-  // `sharing` lets its idle threads sleep.
+  // takes every core (`takes_every_core`); otherwise on threads of its
+  // own, and the actor engine always in a one-thread system per pool thread
+  // (`actor_home`): this system then carries only the sweep's bookkeeping,
+  // and `sharing` lets its idle threads sleep.
   cfg.set("scheduler.policy", atom("sharing"));
   return cfg;
 }
@@ -39,7 +39,7 @@ sweep_runtime::sweep_runtime(size_t threads)
     cfg_(std::make_unique<actor_system_config>()) {
   configure_local_sweep(*cfg_, threads_);
   sys_ = std::make_unique<actor_system>(*cfg_);
-  pool_ = spawn_pool(*sys_, threads_, inline_on_scheduler(threads_));
+  pool_ = spawn_pool(*sys_, threads_, takes_every_core(threads_));
 }
 
 sweep_runtime::~sweep_runtime() {

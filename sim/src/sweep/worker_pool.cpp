@@ -2,17 +2,21 @@
 
 #include <algorithm>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
+#include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/blocking_actor.hpp"
 #include "caf/event_based_actor.hpp"
 #include "caf/exit_reason.hpp"
 #include "caf/stateful_actor.hpp"
 
+#include "caf/consensus/error.hpp"
 #include "caf/consensus/sim/engine/actor_engine.hpp"
 #include "caf/consensus/sim/sweep/auth.hpp"
 #include "caf/consensus/sim/sweep/guarded_actor.hpp"
+#include "caf/consensus/sim/sweep/internal/home_worker.hpp"
 #include "caf/consensus/sim/sweep/sweep_error.hpp"
 #include "caf/consensus/sim/sweep/sweep_messages.hpp"
 
@@ -60,23 +64,45 @@ behavior compute_scheduled(event_based_actor*, size_t) {
 
 // -- the pool -----------------------------------------------------------------
 
+/// A batch that a home worker runs: who waits for it and which home.
+struct home_ticket {
+  typed_response_promise<batch_result> rp;
+  size_t home = 0;
+};
+
 struct pool_state {
-  /// Workers on threads of their own (spawned with the first batch that needs
-  /// them): one per thread for the inline engine unless it runs on the
-  /// scheduler, two per thread for the actor engine.
+  /// Workers on threads of their own unless `takes_every_core` (spawned with
+  /// the first batch that needs them): one per thread for the inline engine,
+  /// two per thread for the actor engine.
   std::vector<actor> workers;
   /// Event-based workers for the inline engine, one per scheduler thread
-  /// (spawned with the first inline batch) if `inline_on_scheduler`.
+  /// (spawned with the first inline batch) if `takes_every_core`.
   std::vector<actor> scheduled;
   size_t threads = 0;
-  bool inline_on_scheduler = false;
-  /// One home for the actor engines of each thread (started with the first
-  /// actor-engine batch): worker i runs its actors in `homes[i % threads]`.
+  bool takes_every_core = false;
+  /// One home for the actor engine of each thread (started with the first
+  /// actor-engine batch): worker i of `workers` runs its actors in
+  /// `homes[i % threads]`, home worker i in `homes[i]`.
   std::vector<std::shared_ptr<actor_home>> homes;
-  /// Batches in flight per worker of `workers` and of `scheduled`.
+  /// Event-based actor-engine workers, one in each home (spawned with the
+  /// first actor-engine batch) if `takes_every_core`; null once down.
+  std::vector<actor> home_workers;
+  /// Batches in flight per worker of `workers`, `scheduled` and
+  /// `home_workers`.
   std::vector<size_t> load;
   std::vector<size_t> scheduled_load;
+  std::vector<size_t> home_load;
+  /// The batches the home workers run, by ticket.
+  std::unordered_map<uint64_t, home_ticket> tickets;
+  uint64_t next_ticket = 0;
   static inline const char* name = "sweep_pool";
+
+  /// Stops the home workers while their homes still run.
+  ~pool_state() {
+    for (auto& w : home_workers)
+      if (w)
+        anon_send_exit(w, exit_reason::user_shutdown);
+  }
 };
 
 void spawn_workers(stateful_actor<pool_state>* self, size_t n) {
@@ -113,17 +139,82 @@ size_t least_busy(const std::vector<size_t>& load, size_t n) {
     - load.begin());
 }
 
+/// Hands an actor-engine batch to the least busy home worker (spawning the
+/// workers first); its answer arrives as `home_done_atom`.
+caf::result<batch_result> run_in_home(stateful_actor<pool_state>* self,
+                                      plan_batch& x) {
+  auto& st = self->state;
+  if (st.home_workers.empty()) {
+    st.home_workers.resize(st.threads);
+    st.home_load.resize(st.threads, 0);
+  }
+  auto i = least_busy(st.home_load, st.threads);
+  if (!st.home_workers[i]) {
+    st.home_workers[i] = spawn_home_worker(
+      *st.homes[i], actor_cast<actor>(self), self->home_system());
+    self->monitor(st.home_workers[i]);
+  }
+  auto ticket = st.next_ticket++;
+  auto rp = self->make_response_promise<batch_result>();
+  st.tickets.emplace(ticket, home_ticket{rp, i});
+  ++st.home_load[i];
+  send_home_run(st.home_workers[i], self->ctrl(), ticket, std::move(x));
+  return rp;
+}
+
+/// Delivers the answer of a home worker's batch.
+template <class What>
+void home_done(stateful_actor<pool_state>* self, uint64_t ticket, What&& what) {
+  auto& st = self->state;
+  auto i = st.tickets.find(ticket);
+  if (i == st.tickets.end())
+    return;
+  --st.home_load[i->second.home];
+  i->second.rp.deliver(std::forward<What>(what));
+  st.tickets.erase(i);
+}
+
 behavior pool(stateful_actor<pool_state>* self, size_t threads,
-              bool inline_on_scheduler) {
+              bool takes_every_core) {
   self->state.threads = threads;
-  self->state.inline_on_scheduler = inline_on_scheduler;
+  self->state.takes_every_core = takes_every_core;
   for (size_t i = 0; i < threads; ++i)
     self->state.homes.push_back(std::make_shared<actor_home>());
+  // A home worker that ends fails the batches it had.
+  self->set_down_handler([=](down_msg& dm) {
+    auto& st = self->state;
+    for (size_t h = 0; h < st.home_workers.size(); ++h) {
+      if (st.home_workers[h] == nullptr
+          || st.home_workers[h].address() != dm.source)
+        continue;
+      st.home_workers[h] = nullptr;
+      auto why = dm.reason ? dm.reason
+                           : make_error(errc::execute_failed,
+                                        "a home worker of the pool ended");
+      for (auto i = st.tickets.begin(); i != st.tickets.end();) {
+        if (i->second.home == h) {
+          --st.home_load[h];
+          i->second.rp.deliver(why);
+          i = st.tickets.erase(i);
+        } else {
+          ++i;
+        }
+      }
+    }
+  });
   return {
+    [=](home_done_atom, uint64_t ticket, batch_result& r) {
+      home_done(self, ticket, std::move(r));
+    },
+    [=](home_done_atom, uint64_t ticket, error& err) {
+      home_done(self, ticket, std::move(err));
+    },
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;
       auto actors = x.plan != nullptr && x.plan->engine == engine_kind::actors;
-      if (!actors && st.inline_on_scheduler) {
+      if (actors && st.takes_every_core)
+        return run_in_home(self, x);
+      if (!actors && st.takes_every_core) {
         while (st.scheduled.size() < st.threads) {
           st.scheduled.push_back(
             self->spawn<linked>(compute_scheduled, st.scheduled.size()));
@@ -260,13 +351,13 @@ behavior session(event_based_actor* self, std::shared_ptr<session_config> c) {
 
 } // namespace
 
-bool inline_on_scheduler(size_t threads) {
+bool takes_every_core(size_t threads) {
   auto cores = std::thread::hardware_concurrency();
   return cores > 0 && threads >= cores;
 }
 
-actor spawn_pool(actor_system& sys, size_t threads, bool inline_on_scheduler) {
-  return sys.spawn(pool, std::max<size_t>(1, threads), inline_on_scheduler);
+actor spawn_pool(actor_system& sys, size_t threads, bool takes_every_core) {
+  return sys.spawn(pool, std::max<size_t>(1, threads), takes_every_core);
 }
 
 actor spawn_local_session(actor_system& sys, actor pool,

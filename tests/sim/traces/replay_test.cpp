@@ -8,12 +8,16 @@
 #include "caf/actor_system_config.hpp"
 #include "caf/binary_serializer.hpp"
 #include "caf/deep_to_string.hpp"
+#include "caf/exit_reason.hpp"
 #include "caf/scoped_actor.hpp"
 
 #include "caf/consensus/sim/engine/actor_engine.hpp"
 #include "caf/consensus/sim/engine/record.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/seeds.hpp"
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
 #include "trace_helpers.hpp"
 
 using namespace caf::consensus;
@@ -131,6 +135,21 @@ TEST(replay, a_call_the_trace_never_recorded_is_an_error) {
   auto ast = eng.run(*cell, sim::run_seed(*cell, 0, 0));
   ASSERT_FALSE(ast);
   EXPECT_NE(render(ast.error()).find("unrecorded call: "), std::string::npos);
+  // So do the sweep pool's workers: in the home's thread (a local sweep that
+  // takes every core) and on threads of their own.
+  auto plan = sim::make_plan(other_k, sim::engine_kind::actors, false);
+  ASSERT_TRUE(plan) << render(plan.error());
+  for (bool in_home : {true, false}) {
+    auto pool = sim::spawn_pool(sys, 1, in_home);
+    self->request(pool, caf::infinite, sim::plan_batch{*plan, {1, {0, 1}}})
+      .receive([&](sim::batch_result&) { ADD_FAILURE() << "no error"; },
+               [&](caf::error& err) {
+                 EXPECT_NE(render(err).find("unrecorded call: " + path),
+                           std::string::npos)
+                   << render(err);
+               });
+    anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  }
   // A seed the trace never ran.
   auto other_seed = replay_of(path, "replicates: 3\nseeds: [",
                               "replicates: 4\nseeds: [12345, ");

@@ -23,27 +23,33 @@ namespace caf::consensus::sim {
 /// message to the pool stops every worker (a worker finishes its current
 /// batch first).
 ///
-/// Actor-engine batches go to two blocking workers per thread, each on a
-/// thread of its own (such a worker waits while its thread's `actor_home`
-/// runs the batch). Inline-engine batches go to `threads` event-based
-/// workers on `sys`'s scheduler if `inline_on_scheduler` (the scheduler then
-/// needs `threads` threads: the thread that finishes a batch passes the
-/// result on itself, and no other thread is woken for it; for a local
-/// sweep, whose bookkeeping can wait for a batch to end), else to one
-/// blocking worker per thread on a thread of its own (worker nodes, and
-/// sweeps with remote workers, whose dispatcher must answer its timers while
-/// batches run). Workers are spawned with the first batch that needs them.
+/// Each thread has an `actor_home` for the actor engine. If
+/// `takes_every_core` (a local sweep whose threads take every core),
+/// inline-engine batches go to `threads` event-based workers on `sys`'s
+/// scheduler (which then needs `threads` threads: the thread that finishes a
+/// batch passes the result on itself, and no other thread is woken for it)
+/// and actor-engine batches to an event-based worker in each home, which
+/// runs and measures them on the home's thread (no thread waits for
+/// another). Otherwise (worker nodes, sweeps with remote workers, whose
+/// dispatcher must answer its timers while batches run, and sweeps with a
+/// core to spare) inline batches go to one blocking worker per thread and
+/// actor batches to two per thread, each on a thread of its own (an actor
+/// worker waits while its home runs the batch, then measures the runs there:
+/// the second worker keeps the home busy meanwhile). Workers are spawned
+/// with the first batch that needs them.
 actor spawn_pool(actor_system& sys, size_t threads,
-                 bool inline_on_scheduler = false);
+                 bool takes_every_core = false);
 
 /// Whether a local sweep on `threads` threads computes its inline batches on
-/// its scheduler (`spawn_pool`): when its threads take every core of the
+/// its scheduler and its actor-engine batches with event-based workers in
+/// the homes (`spawn_pool`): when its threads take every core of the
 /// machine. Then no core is left on which the bookkeeping (the dispatcher,
-/// `on_run`, `on_batch`: e.g. writing runs to the store) could run beside
-/// them, and waking a thread for it takes a core from a computing thread.
-/// With a core to spare, workers with threads of their own let the
-/// bookkeeping run beside the computing threads.
-bool inline_on_scheduler(size_t threads);
+/// `on_run`, `on_batch`: e.g. writing runs to the store) or the measuring of
+/// finished actor-engine runs could run beside them, and waking a thread for
+/// it takes a core from a computing thread. With a core to spare, workers
+/// with threads of their own let that work run beside the computing
+/// threads.
+bool takes_every_core(size_t threads);
 
 /// Spawns the session of the local pool for `plan`: it answers
 /// `(batch_atom, std::string, run_batch)` (the string is ignored) by running

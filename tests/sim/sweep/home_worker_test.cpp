@@ -1,0 +1,138 @@
+// The actor engine in a local sweep's pool: batches run and measured by an
+// event-based worker in each thread's home. Queued batches that cross cells
+// give run_indexed's runs, a failed batch fails alone, and a pool stopped
+// with batches in flight stops.
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "caf/actor_system.hpp"
+#include "caf/actor_system_config.hpp"
+#include "caf/error.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/scoped_actor.hpp"
+#include "caf/send.hpp"
+
+#include "caf/consensus/error.hpp"
+#include "caf/consensus/sim/engine/run_metrics.hpp"
+#include "caf/consensus/sim/scenario/scenario.hpp"
+#include "caf/consensus/sim/store/run_files.hpp"
+#include "caf/consensus/sim/sweep/sweep_messages.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
+#include "caf/consensus/sim/sweep/sweep_runtime.hpp"
+#include "caf/consensus/sim/sweep/worker_pool.hpp"
+
+using namespace caf::consensus;
+
+namespace {
+
+/// The quickstart scenario (4 cells) with `replicates` runs per cell, planned
+/// for the actor engine.
+std::shared_ptr<const sim::sweep_plan> quickstart_plan(uint64_t replicates) {
+  auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
+                               + "/quickstart.yaml");
+  if (!sc)
+    throw std::runtime_error(render(sc.error()));
+  sc->replicates = replicates;
+  auto plan = sim::make_plan(*sc, sim::engine_kind::actors, true);
+  if (!plan)
+    throw std::runtime_error(render(plan.error()));
+  return *plan;
+}
+
+sim::run_batch batch(uint64_t id, uint64_t first, uint64_t last) {
+  sim::run_batch b{id, {}};
+  for (auto i = first; i < last; ++i)
+    b.runs.push_back(i);
+  return b;
+}
+
+/// Checks `r` against runs of fresh actors per run.
+void expect_runs(caf::scoped_actor& self, const sim::sweep_plan& p,
+                 const sim::run_batch& b, const sim::batch_result& r) {
+  EXPECT_EQ(r.id, b.id);
+  ASSERT_EQ(r.runs.size(), b.runs.size()) << "batch " << b.id;
+  for (size_t i = 0; i < b.runs.size(); ++i) {
+    auto want = sim::run_indexed(p, b.runs[i], self.ptr());
+    ASSERT_TRUE(want) << render(want.error());
+    EXPECT_EQ(sim::to_csv(r.runs[i]), sim::to_csv(*want))
+      << "batch " << b.id << ", run " << b.runs[i];
+  }
+}
+
+} // namespace
+
+TEST(sweep_home_worker, runs_queued_batches_across_cells_like_run_indexed) {
+  auto plan = quickstart_plan(12); // cells at runs 0, 12, 24, 36
+  caf::actor_system_config cfg;
+  sim::configure_local_sweep(cfg, 2);
+  caf::actor_system sys{cfg};
+  auto pool = sim::spawn_pool(sys, 2, true);
+  caf::scoped_actor self{sys};
+  // Sent at once, so each home worker queues several; they cross cells,
+  // come back to a cell another batch left, and repeat runs.
+  std::vector<sim::run_batch> bs{batch(1, 0, 7),   batch(2, 7, 30),
+                                 batch(3, 30, 48), batch(4, 2, 5),
+                                 batch(5, 20, 40), batch(6, 0, 48)};
+  for (auto& b : bs)
+    self->send(pool, sim::plan_batch{plan, b});
+  std::vector<sim::batch_result> got;
+  for (size_t i = 0; i < bs.size(); ++i)
+    self->receive([&](sim::batch_result& r) { got.push_back(std::move(r)); },
+                  [&](caf::error& err) { ADD_FAILURE() << render(err); });
+  ASSERT_EQ(got.size(), bs.size());
+  for (auto& r : got) {
+    ASSERT_GE(r.id, 1u);
+    ASSERT_LE(r.id, bs.size());
+    expect_runs(self, *plan, bs[r.id - 1], r);
+  }
+  anon_send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST(sweep_home_worker, a_failed_batch_fails_alone) {
+  auto plan = quickstart_plan(5);
+  caf::actor_system_config cfg;
+  sim::configure_local_sweep(cfg, 1);
+  caf::actor_system sys{cfg};
+  // One thread: both batches queue on the same home worker.
+  auto pool = sim::spawn_pool(sys, 1, true);
+  caf::scoped_actor self{sys};
+  auto bad = batch(1, 0, 3);
+  bad.runs.push_back(plan->total + 4);
+  auto good = batch(2, 0, 20);
+  self->send(pool, sim::plan_batch{plan, bad});
+  self->send(pool, sim::plan_batch{plan, good});
+  self->receive(
+    [&](sim::batch_result& r) { ADD_FAILURE() << "batch " << r.id; },
+    [&](caf::error& err) {
+      auto msg = render(err);
+      EXPECT_NE(msg.find("run 24 is outside the sweep (20 runs)"),
+                std::string::npos)
+        << msg;
+    });
+  self->receive(
+    [&](sim::batch_result& r) { expect_runs(self, *plan, good, r); },
+    [&](caf::error& err) { ADD_FAILURE() << render(err); });
+  anon_send_exit(pool, caf::exit_reason::user_shutdown);
+}
+
+TEST(sweep_home_worker, a_pool_stopped_with_batches_in_flight_stops) {
+  auto plan = quickstart_plan(50);
+  {
+    caf::actor_system_config cfg;
+    sim::configure_local_sweep(cfg, 2);
+    caf::actor_system sys{cfg};
+    auto pool = sim::spawn_pool(sys, 2, true);
+    caf::scoped_actor self{sys};
+    for (uint64_t i = 0; i < 8; ++i)
+      self->send(pool, sim::plan_batch{plan, batch(i, i * 25, i * 25 + 25)});
+    // One answer, so that the homes run; the rest are in flight.
+    self->receive([](sim::batch_result&) {},
+                  [&](caf::error& err) { ADD_FAILURE() << render(err); });
+    anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  } // the systems' destructors wait for every actor: a hang fails the test
+  SUCCEED();
+}
