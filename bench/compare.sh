@@ -18,7 +18,8 @@ change of machine load hits both sides alike):
                                          sweep/warm/quickstart/... (threads kept),
                                          sweep/quickstart_x10/... (16,000 runs),
                                          sweep/batch=25/quickstart/... (fixed batches),
-                                         floor/parallel/sweep_runs/quickstart (1 and 2 threads)
+                                         floor/parallel/sweep_runs/quickstart (1 and 2 threads),
+                                         floor/parallel/sweep_runs_actors/quickstart (the same)
   REFERENCE_DIR/perf.py --quick          the Python reference, all its shapes
 and prints one table from the best runs/s of each side: C++ runs/s ÷ Python
 runs/s per shape (S = 5 agents x 3 rounds, M = 50 x 5, k = 3; beta_1 2.0 =
@@ -155,7 +156,7 @@ cpp_round() {
     echo "bench/compare.sh: consensus-bench failed, see $out/cpp-$1.log" >&2
     exit 1
   }
-  "$sweep" --benchmark_filter='^(sweep/(batch=25/|warm/)?quickstart(_x10)?/|floor/parallel/sweep_runs/)' "${gb[@]}" \
+  "$sweep" --benchmark_filter='^(sweep/(batch=25/|warm/)?quickstart(_x10)?/|floor/parallel/sweep_runs(_actors)?/)' "${gb[@]}" \
     --benchmark_out="$out/sweep-$1.json" >"$out/sweep-$1.log" 2>&1 || {
     echo "bench/compare.sh: consensus-bench-sweep failed, see $out/sweep-$1.log" >&2
     exit 1

@@ -366,6 +366,10 @@ def main(argv):
     extra += [("*the sweep's 1,600 runs, no sweep (`floor/parallel/sweep_runs`)*",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:1",
               "floor/parallel/sweep_runs/quickstart/real_time/threads:2")]
+    actors_floor = "floor/parallel/sweep_runs_actors/quickstart/real_time/threads:"
+    extra += [("*the same runs on the actor engine, a home per thread, no sweep "
+               "(`floor/parallel/sweep_runs_actors`)*",
+               actors_floor + "1", actors_floor + "2")]
     extra += [(f"*{engine}, batches of 25 runs (`sweep/batch=25`)*",
                *sweep_keys("sweep/batch=25/quickstart", engine))
               for engine in ("inline", "actors")]
@@ -384,6 +388,15 @@ def main(argv):
           "gains 2 / c from a second if both threads get as much done per core "
           "as one (more where the second thread wastes less).")
     print()
+    # What 2 threads can reach with the actor engine on this machine: its runs
+    # on 2 threads without any sweep, against the 1-thread actor sweep.
+    ceiling = div(best(sweep.get(actors_floor + "2", [])),
+                  best(sweep.get("sweep/quickstart/actors/threads=1", [])))
+    if ceiling is not None:
+        print("Ceiling of the `actors` row: the actor engine's runs on 2 threads "
+              "without a sweep (`floor/parallel/sweep_runs_actors`, threads:2) "
+              f"÷ the 1-thread `actors` sweep = {ratio(ceiling)}.")
+        print()
 
     # A sweep's wall time is a fixed part (the actor system's start and stop,
     # the last batch) plus a part per run. The two sweep sizes give both: the

@@ -26,6 +26,11 @@
 //   runs of the quickstart sweep without the sweep (`run_indexed` on each
 //   benchmark thread, every t-th run): threads:2 ÷ threads:1 is the most a
 //   2-thread sweep of these runs can gain on this machine.
+// - floor/parallel/sweep_runs_actors/quickstart/real_time/threads:<t>: the
+//   same runs on the actor engine: each benchmark thread runs its half of
+//   the sweep (a series per cell) on an `actor_engine` with an `actor_home`
+//   of its own, as a sweep thread does, without pool, dispatcher or batches:
+//   the ceiling of a 2-thread actor-engine sweep.
 // - sweep/round_data/quickstart: the per-round numbers of every quickstart run
 //   (`summarize_rounds` over the final states, then packed for the store as
 //   `run --out` stores them): the work recording rounds adds to a run. Items
@@ -43,9 +48,12 @@
 
 #include "caf/actor_system.hpp"
 #include "caf/actor_system_config.hpp"
+#include "caf/scoped_actor.hpp"
 
 #include "caf/consensus/error.hpp"
 #include "caf/consensus/round_summary.hpp"
+#include "caf/consensus/sim/engine/actor_engine.hpp"
+#include "caf/consensus/sim/engine/actor_home.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
 #include "caf/consensus/sim/scenario/scenario.hpp"
@@ -176,6 +184,54 @@ void sweep_runs_floor(benchmark::State& st) {
   st.SetItemsProcessed(static_cast<int64_t>(runs));
 }
 
+/// The same runs on the actor engine: each benchmark thread runs its share
+/// (a contiguous part of the sweep, so that a cell's runs form one series)
+/// on an engine of its own whose actors live in an `actor_home` of its own,
+/// as a sweep thread's do, without the sweep's pool, dispatcher or batches.
+void sweep_runs_actors_floor(benchmark::State& st) {
+  static std::shared_ptr<const sim::sweep_plan> plan = [] {
+    auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
+                                 + "/quickstart.yaml");
+    if (!sc)
+      return std::shared_ptr<const sim::sweep_plan>{};
+    auto p = sim::make_plan(*sc, sim::engine_kind::actors, false);
+    return p ? std::move(*p) : std::shared_ptr<const sim::sweep_plan>{};
+  }();
+  if (!plan) {
+    st.SkipWithError("cannot load scenarios/quickstart.yaml");
+    return;
+  }
+  auto t = static_cast<uint64_t>(st.threads());
+  auto i = static_cast<uint64_t>(st.thread_index());
+  std::vector<uint64_t> idxs;
+  for (auto r = i * plan->total / t; r < (i + 1) * plan->total / t; ++r)
+    idxs.push_back(r);
+  uint64_t runs = 0;
+  {
+    caf::actor_system_config cfg;
+    sim::configure_local_sweep(cfg, 1);
+    caf::actor_system sys{cfg};
+    auto home = std::make_shared<sim::actor_home>();
+    {
+      caf::scoped_actor self{sys};
+      sim::actor_engine eng{self.ptr(), home};
+      for (auto _ : st) {
+        // Another cell first: every pass spawns each cell's actors anew, as
+        // a sweep does.
+        eng.reset();
+        auto ms = sim::run_indexed(plan, idxs, &eng);
+        if (!ms) {
+          st.SkipWithError(render(ms.error()).c_str());
+          break;
+        }
+        benchmark::DoNotOptimize(ms->data());
+        runs += ms->size();
+      }
+    }
+  }
+  st.SetItemsProcessed(static_cast<int64_t>(runs));
+}
+
 /// Starts and stops what a sweep without a runtime starts and stops: an
 /// actor system configured as a local sweep's (`threads` 0), or a whole
 /// `sweep_runtime` (its system and pool threads).
@@ -261,6 +317,12 @@ int register_sweeps() {
     }
   benchmark::RegisterBenchmark("floor/parallel/sweep_runs/quickstart",
                                sweep_runs_floor)
+    ->Threads(1)
+    ->Threads(2)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("floor/parallel/sweep_runs_actors/quickstart",
+                               sweep_runs_actors_floor)
     ->Threads(1)
     ->Threads(2)
     ->UseRealTime()
