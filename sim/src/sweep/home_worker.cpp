@@ -32,6 +32,16 @@ void enqueue_in_own_system(const actor& to, strong_actor_ptr sender,
               nullptr);
 }
 
+/// Drops the home thread's reference to CAF's logger, which spawning set:
+/// with a logger CAF 0.17.6 records the running actor's id on every resume
+/// in a map that one spinlock guards for all threads, although logging is
+/// compiled out (see `cell_actors`).
+void release_home_logger() {
+#if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
+  logger::set_current_actor_system(nullptr);
+#endif
+}
+
 struct home_job {
   uint64_t ticket = 0;
   plan_batch x;
@@ -92,7 +102,8 @@ void run_next(home_worker_actor* self) {
   auto cell = idx / p.replicates;
   auto& x = p.cells[cell];
   auto seed = run_seed(p.base, cell, idx % p.replicates);
-  st.cells.serve(self->home_system(), x, job.x.plan);
+  if (st.cells.serve(self->home_system(), x, job.x.plan))
+    release_home_logger();
   st.cells.set_run(agents_seed(seed));
   self
     ->request(st.cells.coordinator(), infinite, actors::run_atom::value,
