@@ -149,20 +149,24 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
                                             : 0.0;
 }
 
+/// The plan of the quickstart sweep for `engine` (null if it cannot load).
+std::shared_ptr<const sim::sweep_plan>
+quickstart_plan(sim::engine_kind engine) {
+  auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
+                               + "/quickstart.yaml");
+  if (!sc)
+    return nullptr;
+  auto p = sim::make_plan(*sc, engine, false);
+  return p ? std::move(*p) : nullptr;
+}
+
 /// The runs of the quickstart sweep without the sweep: each benchmark thread
 /// runs every run index `i` with `i % threads == thread` through
 /// `run_indexed`, as a sweep's worker does, with no dispatcher, batches or
 /// messages. Items are runs: threads:2 ÷ threads:1 is the most the sweep's
 /// own runs can gain from a second thread on this machine.
 void sweep_runs_floor(benchmark::State& st) {
-  static std::shared_ptr<const sim::sweep_plan> plan = [] {
-    auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
-                                 + "/quickstart.yaml");
-    if (!sc)
-      return std::shared_ptr<const sim::sweep_plan>{};
-    auto p = sim::make_plan(*sc, sim::engine_kind::inline_calls, false);
-    return p ? std::move(*p) : std::shared_ptr<const sim::sweep_plan>{};
-  }();
+  static auto plan = quickstart_plan(sim::engine_kind::inline_calls);
   if (!plan) {
     st.SkipWithError("cannot load scenarios/quickstart.yaml");
     return;
@@ -189,14 +193,7 @@ void sweep_runs_floor(benchmark::State& st) {
 /// on an engine of its own whose actors live in an `actor_home` of its own,
 /// as a sweep thread's do, without the sweep's pool, dispatcher or batches.
 void sweep_runs_actors_floor(benchmark::State& st) {
-  static std::shared_ptr<const sim::sweep_plan> plan = [] {
-    auto sc = sim::load_scenario(std::string{CAF_CONSENSUS_SCENARIOS}
-                                 + "/quickstart.yaml");
-    if (!sc)
-      return std::shared_ptr<const sim::sweep_plan>{};
-    auto p = sim::make_plan(*sc, sim::engine_kind::actors, false);
-    return p ? std::move(*p) : std::shared_ptr<const sim::sweep_plan>{};
-  }();
+  static auto plan = quickstart_plan(sim::engine_kind::actors);
   if (!plan) {
     st.SkipWithError("cannot load scenarios/quickstart.yaml");
     return;

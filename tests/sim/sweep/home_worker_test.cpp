@@ -50,6 +50,27 @@ sim::run_batch batch(uint64_t id, uint64_t first, uint64_t last) {
   return b;
 }
 
+/// A local sweep's pool on `threads` threads that takes every core (actor
+/// batches go to home workers), and an actor to talk to it; the pool stops
+/// with this object.
+struct home_pool {
+  caf::actor_system_config cfg;
+  caf::actor_system sys;
+  caf::actor pool;
+  caf::scoped_actor self;
+
+  explicit home_pool(size_t threads)
+    : sys(sim::configure_local_sweep(cfg, threads)),
+      pool(sim::spawn_pool(sys, threads, true)),
+      self(sys) {
+    // nop
+  }
+
+  ~home_pool() {
+    anon_send_exit(pool, caf::exit_reason::user_shutdown);
+  }
+};
+
 /// Checks `r` against runs of fresh actors per run.
 void expect_runs(caf::scoped_actor& self, const sim::sweep_plan& p,
                  const sim::run_batch& b, const sim::batch_result& r) {
@@ -67,18 +88,15 @@ void expect_runs(caf::scoped_actor& self, const sim::sweep_plan& p,
 
 TEST(sweep_home_worker, runs_queued_batches_across_cells_like_run_indexed) {
   auto plan = quickstart_plan(12); // cells at runs 0, 12, 24, 36
-  caf::actor_system_config cfg;
-  sim::configure_local_sweep(cfg, 2);
-  caf::actor_system sys{cfg};
-  auto pool = sim::spawn_pool(sys, 2, true);
-  caf::scoped_actor self{sys};
+  home_pool hp{2};
+  auto& self = hp.self;
   // Sent at once, so each home worker queues several; they cross cells,
   // come back to a cell another batch left, and repeat runs.
   std::vector<sim::run_batch> bs{batch(1, 0, 7),   batch(2, 7, 30),
                                  batch(3, 30, 48), batch(4, 2, 5),
                                  batch(5, 20, 40), batch(6, 0, 48)};
   for (auto& b : bs)
-    self->send(pool, sim::plan_batch{plan, b});
+    self->send(hp.pool, sim::plan_batch{plan, b});
   std::vector<sim::batch_result> got;
   for (size_t i = 0; i < bs.size(); ++i)
     self->receive([&](sim::batch_result& r) { got.push_back(std::move(r)); },
@@ -89,22 +107,18 @@ TEST(sweep_home_worker, runs_queued_batches_across_cells_like_run_indexed) {
     ASSERT_LE(r.id, bs.size());
     expect_runs(self, *plan, bs[r.id - 1], r);
   }
-  anon_send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
 TEST(sweep_home_worker, a_failed_batch_fails_alone) {
   auto plan = quickstart_plan(5);
-  caf::actor_system_config cfg;
-  sim::configure_local_sweep(cfg, 1);
-  caf::actor_system sys{cfg};
   // One thread: both batches queue on the same home worker.
-  auto pool = sim::spawn_pool(sys, 1, true);
-  caf::scoped_actor self{sys};
+  home_pool hp{1};
+  auto& self = hp.self;
   auto bad = batch(1, 0, 3);
   bad.runs.push_back(plan->total + 4);
   auto good = batch(2, 0, 20);
-  self->send(pool, sim::plan_batch{plan, bad});
-  self->send(pool, sim::plan_batch{plan, good});
+  self->send(hp.pool, sim::plan_batch{plan, bad});
+  self->send(hp.pool, sim::plan_batch{plan, good});
   self->receive(
     [&](sim::batch_result& r) { ADD_FAILURE() << "batch " << r.id; },
     [&](caf::error& err) {
@@ -116,23 +130,19 @@ TEST(sweep_home_worker, a_failed_batch_fails_alone) {
   self->receive(
     [&](sim::batch_result& r) { expect_runs(self, *plan, good, r); },
     [&](caf::error& err) { ADD_FAILURE() << render(err); });
-  anon_send_exit(pool, caf::exit_reason::user_shutdown);
 }
 
 TEST(sweep_home_worker, a_pool_stopped_with_batches_in_flight_stops) {
   auto plan = quickstart_plan(50);
   {
-    caf::actor_system_config cfg;
-    sim::configure_local_sweep(cfg, 2);
-    caf::actor_system sys{cfg};
-    auto pool = sim::spawn_pool(sys, 2, true);
-    caf::scoped_actor self{sys};
+    home_pool hp{2};
     for (uint64_t i = 0; i < 8; ++i)
-      self->send(pool, sim::plan_batch{plan, batch(i, i * 25, i * 25 + 25)});
-    // One answer, so that the homes run; the rest are in flight.
-    self->receive([](sim::batch_result&) {},
-                  [&](caf::error& err) { ADD_FAILURE() << render(err); });
-    anon_send_exit(pool, caf::exit_reason::user_shutdown);
+      hp.self->send(hp.pool,
+                    sim::plan_batch{plan, batch(i, i * 25, i * 25 + 25)});
+    // One answer, so that the homes run; the rest are in flight when the
+    // pool stops.
+    hp.self->receive([](sim::batch_result&) {},
+                     [&](caf::error& err) { ADD_FAILURE() << render(err); });
   } // the systems' destructors wait for every actor: a hang fails the test
   SUCCEED();
 }
