@@ -47,6 +47,9 @@ constexpr size_t max_in_flight = 1024;
 struct cell_actors::context {
   /// The cell and its agents (fixed while the actors live).
   const scenario* cell = nullptr;
+  /// Owns `cell`: held while a participant can still read it (a participant
+  /// may answer a request that was queued before it was told to stop).
+  std::shared_ptr<const void> owner;
   std::vector<agent> agents;
   /// The agent seed of the current run: set before the run goes to the
   /// coordinator, which orders the write before the participants' reads.
@@ -67,6 +70,7 @@ bool cell_actors::serve(actor_system& sys, const scenario& cell,
   stop();
   ctx_ = std::make_shared<context>();
   ctx_->cell = &cell;
+  ctx_->owner = owner;
   ctx_->agents = make_agents(cell);
   dead_ = std::make_shared<std::atomic<bool>>(false);
   auto ids = participant_ids(cell);

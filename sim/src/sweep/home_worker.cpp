@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "caf/abstract_actor.hpp"
+#include "caf/actor_cast.hpp"
 #include "caf/actor_system.hpp"
 #include "caf/logger.hpp"
 #include "caf/mailbox_element.hpp"
@@ -53,6 +55,10 @@ struct home_worker_state {
   cell_actors cells;
   /// Batches in arrival order; the first one runs.
   std::deque<home_job> jobs;
+  /// The run sent to the coordinator and not answered yet (0: none); its
+  /// answer counts only while it is this one.
+  uint64_t in_flight = 0;
+  uint64_t runs_sent = 0;
   static inline const char* name = "sweep_home_worker";
 };
 
@@ -65,6 +71,7 @@ void run_next(home_worker_actor* self);
 template <class What>
 void finish(home_worker_actor* self, What&& what) {
   auto& st = self->state;
+  st.in_flight = 0;
   enqueue_in_own_system(st.pool, self->ctrl(), home_done_atom::value,
                         st.jobs.front().ticket, std::forward<What>(what));
   st.jobs.pop_front();
@@ -92,28 +99,28 @@ void run_next(home_worker_actor* self) {
     return;
   }
   auto idx = runs[job.out.size()];
-  if (idx >= p.total) {
-    fail(self,
-         make_error(errc::invalid_params,
-                    "run " + std::to_string(idx) + " is outside the sweep ("
-                      + std::to_string(p.total) + " runs)"));
-    return;
-  }
   auto cell = idx / p.replicates;
   auto& x = p.cells[cell];
   auto seed = run_seed(p.base, cell, idx % p.replicates);
-  if (st.cells.serve(self->home_system(), x, job.x.plan))
+  if (st.cells.serve(self->home_system(), x, job.x.plan)) {
     release_home_logger();
+    // A coordinator that ends would never answer the run it holds.
+    self->monitor(st.cells.coordinator());
+  }
   st.cells.set_run(agents_seed(seed));
+  auto id = st.in_flight = ++st.runs_sent;
   self
     ->request(st.cells.coordinator(), infinite, actors::run_atom::value,
               x.prompt, run_params(x, seed))
     .then(
-      [self, idx](state& result) {
+      [self, idx, id](state& result) {
         auto& st = self->state;
+        if (st.in_flight != id)
+          return;
+        st.in_flight = 0;
         if (auto why = unrecorded_call(result); !why.empty()) {
-          fail(self,
-               make_error(errc::invalid_params, "unrecorded call: " + why));
+          finish(self,
+                 make_error(errc::invalid_params, "unrecorded call: " + why));
           return;
         }
         auto& job = st.jobs.front();
@@ -121,19 +128,42 @@ void run_next(home_worker_actor* self) {
           measure_indexed(*job.x.plan, idx, result, st.cells.agents()));
         run_next(self);
       },
-      [self](error& err) { fail(self, std::move(err)); });
+      [self, id](error& err) {
+        if (self->state.in_flight == id)
+          fail(self, std::move(err));
+      });
+}
+
+/// Returns an error naming the first run of `b` outside `p`, if any.
+error check_runs(const sweep_plan& p, const run_batch& b) {
+  for (auto idx : b.runs)
+    if (idx >= p.total)
+      return make_error(errc::invalid_params,
+                        "run " + std::to_string(idx) + " is outside the sweep ("
+                          + std::to_string(p.total) + " runs)");
+  return error{};
 }
 
 behavior home_worker(home_worker_actor* self, actor pool) {
   self->state.pool = std::move(pool);
+  self->set_down_handler([=](down_msg& dm) {
+    auto& st = self->state;
+    if (st.in_flight == 0 || dm.source != st.cells.coordinator().address())
+      return;
+    fail(self, dm.reason ? std::move(dm.reason)
+                         : make_error(errc::execute_failed,
+                                      "the coordinator ended during a run"));
+  });
   return {
     [=](home_run_atom, uint64_t ticket, plan_batch& x) {
       auto& st = self->state;
-      if (x.plan == nullptr) {
+      auto err = x.plan == nullptr
+                   ? make_error(errc::invalid_params,
+                                "home worker: a batch without plan")
+                   : check_runs(*x.plan, x.batch);
+      if (err) {
         enqueue_in_own_system(st.pool, self->ctrl(), home_done_atom::value,
-                              ticket,
-                              make_error(errc::invalid_params,
-                                         "home worker: a batch without plan"));
+                              ticket, std::move(err));
         return;
       }
       st.jobs.push_back(home_job{ticket, std::move(x), {}});
@@ -147,8 +177,15 @@ behavior home_worker(home_worker_actor* self, actor pool) {
 } // namespace
 
 actor spawn_home_worker(actor_home& home, actor pool, actor_system& back) {
-  auto w = home.system().spawn(home_worker, std::move(pool));
+  auto w = home.system().spawn(home_worker, pool);
   logger::set_current_actor_system(&back);
+  // Tells the pool when the worker ends, on the pool's own threads (a
+  // monitor's down message would wake the pool on the home's thread, where
+  // stopping the pool would stop the home's system from its own thread).
+  actor_cast<abstract_actor*>(w)->attach_functor(
+    [pool, who = w.address()](const error& reason) {
+      enqueue_in_own_system(pool, nullptr, home_down_atom::value, who, reason);
+    });
   return w;
 }
 

@@ -152,7 +152,6 @@ caf::result<batch_result> run_in_home(stateful_actor<pool_state>* self,
   if (!st.home_workers[i]) {
     st.home_workers[i] = spawn_home_worker(
       *st.homes[i], actor_cast<actor>(self), self->home_system());
-    self->monitor(st.home_workers[i]);
   }
   auto ticket = st.next_ticket++;
   auto rp = self->make_response_promise<batch_result>();
@@ -174,40 +173,45 @@ void home_done(stateful_actor<pool_state>* self, uint64_t ticket, What&& what) {
   st.tickets.erase(i);
 }
 
+/// Fails the batches of a home worker that ended (the next batch for its
+/// home spawns a new one).
+void home_down(stateful_actor<pool_state>* self, const actor_addr& who,
+               error reason) {
+  auto& st = self->state;
+  for (size_t h = 0; h < st.home_workers.size(); ++h) {
+    if (st.home_workers[h] == nullptr || st.home_workers[h].address() != who)
+      continue;
+    st.home_workers[h] = nullptr;
+    if (!reason)
+      reason = make_error(errc::execute_failed,
+                          "a home worker of the sweep's pool ended");
+    for (auto i = st.tickets.begin(); i != st.tickets.end();) {
+      if (i->second.home == h) {
+        --st.home_load[h];
+        i->second.rp.deliver(reason);
+        i = st.tickets.erase(i);
+      } else {
+        ++i;
+      }
+    }
+  }
+}
+
 behavior pool(stateful_actor<pool_state>* self, size_t threads,
               bool takes_every_core) {
   self->state.threads = threads;
   self->state.takes_every_core = takes_every_core;
   for (size_t i = 0; i < threads; ++i)
     self->state.homes.push_back(std::make_shared<actor_home>());
-  // A home worker that ends fails the batches it had.
-  self->set_down_handler([=](down_msg& dm) {
-    auto& st = self->state;
-    for (size_t h = 0; h < st.home_workers.size(); ++h) {
-      if (st.home_workers[h] == nullptr
-          || st.home_workers[h].address() != dm.source)
-        continue;
-      st.home_workers[h] = nullptr;
-      auto why = dm.reason ? dm.reason
-                           : make_error(errc::execute_failed,
-                                        "a home worker of the pool ended");
-      for (auto i = st.tickets.begin(); i != st.tickets.end();) {
-        if (i->second.home == h) {
-          --st.home_load[h];
-          i->second.rp.deliver(why);
-          i = st.tickets.erase(i);
-        } else {
-          ++i;
-        }
-      }
-    }
-  });
   return {
     [=](home_done_atom, uint64_t ticket, batch_result& r) {
       home_done(self, ticket, std::move(r));
     },
     [=](home_done_atom, uint64_t ticket, error& err) {
       home_done(self, ticket, std::move(err));
+    },
+    [=](home_down_atom, const actor_addr& who, error& reason) {
+      home_down(self, who, std::move(reason));
     },
     [=](plan_batch& x) -> caf::result<batch_result> {
       auto& st = self->state;

@@ -36,16 +36,19 @@ public:
 
   /// Makes sure the actors serve `cell` (owned by `owner`, which they hold
   /// meanwhile, so that another cell allocated at the same address later is
-  /// never taken for it): keeps them if they do and none terminated, else
-  /// stops them and spawns new ones in `sys`. Returns whether it spawned.
+  /// never taken for it; the participants hold it until they are gone):
+  /// keeps them if they do and none terminated, else stops them and spawns
+  /// new ones in `sys`. Returns whether it spawned.
   bool serve(actor_system& sys, const scenario& cell,
              std::shared_ptr<const void> owner);
 
-  /// Sets the agent seed of the next run (`agents_seed(run seed)`).
+  /// Sets the agent seed of the next run (`agents_seed(run seed)`). Only
+  /// while serving a cell (after `serve`).
   void set_run(uint64_t agent_seed);
 
   /// Returns a function that does what `set_run` does, from any thread (it
-  /// holds what the participants read, not the actors).
+  /// holds what the participants read, not the actors). Only while serving a
+  /// cell.
   std::function<void(uint64_t)> run_setter() const;
 
   /// Returns the coordinator (null when stopped).
@@ -55,7 +58,7 @@ public:
   const std::vector<agent>& agents() const noexcept;
 
   /// Counts `x` among the actors whose end makes the next `serve` spawn new
-  /// ones (e.g. an actor that drives the runs).
+  /// ones (e.g. an actor that drives the runs). Only while serving a cell.
   void watch(const actor& x);
 
   /// Stops the actors (the next `serve` spawns new ones).

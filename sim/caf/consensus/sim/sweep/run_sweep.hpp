@@ -58,7 +58,7 @@ struct sweep_options {
 };
 
 /// Runs every replicate of every cell on a pool of worker actors (one per
-/// thread, two with the actor engine; see `spawn_pool`) and on
+/// thread; see `spawn_pool`) and on
 /// remote workers if `opts.remote` names any. Results reach `on_run` in
 /// canonical order whatever the number of threads and workers; memory stays
 /// bounded (a reorder window of batches, not the whole sweep). Returns the

@@ -21,14 +21,22 @@ using home_run_atom = atom_constant<atom("csHomeRun")>;
 /// (home_done_atom, ticket, error).
 using home_done_atom = atom_constant<atom("csHomeDone")>;
 
+/// Home worker -> pool, when the worker ended: (home_down_atom, its address,
+/// the reason).
+using home_down_atom = atom_constant<atom("csHomeDown")>;
+
 /// Spawns, in `home`'s system, a worker that runs the actor-engine batches
 /// it gets from `pool` one after another on the thread of that system: it
 /// sends the batch's runs one at a time to a coordinator it keeps while the
 /// runs belong to one cell (`cell_actors`), measures each finished run and
-/// answers `pool` with `home_done_atom` and the batch's ticket. Nothing
-/// blocks: the home's thread runs the actors and measures, and no other
-/// thread waits for it. Points the calling thread's CAF logger to `back`
-/// afterwards (spawning pointed it to `home`'s system).
+/// answers `pool` with `home_done_atom` and the batch's ticket (an error for
+/// a batch with a run outside its sweep, before any run; for a run that
+/// fails, and when the coordinator ends during a run). No thread waits for
+/// another while batches run: the home's thread runs the actors and
+/// measures. (The first call starts `home`'s system on the calling thread.)
+/// When the worker ends, `pool` gets `home_down_atom`. Points the calling
+/// thread's CAF logger to `back` afterwards (spawning pointed it to `home`'s
+/// system).
 actor spawn_home_worker(actor_home& home, actor pool, actor_system& back);
 
 /// Sends a batch with `ticket` to `worker` on behalf of `sender`, to be
