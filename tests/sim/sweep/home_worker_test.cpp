@@ -2,8 +2,8 @@
 // event-based worker in each thread's home. Queued batches that cross cells
 // give run_indexed's runs, each to its own request; a failed batch fails
 // alone; a pool stopped with batches in flight stops; a home worker answers
-// its pool by ticket, refuses a batch with a run outside the sweep before
-// any run and tells its pool when it ends.
+// its pool by ticket, refuses a batch with a run outside the sweep and tells
+// its pool when it ends.
 
 #include <gtest/gtest.h>
 
@@ -151,7 +151,8 @@ TEST(sweep_home_worker, a_pool_stopped_with_batches_in_flight_stops) {
                      [&](caf::error& err) { ADD_FAILURE() << render(err); },
                      caf::after(answer_timeout) >>
                        [] { ADD_FAILURE() << "no answer"; });
-  } // the systems' destructors wait for every actor: a hang fails the test
+  } // the systems' destructors wait for every actor: a hang ends in ctest's
+    // timeout
   SUCCEED();
 }
 

@@ -21,8 +21,8 @@ namespace caf::consensus::sim {
 /// each to its least busy worker and answers with a `batch_result` (runs in
 /// the batch's order) or the error of the first run that failed. An exit
 /// message to the pool stops every worker (a blocking worker finishes its
-/// current batch first, an event-based one stops between two runs); batches
-/// in flight then get no answer.
+/// current batch first, an event-based one stops at once and drops the run
+/// it waits for); batches in flight then get no answer.
 ///
 /// Each thread has an `actor_home` for the actor engine. If
 /// `takes_every_core` (a local sweep whose threads take every core),
