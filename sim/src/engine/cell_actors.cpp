@@ -16,21 +16,27 @@ namespace caf::consensus::sim {
 
 namespace {
 
-/// Drops the calling thread's reference to CAF's logger, once per thread.
-/// CAF 0.17.6 records, on every resume of an actor, the running actor's id
-/// in a map that one spinlock guards for all threads, if the thread has a
-/// logger, which every scheduler thread has, even though CAF's logging is
+/// Drops the calling thread's reference to CAF's logger. CAF 0.17.6 records,
+/// on every resume of an actor, the running actor's id in a map that one
+/// spinlock guards for all threads, if the thread has a logger, which every
+/// scheduler thread has and spawning sets, even though CAF's logging is
 /// compiled out (CAF_LOG_LEVEL_QUIET): with two scheduler threads that shared
 /// lock took about 9% of an actor-engine sweep's CPU time. Without a logger
 /// the bookkeeping is skipped.
-void release_thread_logger() {
+void drop_thread_logger() {
 #if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
-  static thread_local bool released = false;
-  if (!released) {
-    logger::set_current_actor_system(nullptr);
-    released = true;
-  }
+  logger::set_current_actor_system(nullptr);
 #endif
+}
+
+/// The same once per thread, for the participants' calls (on the threads of
+/// the system they run in).
+void drop_thread_logger_once() {
+  static thread_local bool dropped = false;
+  if (!dropped) {
+    drop_thread_logger();
+    dropped = true;
+  }
 }
 
 /// Requests a coordinator keeps in flight per round. Synthetic agents answer
@@ -77,7 +83,7 @@ bool cell_actors::serve(actor_system& sys, const scenario& cell,
   handles_.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     auto fn = [c = ctx_, i](const std::string&, const request& req) {
-      release_thread_logger();
+      drop_thread_logger_once();
       return answer(c->cell->world, c->agents[i],
                     c->agent_seed.load(std::memory_order_relaxed), req);
     };
@@ -89,6 +95,9 @@ bool cell_actors::serve(actor_system& sys, const scenario& cell,
   coord_ = actors::spawn_coordinator(sys, std::move(ids), handles_, cell.ps, {},
                                      {max_in_flight, false});
   watch(actor_cast<actor>(coord_));
+  // Spawning pointed this thread's logger to `sys`; on a thread of `sys`
+  // (an actor that drives the runs there) it would stay for good.
+  drop_thread_logger();
   owner_ = std::move(owner);
   ++spawns_;
   return true;

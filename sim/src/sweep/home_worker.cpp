@@ -34,16 +34,6 @@ void enqueue_in_own_system(const actor& to, strong_actor_ptr sender,
               nullptr);
 }
 
-/// Drops the home thread's reference to CAF's logger, which spawning set:
-/// with a logger CAF 0.17.6 records the running actor's id on every resume
-/// in a map that one spinlock guards for all threads, although logging is
-/// compiled out (see `cell_actors`).
-void release_home_logger() {
-#if CAF_LOG_LEVEL == CAF_LOG_LEVEL_QUIET
-  logger::set_current_actor_system(nullptr);
-#endif
-}
-
 struct home_job {
   uint64_t ticket = 0;
   plan_batch x;
@@ -102,18 +92,16 @@ void run_next(home_worker_actor* self) {
   auto cell = idx / p.replicates;
   auto& x = p.cells[cell];
   auto seed = run_seed(p.base, cell, idx % p.replicates);
-  if (st.cells.serve(self->home_system(), x, job.x.plan)) {
-    release_home_logger();
-    // A coordinator that ends would never answer the run it holds.
+  // A coordinator that ends would never answer the run it holds.
+  if (st.cells.serve(self->home_system(), x, job.x.plan))
     self->monitor(st.cells.coordinator());
-  }
   st.cells.set_run(agents_seed(seed));
   auto id = st.in_flight = ++st.runs_sent;
   self
     ->request(st.cells.coordinator(), infinite, actors::run_atom::value,
               x.prompt, run_params(x, seed))
     .then(
-      [self, idx, id](state& result) {
+      [self, idx, seed, id](state& result) {
         auto& st = self->state;
         if (st.in_flight != id)
           return;
@@ -125,7 +113,7 @@ void run_next(home_worker_actor* self) {
         }
         auto& job = st.jobs.front();
         job.out.push_back(
-          measure_indexed(*job.x.plan, idx, result, st.cells.agents()));
+          measure_indexed(*job.x.plan, idx, seed, result, st.cells.agents()));
         run_next(self);
       },
       [self, id](error& err) {

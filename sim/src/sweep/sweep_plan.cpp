@@ -126,18 +126,18 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
     if (!sts)
       return std::move(sts.error());
     for (size_t i = 0; i < sts->size(); ++i)
-      out.push_back(
-        measure_indexed(*p, idxs[first + i], (*sts)[i], agents_of(cell)));
+      out.push_back(measure_indexed(*p, idxs[first + i], seeds[i], (*sts)[i],
+                                    agents_of(cell)));
     first = last;
   }
   return out;
 }
 
-run_metrics measure_indexed(const sweep_plan& p, uint64_t idx, const state& st,
+run_metrics measure_indexed(const sweep_plan& p, uint64_t idx,
+                            const rng::seed& seed, const state& st,
                             const std::vector<agent>& agents) {
   auto cell = idx / p.replicates;
-  auto rep = idx % p.replicates;
-  return measure(p.cells[cell], cell, rep, run_seed(p.base, cell, rep), st,
+  return measure(p.cells[cell], cell, idx % p.replicates, seed, st,
                  p.agent_rows, agents);
 }
 

@@ -38,7 +38,8 @@ public:
   /// meanwhile, so that another cell allocated at the same address later is
   /// never taken for it; the participants hold it until they are gone):
   /// keeps them if they do and none terminated, else stops them and spawns
-  /// new ones in `sys`. Returns whether it spawned.
+  /// new ones in `sys` (then drops the calling thread's CAF logger, which
+  /// spawning set). Returns whether it spawned.
   bool serve(actor_system& sys, const scenario& cell,
              std::shared_ptr<const void> owner);
 

@@ -10,6 +10,7 @@
 #include "caf/expected.hpp"
 #include "caf/fwd.hpp"
 
+#include "caf/consensus/rng/seed.hpp"
 #include "caf/consensus/sim/engine/actor_engine.hpp"
 #include "caf/consensus/sim/engine/run.hpp"
 #include "caf/consensus/sim/engine/run_metrics.hpp"
@@ -55,8 +56,10 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
             const std::vector<uint64_t>& idxs, actor_engine* eng);
 
 /// Returns the metrics of run `idx` of `p` (checked by the caller to be in
-/// the sweep) that ended in `st`; `agents` are `make_agents` of its cell.
-run_metrics measure_indexed(const sweep_plan& p, uint64_t idx, const state& st,
+/// the sweep), run with `seed` (its `run_seed`), that ended in `st`;
+/// `agents` are `make_agents` of its cell.
+run_metrics measure_indexed(const sweep_plan& p, uint64_t idx,
+                            const rng::seed& seed, const state& st,
                             const std::vector<agent>& agents);
 
 /// Returns a digest (hex SHA-256) of everything that determines the results
