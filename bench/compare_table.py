@@ -40,11 +40,12 @@ def round_no(path):
     return int(m.group(1)) if m else 0
 
 
-def load_gbench(paths, errors, counters=None):
+def load_gbench(paths, errors, counters=None, series=None):
     """name (without /real_time) -> list of runs/s, one per repetition.
 
     With a dict `counters`, also fills name -> the benchmark's user counters
-    (of its last repetition)."""
+    (of its last repetition); with a dict `series`, name -> a list of the
+    user counters of every repetition."""
     per_second = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}
     reserved = {"name", "run_name", "run_type", "repetitions", "repetition_index",
                 "threads", "iterations", "real_time", "cpu_time", "time_unit",
@@ -68,9 +69,12 @@ def load_gbench(paths, errors, counters=None):
                 rate = per_second.get(b.get("time_unit", "ns"), 1e9) / t if t > 0 else None
             if rate:
                 out.setdefault(name, []).append(rate)
+            user = {k: v for k, v in b.items()
+                    if k not in reserved and isinstance(v, (int, float))}
             if counters is not None:
-                counters[name] = {k: v for k, v in b.items()
-                                  if k not in reserved and isinstance(v, (int, float))}
+                counters[name] = user
+            if series is not None:
+                series.setdefault(name, []).append(user)
     return out
 
 
@@ -143,7 +147,8 @@ def main(argv):
     cpp = load_gbench(cpp_files, errors, cpp_counters)
     cpp_rounds = [load_gbench([f], []) for f in cpp_files]
     sweep_counters = {}
-    sweep = load_gbench(sweep_files, errors, sweep_counters)
+    sweep_series = {}
+    sweep = load_gbench(sweep_files, errors, sweep_counters, sweep_series)
     sweep_rounds = [load_gbench([f], []) for f in sweep_files]
     py = load_python(py_files) if py_files else None
 
@@ -432,6 +437,42 @@ def main(argv):
         table(["engine", "1 thread: per run", "1 thread: fixed",
                "2 threads: per run", "2 threads: fixed",
                "speed-up per run (2 threads ÷ 1)"], rows)
+
+    # The benchmarks' times are means over a repetition's sweeps, and on 2
+    # busy cores every interruption by another process lands on a computing
+    # thread. The sweeps timed one by one: the fastest and the median sweep,
+    # each the lowest over all repetitions and rounds.
+    def lowest(name, counter):
+        vals = [r[counter] for r in sweep_series.get(name, []) if counter in r]
+        return min(vals) if vals else None
+
+    rows = []
+    for label, prefix in (("1,600 runs", "sweep/quickstart"),
+                          ("threads kept", "sweep/warm/quickstart"),
+                          ("16,000 runs", "sweep/quickstart_x10")):
+        for engine in ("inline", "actors"):
+            k1, k2 = sweep_keys(prefix, engine)
+            cells = []
+            for counter in ("sweep_ms_median", "sweep_ms_min"):
+                t1, t2 = lowest(k1, counter), lowest(k2, counter)
+                cells.append((t1, t2, div(t1, t2)))
+            if all(v is None for cell in cells for v in cell[:2]):
+                continue
+            ms = lambda v: "n/a" if v is None else f"{v:.2f} ms"
+            rows.append([f"{engine}, {label}",
+                         *(x for t1, t2, r in cells for x in (ms(t1), ms(t2), ratio(r)))])
+    if rows:
+        print("### C++ sweep, sweep by sweep")
+        print()
+        print("Each sweep timed on its own (counters `sweep_ms_median` and "
+              "`sweep_ms_min`); the lowest median and the fastest sweep over "
+              "all repetitions and rounds. The runs/s above are means over a "
+              "repetition's sweeps, which every interruption of a busy core "
+              "lowers.")
+        print()
+        table(["sweep", "1 thread: median sweep", "2 threads: median sweep",
+               "speed-up (medians)", "1 thread: fastest sweep",
+               "2 threads: fastest sweep", "speed-up (fastest)"], rows)
 
     # -- targets ----------------------------------------------------------------
     def span(vals):

@@ -6,7 +6,10 @@
 //   Items are runs. Before timing, each variant checks that its runs equal
 //   those of the inline engine on one thread (a fingerprint of every run's
 //   CSV line) and reports an error otherwise. Counter `cores`: CPU time of
-//   all threads per second of wall time (how many cores the sweep used).
+//   all threads per second of wall time (how many cores the sweep used);
+//   `sweep_ms_min` and `sweep_ms_median`: the wall time of the fastest and
+//   of the median sweep of the repetition, timed one by one (the benchmark's
+//   own time is their mean, which every interruption of a busy core raises).
 //   Batches are guided (`run_sweep`'s default).
 //   sweep/quickstart_x10/<engine>/threads=<t> is the same with 4,000
 //   replicates per cell (16,000 runs);
@@ -40,6 +43,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -129,15 +133,26 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
     ++runs;
     finalized += m.finalized ? 1 : 0;
   };
+  std::vector<double> each_ms;
   auto cpu0 = process_cpu_seconds();
   auto wall0 = std::chrono::steady_clock::now();
   for (auto _ : st) {
+    auto t0 = std::chrono::steady_clock::now();
     if (auto err = sim::run_sweep(*sc, opts)) {
       st.SkipWithError(render(err).c_str());
       return;
     }
+    std::chrono::duration<double, std::milli> t
+      = std::chrono::steady_clock::now() - t0;
+    each_ms.push_back(t.count());
   }
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall0;
+  if (!each_ms.empty()) {
+    auto mid = each_ms.begin() + static_cast<ptrdiff_t>(each_ms.size() / 2);
+    std::nth_element(each_ms.begin(), mid, each_ms.end());
+    st.counters["sweep_ms_median"] = *mid;
+    st.counters["sweep_ms_min"] = *std::min_element(each_ms.begin(), mid + 1);
+  }
   // CPU time of all the process's threads per second of wall time: how many
   // cores the sweep kept busy (its worker threads, the scheduler's and the
   // dispatcher's).
