@@ -148,10 +148,11 @@ void sweep(benchmark::State& st, sim::engine_kind engine, size_t threads,
   }
   std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall0;
   if (!each_ms.empty()) {
-    auto mid = each_ms.begin() + static_cast<ptrdiff_t>(each_ms.size() / 2);
-    std::nth_element(each_ms.begin(), mid, each_ms.end());
-    st.counters["sweep_ms_median"] = *mid;
-    st.counters["sweep_ms_min"] = *std::min_element(each_ms.begin(), mid + 1);
+    std::sort(each_ms.begin(), each_ms.end());
+    auto n = each_ms.size();
+    st.counters["sweep_ms_median"]
+      = n % 2 == 1 ? each_ms[n / 2] : (each_ms[n / 2 - 1] + each_ms[n / 2]) / 2;
+    st.counters["sweep_ms_min"] = each_ms.front();
   }
   // CPU time of all the process's threads per second of wall time: how many
   // cores the sweep kept busy (its worker threads, the scheduler's and the
