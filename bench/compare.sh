@@ -25,7 +25,8 @@ and prints one table from the best runs/s of each side: C++ runs/s ÷ Python
 runs/s per shape (S = 5 agents x 3 rounds, M = 50 x 5, k = 3; beta_1 2.0 =
 every round runs, 0.5 = the default, may stop early; 50 and 300 words), the
 C++ inline run ÷ its tokenization floor, and 2 sweep threads ÷ 1 (beside
-2 threads ÷ 1 of independent inline runs: the machine's ceiling); then the
+2 threads ÷ 1 of independent inline runs: the machine's ceiling), also per
+run and sweep by sweep (the median and the fastest sweeps); then the
 targets of issue 25, met or missed.
 
   BUILD_DIR  a Release build (default: build); needs the targets

@@ -10,7 +10,8 @@ OUT_DIR holds the files of every interleaving round r = 1, 2, ...:
   py-<r>.json     the reference's perf.py --json output (absent without the reference)
 
 Every figure is the best (highest runs/s) over all rounds and repetitions of
-its side. Standard library only. Exit status 1 when a benchmark reported an
+its side; the table "sweep by sweep" takes the lowest of the sweeps' counters
+sweep_ms_median and sweep_ms_min instead. Standard library only. Exit status 1 when a benchmark reported an
 error (the table is printed anyway).
 """
 import glob
