@@ -11,8 +11,8 @@ OUT_DIR holds the files of every interleaving round r = 1, 2, ...:
 
 Every figure is the best (highest runs/s) over all rounds and repetitions of
 its side; the table "sweep by sweep" takes the lowest of the sweeps' counters
-sweep_ms_median and sweep_ms_min instead. Standard library only. Exit status 1 when a benchmark reported an
-error (the table is printed anyway).
+sweep_ms_median and sweep_ms_min instead. Standard library only. Exit status
+1 when a benchmark reported an error (the table is printed anyway).
 """
 import glob
 import json
