@@ -19,6 +19,7 @@
 #include "caf/consensus/sim/agents/agents.hpp"
 #include "caf/consensus/sim/engine/cell_actors.hpp"
 #include "caf/consensus/sim/engine/seeds.hpp"
+#include "caf/consensus/sim/sweep/sweep_plan.hpp"
 
 namespace caf::consensus::sim {
 
@@ -122,16 +123,6 @@ void run_next(home_worker_actor* self) {
       });
 }
 
-/// Returns an error naming the first run of `b` outside `p`, if any.
-error check_runs(const sweep_plan& p, const run_batch& b) {
-  for (auto idx : b.runs)
-    if (idx >= p.total)
-      return make_error(errc::invalid_params,
-                        "run " + std::to_string(idx) + " is outside the sweep ("
-                          + std::to_string(p.total) + " runs)");
-  return error{};
-}
-
 behavior home_worker(home_worker_actor* self, actor pool) {
   self->state.pool = std::move(pool);
   self->set_down_handler([=](down_msg& dm) {
@@ -148,7 +139,7 @@ behavior home_worker(home_worker_actor* self, actor pool) {
       auto err = x.plan == nullptr
                    ? make_error(errc::invalid_params,
                                 "home worker: a batch without plan")
-                   : check_runs(*x.plan, x.batch);
+                   : check_runs(*x.plan, x.batch.runs);
       if (err) {
         enqueue_in_own_system(st.pool, self->ctrl(), home_done_atom::value,
                               ticket, std::move(err));

@@ -75,6 +75,13 @@ error outside(const sweep_plan& p, uint64_t idx) {
 
 } // namespace
 
+error check_runs(const sweep_plan& p, const std::vector<uint64_t>& idxs) {
+  for (auto idx : idxs)
+    if (idx >= p.total)
+      return outside(p, idx);
+  return error{};
+}
+
 expected<run_metrics> run_indexed(const sweep_plan& p, uint64_t idx,
                                   blocking_actor* self) {
   if (idx >= p.total)
@@ -87,9 +94,8 @@ run_indexed(const std::shared_ptr<const sweep_plan>& p,
             const std::vector<uint64_t>& idxs, actor_engine* eng) {
   std::vector<run_metrics> out;
   out.reserve(idxs.size());
-  for (auto idx : idxs)
-    if (idx >= p->total)
-      return outside(*p, idx);
+  if (auto err = check_runs(*p, idxs))
+    return err;
   // The agents of the cell at hand, made once for the batch's runs of that
   // cell (a batch holds consecutive runs, mostly of one cell).
   std::vector<agent> agents;

@@ -55,6 +55,10 @@ expected<std::vector<run_metrics>>
 run_indexed(const std::shared_ptr<const sweep_plan>& p,
             const std::vector<uint64_t>& idxs, actor_engine* eng);
 
+/// Returns an error naming the first of `idxs` outside `p`, if any (what
+/// `run_indexed` checks before it runs).
+error check_runs(const sweep_plan& p, const std::vector<uint64_t>& idxs);
+
 /// Returns the metrics of run `idx` of `p` (checked by the caller to be in
 /// the sweep), run with `seed` (its `run_seed`), that ended in `st`;
 /// `agents` are `make_agents` of its cell.
